@@ -1,0 +1,92 @@
+#!/usr/bin/env node
+/** quiesce — yargs wiring only; each command lives in commands/. */
+import process from 'node:process';
+import yargs from 'yargs';
+import {hideBin} from 'yargs/helpers';
+import {UsageError, parseSeed} from './commands/errors.js';
+import {kernelIds, type KernelId} from './kernel/profiles.js';
+import {ScenarioError} from './sim/scenario.js';
+
+function fail(message: string): never {
+	process.stderr.write(`quiesce: ${message}\n`);
+	process.exit(2);
+}
+
+function handle(error: unknown): never {
+	if (error instanceof UsageError || error instanceof ScenarioError || error instanceof RangeError) fail(error.message);
+	const message = error instanceof Error ? (error.stack ?? error.message) : String(error);
+	process.stderr.write(`quiesce: internal error: ${message}\n`);
+	process.exit(1);
+}
+
+// A closed pipe (`quiesce sim --headless | head`) is not an error.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+	if (error.code === 'EPIPE') process.exit(0);
+	throw error;
+});
+
+const simOptions = {
+	scenario: {type: 'string', default: 'default', describe: 'built-in scenario name, or a path to a .json/.yaml scenario file'},
+	seed: {type: 'string', default: '1', describe: 'PRNG seed (0–4294967295): same seed, same run, byte for byte'},
+	kernel: {type: 'string', choices: kernelIds as unknown as string[], describe: 'kernel era whose messages to print (default: the scenario\'s)'},
+	json: {type: 'boolean', default: false, describe: 'one JSON object per event (implies --headless)'},
+} as const;
+
+await yargs(hideBin(process.argv))
+	.scriptName('quiesce')
+	.usage('$0 <command> [options]\n\nSimulate, replay and rehearse NVDIMM runtime firmware activation.')
+	.command(
+		'sim',
+		'simulate a firmware activation (live in a terminal, headless otherwise)',
+		y =>
+			y.options({
+				...simOptions,
+				headless: {type: 'boolean', default: false, describe: 'print the whole timeline and exit'},
+				speed: {type: 'number', default: 1, describe: 'playback speed in a terminal (0.001–1000)'},
+			}),
+		async argv => {
+			try {
+				const args = {scenario: argv.scenario, seed: parseSeed(argv.seed), kernel: argv.kernel as KernelId | undefined, json: argv.json};
+				if (!(argv.speed >= 0.001 && argv.speed <= 1000)) throw new UsageError(`--speed: expected a number from 0.001 to 1000, got ${argv.speed}`);
+				const headless = argv.headless || argv.json || !process.stdout.isTTY;
+				if (headless) {
+					const {runHeadless} = await import('./commands/sim.js');
+					runHeadless(args, process.stdout);
+					return;
+				}
+
+				const {runLive} = await import('./commands/sim-live.js');
+				const controller = new AbortController();
+				const stop = () => controller.abort();
+				process.once('SIGINT', stop);
+				process.once('SIGTERM', stop);
+				await runLive({...args, speed: argv.speed}, process.stdout, controller.signal);
+			} catch (error) {
+				handle(error);
+			}
+		},
+	)
+	.command(
+		'scenarios',
+		'list the built-in scenarios',
+		y => y.options({json: {type: 'boolean', default: false, describe: 'one JSON object per scenario'}}),
+		async argv => {
+			try {
+				const {listScenarios} = await import('./commands/scenarios.js');
+				listScenarios(process.stdout, argv.json);
+			} catch (error) {
+				handle(error);
+			}
+		},
+	)
+	.demandCommand(1, 'give a command: sim, scenarios (see --help)')
+	.strict()
+	.recommendCommands()
+	.help()
+	.version()
+	.wrap(Math.min(100, process.stdout.columns ?? 100))
+	.fail((message, error) => {
+		if (error) handle(error);
+		fail(message.split('\n')[0] ?? 'invalid arguments');
+	})
+	.parseAsync();

@@ -1,0 +1,17 @@
+import type {Writable} from 'node:stream';
+import {builtinScenarioNames, loadScenario} from '../sim/scenario.js';
+
+/** `quiesce scenarios`: each built-in scenario with its one-line description. */
+export function listScenarios(out: Writable, json: boolean): void {
+	const rows = builtinScenarioNames().map(name => {
+		const scenario = loadScenario(name);
+		return {name, description: scenario.description, expect: scenario.expect, method: scenario.method, dimms: scenario.dimms.count};
+	});
+	if (json) {
+		for (const row of rows) out.write(JSON.stringify(row) + '\n');
+		return;
+	}
+
+	const width = Math.max(...rows.map(r => r.name.length));
+	for (const row of rows) out.write(`${row.name.padEnd(width, ' ')}  ${row.description}\n`);
+}

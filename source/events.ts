@@ -1,0 +1,74 @@
+/**
+ * The contract between every part of quiesce (ARCHITECTURE.md): a timeline
+ * is a list of these events, whatever produced it — the simulator, a parsed
+ * trace, or a capture. Times are integer microseconds since boot.
+ */
+import type {ErrnoName} from './kernel/errno.js';
+import type {LogLevel} from './kernel/log-format.js';
+
+export type SourceLocation = {file: string; line: number};
+
+/** One kernel log record. */
+export type LogEvent = {
+	kind: 'log';
+	/** When the record became visible (µs). */
+	t: number;
+	/**
+	 * The printk timestamp (µs), when the record has one. It differs from `t`
+	 * for pr_cont lines: stamped when they started, visible when complete.
+	 */
+	stamp?: number;
+	level?: LogLevel;
+	text: string;
+	source?: SourceLocation;
+};
+
+/** A sysfs file's value at a time; path relative to the sysfs root. */
+export type SysfsEvent = {
+	kind: 'sysfs';
+	t: number;
+	path: string;
+	value: string;
+	source?: SourceLocation;
+};
+
+/** Simulator-only truth that no real kernel exposes. */
+export type NoteEvent = {
+	kind: 'note';
+	t: number;
+	topic: NoteTopic;
+	text: string;
+	data?: Record<string, unknown>;
+};
+
+export type NoteTopic =
+	| 'scenario'
+	| 'step'
+	| 'tasks'
+	| 'device'
+	| 'dma'
+	| 'quiesce'
+	| 'platform'
+	| 'firmware'
+	| 'outcome';
+
+export type ActionResult = {ok: true; value?: string} | {ok: false; errno: ErrnoName; code: number};
+
+/**
+ * An operator's read or write and the kernel's answer. A write that blocks
+ * (the bus `activate` write runs the whole quiesce cycle) is reported twice:
+ * `result: null` when issued, then with its result when it returns.
+ */
+export type ActionEvent = {
+	kind: 'action';
+	t: number;
+	op: 'read' | 'write';
+	path: string;
+	value?: string;
+	result: ActionResult | null;
+	actor: 'operator' | 'script';
+};
+
+export type TimelineEvent = LogEvent | SysfsEvent | NoteEvent | ActionEvent;
+
+export type EventKind = TimelineEvent['kind'];

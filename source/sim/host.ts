@@ -1,0 +1,170 @@
+/**
+ * The simulated host's state: the nd bus, its DIMMs, the DMA-capable devices
+ * and the tasks. Reads and writes of sysfs files are answered by the pure
+ * ABI functions of kernel/sysfs.ts; this module only holds the state they
+ * read and applies the effects they decide.
+ */
+import {
+	capabilityHasFiles,
+	deriveBusState,
+	formatNoidle,
+	readBusActivate,
+	readBusCapability,
+	readDimmActivate,
+	readDimmResult,
+	sysfsPaths,
+	type ActivateResult,
+	type BusActivateState,
+	type Capability,
+	type DimmActivateState,
+	type PlatformState,
+	type SysfsAnswer,
+} from '../kernel/sysfs.js';
+import type {Prng} from './prng.js';
+import {draw} from './draw.js';
+import {expandDevices, resolveDimm, type DeviceSpec, type DimmSpec} from './scenario-schema.js';
+import type {Scenario} from './scenario.js';
+
+export type Dimm = {
+	index: number;
+	spec: DimmSpec;
+	/** This DIMM's activation cost in the platform estimate (µs). */
+	costUs: number;
+	armed: boolean;
+	currentVersion: string;
+	nextVersion: string | null;
+	result: ActivateResult;
+	/** Took part in the latest bus activation. */
+	tookPart: boolean;
+	/** Result the platform will report once the busy window is over. */
+	pendingResult?: ActivateResult;
+};
+
+export type DevicePmState =
+	| 'active'
+	| 'prepared'
+	| 'frozen'
+	| 'frozen-late'
+	| 'frozen-noirq'
+	| 'thawed-noirq'
+	| 'thawed-early';
+
+export type Device = DeviceSpec & {
+	index: number;
+	pm: DevicePmState;
+	/** The device errored (callback failure or a DMA completion timeout). */
+	errors: string[];
+};
+
+export type Bus = {
+	capability: Capability;
+	noidle: boolean;
+	maxQuiesceUs: number;
+	/** The platform reads busy until this time (post-activation window). */
+	busyUntilUs: number;
+	activations: number;
+};
+
+export class Host {
+	readonly bus: Bus;
+	readonly dimms: Dimm[];
+	readonly devices: Device[];
+	/** Per-task freeze latency, drawn once per run. */
+	readonly userTasks: number;
+	readonly kernelTasks: number;
+
+	constructor(readonly scenario: Scenario, rng: Prng) {
+		const dimmRng = rng.fork('dimms');
+		this.bus = {
+			capability: scenario.platform.capability,
+			noidle: scenario.platform.noidle,
+			maxQuiesceUs: scenario.platform.maxQuiesceUs,
+			busyUntilUs: 0,
+			activations: 0,
+		};
+		this.dimms = Array.from({length: scenario.dimms.count}, (_, index) => {
+			const spec = resolveDimm(scenario, index);
+			return {
+				index,
+				spec,
+				costUs: draw(spec.activationUs, dimmRng),
+				armed: false,
+				currentVersion: spec.currentVersion,
+				nextVersion: spec.nextVersion,
+				result: 'none',
+				tookPart: false,
+			};
+		});
+		this.devices = expandDevices(scenario).map(spec => ({...spec, pm: 'active', errors: []}));
+		this.userTasks = scenario.tasks.user;
+		this.kernelTasks = scenario.tasks.kernel;
+	}
+
+	get hasFirmwareFiles(): boolean {
+		return capabilityHasFiles(this.bus.capability);
+	}
+
+	armedDimms(): Dimm[] {
+		return this.dimms.filter(d => d.armed);
+	}
+
+	/** activate_tmo: the platform's estimate for the armed set. */
+	activateEstimateUs(): number {
+		let sum = 0;
+		for (const dimm of this.dimms) if (dimm.armed) sum += dimm.costUs;
+		return sum;
+	}
+
+	platformState(nowUs: number): PlatformState {
+		if (nowUs < this.bus.busyUntilUs) return 'busy';
+		return this.dimms.some(d => d.armed) ? 'armed' : 'idle';
+	}
+
+	busState(nowUs: number): BusActivateState | 'invalid' {
+		return deriveBusState(this.platformState(nowUs), this.activateEstimateUs(), this.bus.maxQuiesceUs);
+	}
+
+	dimmState(dimm: Dimm, nowUs: number): DimmActivateState | 'invalid' {
+		if (dimm.spec.invalid) return 'invalid';
+		// nfit_test DIMMINFO: every DIMM reads busy while the bus is busy.
+		if (nowUs < this.bus.busyUntilUs) return 'busy';
+		return dimm.armed ? 'armed' : 'idle';
+	}
+
+	dimmResult(dimm: Dimm, nowUs: number): ActivateResult | 'invalid' {
+		if (dimm.spec.invalid) return 'invalid';
+		if (nowUs < this.bus.busyUntilUs && dimm.tookPart) return 'none';
+		return dimm.result;
+	}
+
+	/** Settle results whose busy window has passed. */
+	settle(nowUs: number): void {
+		if (nowUs < this.bus.busyUntilUs) return;
+		for (const dimm of this.dimms) {
+			if (dimm.pendingResult) {
+				dimm.result = dimm.pendingResult;
+				dimm.pendingResult = undefined;
+			}
+		}
+	}
+
+	/** Every readable firmware file and its current content (or errno). */
+	files(nowUs: number): Map<string, SysfsAnswer<string>> {
+		const files = new Map<string, SysfsAnswer<string>>();
+		if (!this.hasFirmwareFiles) return files;
+		files.set(sysfsPaths.busCapability(0), readBusCapability(this.bus.capability));
+		files.set(sysfsPaths.busActivate(0), readBusActivate(this.bus.capability, this.busState(nowUs)));
+		files.set(sysfsPaths.busNoidle(0), {ok: true, value: formatNoidle(this.bus.noidle)});
+		for (const dimm of this.dimms) {
+			if (!dimm.spec.fwOps) continue;
+			files.set(sysfsPaths.dimmActivate(dimm.index), readDimmActivate(this.bus.capability, true, this.dimmState(dimm, nowUs)));
+			files.set(sysfsPaths.dimmResult(dimm.index), readDimmResult(this.bus.capability, true, this.dimmResult(dimm, nowUs)));
+		}
+
+		return files;
+	}
+
+	deviceLabel(device: Device): string {
+		return `${device.driver} ${device.name}`;
+	}
+}

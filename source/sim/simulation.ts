@@ -1,0 +1,321 @@
+/**
+ * A simulated host you can run to the end or drive step by step. Operator
+ * reads and writes go through one shell, in order, and get the kernel's
+ * answers; a scenario's script is just a list of such commands.
+ */
+import type {ActionEvent, TimelineEvent} from '../events.js';
+import {errnoCode, type ErrnoName} from '../kernel/errno.js';
+import {nfitArmResult} from '../kernel/log-format.js';
+import {kernelProfiles, type KernelId, type KernelProfile} from '../kernel/profiles.js';
+import {
+	parseFirmwarePath,
+	sysfsPaths,
+	writeBusActivate,
+	writeDimmActivate,
+	writeNoidle,
+	type SysfsAnswer,
+} from '../kernel/sysfs.js';
+import {renderAnswer, SimContext} from './context.js';
+import {Engine, type Process} from './engine.js';
+import {Host} from './host.js';
+import {summarise, type Outcome} from './outcome.js';
+import {Prng} from './prng.js';
+import {hibernateQuietExec, liveActivate, type ActivationRun} from './quiet-exec-run.js';
+import type {ScriptAction} from './scenario-schema.js';
+import type {Scenario} from './scenario.js';
+
+export type ShellCommand = {write: string; value: string} | {read: string} | {sleep: number};
+
+export type SimulationOptions = {
+	seed: number;
+	/** Overrides the scenario's kernel era. */
+	kernel?: KernelId;
+	/** Run the scenario's operator script (default true; rehearsal drives by hand). */
+	script?: boolean;
+};
+
+export const maxSeed = 0xff_ff_ff_ff;
+
+export class Simulation {
+	readonly timeline: TimelineEvent[] = [];
+	readonly kernel: KernelProfile;
+	readonly host: Host;
+	readonly runs: ActivationRun[] = [];
+	private readonly engine: Engine;
+	private readonly ctx: SimContext;
+	private readonly listeners = new Set<(event: TimelineEvent) => void>();
+	private readonly shell: Array<{command: ShellCommand; actor: ActionEvent['actor']}> = [];
+	private shellBusy = false;
+	private started = false;
+
+	constructor(
+		readonly scenario: Scenario,
+		readonly options: SimulationOptions,
+	) {
+		if (!Number.isInteger(options.seed) || options.seed < 0 || options.seed > maxSeed) {
+			throw new RangeError(`seed must be an integer from 0 to ${maxSeed}, got ${options.seed}`);
+		}
+
+		this.kernel = kernelProfiles[options.kernel ?? scenario.kernel];
+		const rng = new Prng(options.seed);
+		this.engine = new Engine(scenario.startUs);
+		this.host = new Host(scenario, rng.fork('host'));
+		this.ctx = new SimContext(this.engine, this.host, this.kernel, scenario, rng.fork('run'), event => {
+			this.timeline.push(event);
+			for (const listener of this.listeners) listener(event);
+		});
+	}
+
+	get now(): number {
+		return this.engine.now;
+	}
+
+	/** True when nothing more will happen unless the operator acts. */
+	get idle(): boolean {
+		return this.started && this.engine.pending === 0 && !this.shellBusy;
+	}
+
+	/** Time of the next scheduled happening, if any. */
+	get nextAt(): number | undefined {
+		return this.engine.peekTime();
+	}
+
+	onEvent(listener: (event: TimelineEvent) => void): () => void {
+		this.listeners.add(listener);
+		return () => this.listeners.delete(listener);
+	}
+
+	/** Emit the initial state and queue the script. Called by step()/run() if needed. */
+	start(): void {
+		if (this.started) return;
+		this.started = true;
+		const {scenario, host, ctx} = this;
+		ctx.note('scenario', `${scenario.name}: ${scenario.description}`, {
+			scenario: scenario.name,
+			seed: this.options.seed,
+			kernel: this.kernel.id,
+			release: this.kernel.release,
+			method: scenario.method,
+			capability: host.bus.capability,
+			budgetUs: host.bus.maxQuiesceUs,
+			noidle: host.bus.noidle,
+			dimms: host.dimms.length,
+			devices: host.devices.map(d => ({device: `${d.driver} ${d.name}`, dma: d.dma, completionTimeoutUs: d.completionTimeoutUs})),
+			userTasks: host.userTasks,
+			kernelTasks: host.kernelTasks,
+		});
+		ctx.note('firmware', `${host.dimms.length} DIMMs, ${host.dimms.filter(d => d.nextVersion !== null).length} with a staged image`, {
+			dimms: host.dimms.map(d => ({dimm: d.index, current: d.currentVersion, next: d.nextVersion})),
+		});
+		for (const [path, value] of [
+			[sysfsPaths.powerFreezeTimeout, String(scenario.freezeTimeoutMs)],
+			[sysfsPaths.powerDebugMessages, scenario.log.pmDebugMessages ? '1' : '0'],
+			[sysfsPaths.powerPrintTimes, scenario.log.pmPrintTimes ? '1' : '0'],
+		] as const) {
+			ctx.emit({kind: 'sysfs', t: this.now, path, value});
+		}
+
+		ctx.publish();
+		if (this.options.script !== false) this.queueScript(scenario.script ?? defaultScript(this.scenario, this.host));
+	}
+
+	/** Run the next happening. False when there is nothing left to run. */
+	step(): boolean {
+		this.start();
+		return this.engine.step();
+	}
+
+	/** Run until nothing is left (or the clock passes `untilUs`). */
+	run(untilUs = Number.POSITIVE_INFINITY): this {
+		this.start();
+		while (this.engine.pending > 0 && (this.engine.peekTime() ?? 0) <= untilUs) this.engine.step();
+		return this;
+	}
+
+	/** Advance the clock to `t`, running everything due before it (operator think time). */
+	advanceTo(t: number): void {
+		this.start();
+		this.engine.runUntil(t);
+	}
+
+	/** Give the operator's shell a command; it runs after the ones before it. */
+	submit(command: ShellCommand, actor: ActionEvent['actor'] = 'operator'): void {
+		this.start();
+		this.shell.push({command, actor});
+		this.pump();
+	}
+
+	/** What reading a file answers right now (no event, no time). */
+	peek(path: string): SysfsAnswer<string> {
+		return this.readFile(normalisePath(path));
+	}
+
+	outcome(): Outcome {
+		return summarise(this.runs, this.host);
+	}
+
+	private queueScript(script: readonly ScriptAction[] | readonly ShellCommand[]): void {
+		for (const action of script) {
+			const at = 'at' in action && typeof action.at === 'number' ? action.at : 0;
+			const command: ShellCommand = 'write' in action ? {write: action.write, value: action.value} : 'read' in action ? {read: action.read} : {sleep: (action as {sleep: number}).sleep};
+			this.engine.schedule(at, () => this.submit(command, 'script'));
+		}
+	}
+
+	private pump(): void {
+		if (this.shellBusy) return;
+		const next = this.shell.shift();
+		if (!next) return;
+		this.shellBusy = true;
+		this.engine.spawn(this.execute(next.command, next.actor), () => {
+			this.shellBusy = false;
+			this.pump();
+		});
+	}
+
+	private action(op: ActionEvent['op'], path: string, value: string | undefined, result: ActionEvent['result'], actor: ActionEvent['actor']): void {
+		const event: ActionEvent = {kind: 'action', t: this.now, op, path, result, actor};
+		if (value !== undefined) event.value = value;
+		this.ctx.emit(event);
+	}
+
+	private *execute(command: ShellCommand, actor: ActionEvent['actor']): Process {
+		if ('sleep' in command) {
+			yield command.sleep;
+			return;
+		}
+
+		if ('read' in command) {
+			const path = normalisePath(command.read);
+			const answer = this.readFile(path);
+			this.action('read', path, undefined, answer.ok ? {ok: true, value: answer.value} : failure(answer.errno), actor);
+			return;
+		}
+
+		const path = normalisePath(command.write);
+		yield* this.write(path, command.value, actor);
+	}
+
+	private readFile(path: string): SysfsAnswer<string> {
+		this.host.settle(this.now);
+		const answer = this.host.files(this.now).get(path);
+		if (answer) return answer;
+		const power: Record<string, string> = {
+			[sysfsPaths.powerFreezeTimeout]: String(this.scenario.freezeTimeoutMs),
+			[sysfsPaths.powerDebugMessages]: this.scenario.log.pmDebugMessages ? '1' : '0',
+			[sysfsPaths.powerPrintTimes]: this.scenario.log.pmPrintTimes ? '1' : '0',
+		};
+		return path in power ? {ok: true, value: power[path]!} : {ok: false, errno: 'ENOENT'};
+	}
+
+	private *write(path: string, value: string, actor: ActionEvent['actor']): Process {
+		const {host, ctx} = this;
+		const file = parseFirmwarePath(path);
+		const present = this.host.files(this.now).has(path);
+		const refuse = (errno: ErrnoName) => this.action('write', path, value, failure(errno), actor);
+		if (!file || !present) {
+			refuse('ENOENT');
+			return;
+		}
+
+		switch (file.file) {
+			case 'bus-capability':
+			case 'dimm-result': {
+				refuse('EACCES');
+				return;
+			}
+
+			case 'bus-noidle': {
+				const answer = writeNoidle(value);
+				if (!answer.ok) {
+					refuse(answer.errno);
+					return;
+				}
+
+				host.bus.noidle = answer.value;
+				this.action('write', path, value, {ok: true}, actor);
+				ctx.publish();
+				return;
+			}
+
+			case 'dimm-activate': {
+				const dimm = host.dimms[file.dimm]!;
+				const answer = writeDimmActivate(host.bus.capability, dimm.spec.fwOps, host.dimmState(dimm, this.now), value);
+				if (!answer.ok) {
+					refuse(answer.errno);
+					return;
+				}
+
+				if (answer.value.dsm) {
+					yield ctx.rng.int(600, 2200); // the ARM DSM
+					dimm.armed = answer.value.dsm === 'arm';
+					if (this.scenario.log.nfitDyndbg) ctx.log(nfitArmResult(dimm.armed, 0));
+				}
+
+				this.action('write', path, value, {ok: true}, actor);
+				ctx.publish();
+				return;
+			}
+
+			case 'bus-activate': {
+				const answer = writeBusActivate(host.bus.capability, host.busState(this.now), value);
+				if (!answer.ok) {
+					refuse(answer.errno);
+					return;
+				}
+
+				const run: ActivationRun = {method: answer.value, issuedUs: this.now};
+				this.runs.push(run);
+				this.action('write', path, value, null, actor);
+				const errno = answer.value === 'quiesce' ? yield* hibernateQuietExec(ctx, run) : yield* liveActivate(ctx, run);
+				run.returnedUs = this.now;
+				if (errno) run.errno = errno;
+				this.action('write', path, value, errno ? failure(errno) : {ok: true}, actor);
+				ctx.publish();
+				return;
+			}
+
+			default: {
+				refuse('EACCES');
+			}
+		}
+	}
+}
+
+function failure(errno: ErrnoName): {ok: false; errno: ErrnoName; code: number} {
+	return {ok: false, errno, code: errnoCode(errno)};
+}
+
+/** "/sys/bus/nd/…" and "bus/nd/…" name the same file. */
+export function normalisePath(path: string): string {
+	return path.replace(/^\/+/, '').replace(/^sys\//, '');
+}
+
+/**
+ * What an operator does when the scenario gives no script: arm the DIMMs
+ * marked `arm`, write the scenario's method to the bus, then read back the
+ * bus state and every DIMM's result (again after a busy window).
+ */
+export function defaultScript(scenario: Scenario, host: Host): ShellCommand[] {
+	const script: ShellCommand[] = [];
+	const toArm = host.dimms.filter(d => d.spec.arm && d.spec.fwOps);
+	for (const dimm of toArm) script.push({write: sysfsPaths.dimmActivate(dimm.index), value: 'arm\n'});
+	script.push({read: sysfsPaths.busActivate(0)});
+	script.push({sleep: 5000});
+	script.push({write: sysfsPaths.busActivate(0), value: `${scenario.method}\n`});
+	const verify = () => {
+		script.push({read: sysfsPaths.busActivate(0)});
+		for (const dimm of toArm) script.push({read: sysfsPaths.dimmResult(dimm.index)});
+	};
+
+	script.push({sleep: 20_000});
+	verify();
+	if (scenario.platform.busyAfterActivationUs > 0) {
+		script.push({sleep: scenario.platform.busyAfterActivationUs + 100_000});
+		verify();
+	}
+
+	return script;
+}
+
+export {renderAnswer};
