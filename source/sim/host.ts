@@ -6,6 +6,7 @@
  */
 import {
 	capabilityHasFiles,
+	parseFirmwarePath,
 	deriveBusState,
 	formatNoidle,
 	readBusActivate,
@@ -27,6 +28,8 @@ import type {Scenario} from './scenario.js';
 
 export type Dimm = {
 	index: number;
+	/** sysfs paths of its firmware files. */
+	paths: {activate: string; result: string};
 	spec: DimmSpec;
 	/** This DIMM's activation cost in the platform estimate (µs). */
 	costUs: number;
@@ -86,6 +89,7 @@ export class Host {
 			const spec = resolveDimm(scenario, index);
 			return {
 				index,
+				paths: {activate: sysfsPaths.dimmActivate(index), result: sysfsPaths.dimmResult(index)},
 				spec,
 				costUs: draw(spec.activationUs, dimmRng),
 				armed: false,
@@ -152,17 +156,51 @@ export class Host {
 	files(nowUs: number): Map<string, SysfsAnswer<string>> {
 		const files = new Map<string, SysfsAnswer<string>>();
 		if (!this.hasFirmwareFiles) return files;
-		files.set(sysfsPaths.busCapability(0), readBusCapability(this.bus.capability));
-		files.set(sysfsPaths.busActivate(0), readBusActivate(this.bus.capability, this.busState(nowUs)));
-		files.set(sysfsPaths.busNoidle(0), {ok: true, value: formatNoidle(this.bus.noidle)});
+		files.set(this.busPaths.capability, readBusCapability(this.bus.capability));
+		files.set(this.busPaths.activate, readBusActivate(this.bus.capability, this.busState(nowUs)));
+		files.set(this.busPaths.noidle, {ok: true, value: formatNoidle(this.bus.noidle)});
 		for (const dimm of this.dimms) {
 			if (!dimm.spec.fwOps) continue;
-			files.set(sysfsPaths.dimmActivate(dimm.index), readDimmActivate(this.bus.capability, true, this.dimmState(dimm, nowUs)));
-			files.set(sysfsPaths.dimmResult(dimm.index), readDimmResult(this.bus.capability, true, this.dimmResult(dimm, nowUs)));
+			files.set(dimm.paths.activate, readDimmActivate(this.bus.capability, true, this.dimmState(dimm, nowUs)));
+			files.set(dimm.paths.result, readDimmResult(this.bus.capability, true, this.dimmResult(dimm, nowUs)));
 		}
 
 		return files;
 	}
+
+	/** One firmware file's content (or errno); undefined when the file does not exist. */
+	file(path: string, nowUs: number): SysfsAnswer<string> | undefined {
+		const file = parseFirmwarePath(path);
+		if (!file || !this.hasFirmwareFiles) return undefined;
+		switch (file.file) {
+			case 'bus-capability': {
+				return file.bus === 0 ? readBusCapability(this.bus.capability) : undefined;
+			}
+
+			case 'bus-activate': {
+				return file.bus === 0 ? readBusActivate(this.bus.capability, this.busState(nowUs)) : undefined;
+			}
+
+			case 'bus-noidle': {
+				return file.bus === 0 ? {ok: true, value: formatNoidle(this.bus.noidle)} : undefined;
+			}
+
+			case 'dimm-activate':
+			case 'dimm-result': {
+				const dimm = this.dimms[file.dimm];
+				if (!dimm?.spec.fwOps) return undefined;
+				return file.file === 'dimm-activate'
+					? readDimmActivate(this.bus.capability, true, this.dimmState(dimm, nowUs))
+					: readDimmResult(this.bus.capability, true, this.dimmResult(dimm, nowUs));
+			}
+		}
+	}
+
+	private readonly busPaths = {
+		capability: sysfsPaths.busCapability(0),
+		activate: sysfsPaths.busActivate(0),
+		noidle: sysfsPaths.busNoidle(0),
+	};
 
 	deviceLabel(device: Device): string {
 		return `${device.driver} ${device.name}`;

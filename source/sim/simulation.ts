@@ -198,7 +198,7 @@ export class Simulation {
 
 	private readFile(path: string): SysfsAnswer<string> {
 		this.host.settle(this.now);
-		const answer = this.host.files(this.now).get(path);
+		const answer = this.host.file(path, this.now);
 		if (answer) return answer;
 		const power: Record<string, string> = {
 			[sysfsPaths.powerFreezeTimeout]: String(this.scenario.freezeTimeoutMs),
@@ -211,7 +211,7 @@ export class Simulation {
 	private *write(path: string, value: string, actor: ActionEvent['actor']): Process {
 		const {host, ctx} = this;
 		const file = parseFirmwarePath(path);
-		const present = this.host.files(this.now).has(path);
+		const present = this.host.file(path, this.now) !== undefined;
 		const refuse = (errno: ErrnoName) => this.action('write', path, value, failure(errno), actor);
 		if (!file || !present) {
 			refuse('ENOENT');
