@@ -30,6 +30,12 @@ describe('quiesce sim --headless', () => {
 		expect(objects.at(-1)).toMatchObject({kind: 'outcome', outcome: 'overflow', kernel: '5.10'});
 	});
 
+	it('without a terminal, plain `sim` falls back to headless output', async () => {
+		const result = await quiesce(['sim', '--scenario', 'live']);
+		expect(result.exitCode).toBe(0);
+		expect(String(result.stdout).trimEnd().split('\n').at(-1)).toMatch(/^# outcome success: .*live write returned 0/);
+	});
+
 	it('accepts a scenario file by path', async () => {
 		const result = await quiesce(['sim', '--headless', '--scenario', 'fixtures/scenarios/need-reset.yaml']);
 		expect(result.exitCode).toBe(0);
