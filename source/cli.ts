@@ -6,6 +6,7 @@ import {hideBin} from 'yargs/helpers';
 import {UsageError, parseSeed} from './commands/errors.js';
 import {kernelIds, type KernelId} from './kernel/profiles.js';
 import {ScenarioError} from './sim/scenario.js';
+import {TraceError} from './trace/bundle.js';
 
 function fail(message: string): never {
 	process.stderr.write(`quiesce: ${message}\n`);
@@ -14,6 +15,10 @@ function fail(message: string): never {
 
 function handle(error: unknown): never {
 	if (error instanceof UsageError || error instanceof ScenarioError || error instanceof RangeError) fail(error.message);
+	if (error instanceof TraceError) {
+		process.stderr.write(`quiesce: ${error.message}\n`);
+		process.exit(1);
+	}
 	const message = error instanceof Error ? (error.stack ?? error.message) : String(error);
 	process.stderr.write(`quiesce: internal error: ${message}\n`);
 	process.exit(1);
@@ -67,6 +72,44 @@ await yargs(hideBin(process.argv))
 		},
 	)
 	.command(
+		'replay <path>',
+		'replay a trace: a kernel log, a sysfs dump, ndctl JSON, or a trace bundle directory',
+		y =>
+			y
+				.positional('path', {type: 'string', demandOption: true, describe: 'log file or bundle directory'})
+				.options({
+					headless: {type: 'boolean', default: false, describe: 'print the timeline and exit'},
+					json: {type: 'boolean', default: false, describe: 'one JSON object per event (implies --headless)'},
+					summary: {type: 'boolean', default: false, describe: 'print only the outcome: phases with durations, failures, DIMM results'},
+				}),
+		async argv => {
+			try {
+				const {runReplayHeadless} = await import('./commands/replay.js');
+				process.exitCode = await runReplayHeadless({path: argv.path, json: argv.json, summary: argv.summary}, process.stdout, process.stderr);
+			} catch (error) {
+				handle(error);
+			}
+		},
+	)
+	.command(
+		'record',
+		'write a simulated run as a trace bundle',
+		y =>
+			y.options({
+				...simOptions,
+				out: {type: 'string', demandOption: true, describe: 'bundle directory to write'},
+				force: {type: 'boolean', default: false, describe: 'overwrite a non-empty --out directory'},
+			}),
+		async argv => {
+			try {
+				const {runRecord} = await import('./commands/record.js');
+				process.stderr.write(runRecord({scenario: argv.scenario, seed: parseSeed(argv.seed), kernel: argv.kernel as KernelId | undefined, json: false, out: argv.out, force: argv.force}) + '\n');
+			} catch (error) {
+				handle(error);
+			}
+		},
+	)
+	.command(
 		'scenarios',
 		'list the built-in scenarios',
 		y => y.options({json: {type: 'boolean', default: false, describe: 'one JSON object per scenario'}}),
@@ -79,7 +122,7 @@ await yargs(hideBin(process.argv))
 			}
 		},
 	)
-	.demandCommand(1, 'give a command: sim, scenarios (see --help)')
+	.demandCommand(1, 'give a command: sim, replay, record, scenarios (see --help)')
 	.strict()
 	.recommendCommands()
 	.help()

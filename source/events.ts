@@ -6,7 +6,7 @@
 import type {ErrnoName} from './kernel/errno.js';
 import type {LogLevel} from './kernel/log-format.js';
 
-export type SourceLocation = {file: string; line: number};
+export type SourceLocation = {file: string; line: number; /** last line, when a wrapped message spans several */ endLine?: number};
 
 /** One kernel log record. */
 export type LogEvent = {
@@ -21,6 +21,13 @@ export type LogEvent = {
 	level?: LogLevel;
 	text: string;
 	source?: SourceLocation;
+	/**
+	 * Parsed traces only: who wrote the line — the kernel, a user-space
+	 * daemon interleaved in a journal/syslog (`ident` names it), or unknown
+	 * (no prefix: a wrapped line, a shell prompt, firmware console output).
+	 */
+	origin?: 'kernel' | 'userspace' | 'unknown';
+	ident?: string;
 };
 
 /** A sysfs file's value at a time; path relative to the sysfs root. */

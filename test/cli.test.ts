@@ -7,7 +7,7 @@ describe('quiesce sim --headless', () => {
 		expect(result.exitCode).toBe(0);
 		const lines = String(result.stdout).trimEnd().split('\n');
 		expect(lines.at(-1)).toMatch(/^# outcome success: .*8 success.* \[scenario default, seed 1, kernel 6\.6\]$/);
-		for (const line of lines) expect(line).toMatch(/^(?:# (?:sysfs|note|write|read|outcome) |\[\s*\d+\.\d{6}\] )/);
+		for (const line of lines) expect(line).toMatch(/^(?:# (?:sysfs|note|write|read|phase|outcome) |\[\s*\d+\.\d{6}\] )/);
 		expect(lines).toContain(lines.find(l => /^\[\s*\d+\.\d{6}\] Freezing user space processes$/.test(l)));
 		expect(String(result.stdout)).not.toMatch(/\u001B\[/); // no ANSI in a pipe
 	});
@@ -26,7 +26,7 @@ describe('quiesce sim --headless', () => {
 	it('--json prints one object per event and an outcome object', async () => {
 		const result = await quiesce(['sim', '--json', '--scenario', 'overflow', '--kernel', '5.10']);
 		const objects = String(result.stdout).trimEnd().split('\n').map(line => JSON.parse(line) as {kind: string; outcome?: string; kernel?: string});
-		expect(new Set(objects.map(o => o.kind))).toEqual(new Set(['note', 'sysfs', 'action', 'log', 'outcome']));
+		expect(new Set(objects.map(o => o.kind))).toEqual(new Set(['note', 'sysfs', 'action', 'log', 'state', 'outcome']));
 		expect(objects.at(-1)).toMatchObject({kind: 'outcome', outcome: 'overflow', kernel: '5.10'});
 	});
 
@@ -51,7 +51,7 @@ describe('quiesce sim --headless', () => {
 		[['sim', '--speed', '5000'], /^quiesce: --speed: expected a number from 0\.001 to 1000, got 5000$/],
 		[['sim', '--headless', '--scenario', './missing.yaml'], /^quiesce: \.\/missing\.yaml: no such scenario file$/],
 		[['launch'], /^quiesce: Unknown argument: launch$/],
-		[[], /^quiesce: give a command: sim, scenarios/],
+		[[], /^quiesce: give a command: sim, replay, record, scenarios/],
 	])('%j ⇒ one clear line on stderr, exit 2', async (args, message) => {
 		const result = await quiesce(args);
 		expect(result.exitCode).toBe(2);

@@ -255,8 +255,8 @@ class QuietExecSteps {
 		yield result.elapsedUs - at;
 		const elapsedMs = Math.floor(result.elapsedUs / 1000);
 		if (result.ok) {
-			ctx.log(fmt.freezingDone(this.k, what, elapsedMs), this.k.freezer === 'cont' ? start : undefined);
 			ctx.note('tasks', `${count}/${count} frozen`, {kind, state: 'frozen', frozen: count, total: count});
+			ctx.log(fmt.freezingDone(this.k, what, elapsedMs), this.k.freezer === 'cont' ? start : undefined);
 			if (kind === 'user') {
 				yield ctx.rng.int(8, 40);
 				ctx.log(fmt.oomKillerDisabled());

@@ -1,0 +1,96 @@
+/**
+ * Selectors over MonitorState for printing: phase-change detection, a
+ * compact JSON summary, and the outcome text of `replay --summary`.
+ */
+import {formatStamp} from '../kernel/log-format.js';
+import type {Cycle, MonitorState, Phase} from './state.js';
+
+export function phaseKey(state: MonitorState): string {
+	const cycle = state.cycle;
+	if (!cycle) return '';
+	return `${cycle.startUs}:${cycle.kind}:${cycle.status}:${cycle.phases.map(p => p.status[0]).join('')}`;
+}
+
+function ms(us: number): string {
+	return us >= 1_000_000 ? `${(us / 1_000_000).toFixed(3)} s` : `${(us / 1000).toFixed(3)} ms`;
+}
+
+export function describePhase(p: Phase): string {
+	const parts: string[] = [];
+	if (p.startUs !== undefined && p.endUs !== undefined) parts.push(ms(p.endUs - p.startUs));
+	if (p.progress) parts.push(`${p.progress.done}${p.progress.total === undefined ? '' : `/${p.progress.total}`} ${p.progress.what}`);
+	if (p.detail) parts.push(p.detail);
+	return `${p.label}: ${p.status}${parts.length > 0 ? ` (${parts.join('; ')})` : ''}`;
+}
+
+/** Phases whose status changed between two states of the same cycle. */
+export function changedPhases(before: MonitorState, after: MonitorState): Phase[] {
+	const cycle = after.cycle;
+	if (!cycle) return [];
+	const previous = before.cycle?.startUs === cycle.startUs ? before.cycle : undefined;
+	return cycle.phases.filter((p, i) => p.status !== 'pending' && previous?.phases[i]?.status !== p.status);
+}
+
+export function cycleSummary(cycle: Cycle) {
+	return {
+		kind: cycle.kind,
+		detail: cycle.detail,
+		status: cycle.status,
+		startUs: cycle.startUs,
+		endUs: cycle.endUs,
+		failure: cycle.failure,
+		write: cycle.write,
+		userFrozenUs: cycle.userFrozenFromUs !== undefined && cycle.userFrozenToUs !== undefined ? cycle.userFrozenToUs - cycle.userFrozenFromUs : undefined,
+		refusing: cycle.refusing,
+		phases: cycle.phases.map(p => ({id: p.id, status: p.status, startUs: p.startUs, endUs: p.endUs, progress: p.progress, detail: p.detail})),
+	};
+}
+
+function countBy(values: Array<string | undefined>): Record<string, number> {
+	const counts: Record<string, number> = {};
+	for (const v of values) counts[v ?? 'unknown'] = (counts[v ?? 'unknown'] ?? 0) + 1;
+	return counts;
+}
+
+/** The derived state in a compact, comparable form (for --json and tests). */
+export function stateSummary(state: MonitorState) {
+	const dimms = Object.values(state.dimms);
+	return {
+		cycle: state.cycle ? cycleSummary(state.cycle) : undefined,
+		quiesce: state.quiesce,
+		bus: state.bus,
+		dimms: {count: dimms.length, activate: countBy(dimms.map(d => d.activate)), result: countBy(dimms.map(d => d.result))},
+		deviceErrors: Object.values(state.devices).filter(d => d.errors.length > 0).map(d => ({device: d.name, errors: d.errors})),
+		warnings: state.warnings.length,
+	};
+}
+
+/** `replay --summary`: every cycle with its phases and durations, failures, DIMM results. */
+export function summaryText(state: MonitorState): string {
+	const cycles = [...state.cycles, ...(state.cycle ? [state.cycle] : [])];
+	const lines: string[] = [];
+	if (cycles.length === 0) lines.push('no suspend, hibernation or firmware-activation cycle in this trace');
+	for (const [i, cycle] of cycles.entries()) {
+		const frozen = cycle.userFrozenFromUs !== undefined && cycle.userFrozenToUs !== undefined ? `, user space frozen ${ms(cycle.userFrozenToUs - cycle.userFrozenFromUs)}` : '';
+		lines.push(`cycle ${i + 1}: ${cycle.kind}${cycle.detail ? ` (${cycle.detail})` : ''} at ${formatStamp(cycle.startUs)} — ${cycle.status}${cycle.failure ? `: ${cycle.failure}` : ''}${cycle.write ? `; write returned ${cycle.write}` : ''}${frozen}`);
+		for (const p of cycle.phases) if (p.status !== 'pending' && p.status !== 'skipped') lines.push(`  ${describePhase(p)}`);
+		for (const task of cycle.refusing) lines.push(`  refused to freeze: ${task.comm}${task.pid ? ` (pid ${task.pid})` : ''} state ${task.state ?? '?'}`);
+	}
+
+	const q = state.quiesce;
+	if (q.stallUs !== undefined) lines.push(`memory quiesce: ${q.stallUs} µs of ${q.budgetUs ?? '?'} µs budget`);
+	if (q.refusal) lines.push(`platform: ${q.refusal}`);
+	if (state.bus.present) {
+		lines.push(`nd bus ${state.bus.name ?? ''}: ${state.bus.capability ? `capability ${state.bus.capability}, activate ${state.bus.activate ?? '?'}` : 'no firmware activation support (capability none)'}${state.bus.noidle ? `, noidle ${state.bus.noidle}` : ''}`);
+	}
+
+	const dimms = Object.values(state.dimms);
+	if (dimms.length > 0) {
+		const results = countBy(dimms.map(d => d.result));
+		lines.push(`DIMMs: ${dimms.length}; results: ${Object.entries(results).map(([k, v]) => `${v} ${k}`).join(', ')}`);
+	}
+
+	for (const device of Object.values(state.devices)) if (device.errors.length > 0) lines.push(`device ${device.name}: ${device.errors.join('; ')}`);
+	for (const w of state.warnings) lines.push(`${w.severity === 'crit' ? 'CRIT' : 'WARN'} ${formatStamp(w.t)} ${w.text}`);
+	return lines.join('\n');
+}
