@@ -127,11 +127,17 @@ function phase(cycle: Cycle, id: StageId): Phase {
 function enter(cycle: Cycle, id: StageId, t: number, status: PhaseStatus = 'running'): Phase {
 	const index = stageOrder.indexOf(id);
 	const unwinding = cycle.failure !== undefined && isThaw(id);
+	const devicesFroze = ['done', 'failed'].includes(phase(cycle, 'freeze-devices').status);
 	for (const p of cycle.phases.slice(0, index)) {
 		if (p.status === 'running') {
 			p.status = cycle.failure && isThaw(p.id) ? 'unwound' : 'done';
 			p.endUs ??= t;
-		} else if (p.status === 'pending') p.status = 'skipped';
+		} else if (p.status === 'pending') {
+			// The kernel runs its steps in order: a phase that printed nothing still ran if a later
+			// one of the same side did (pm_debug_messages off); devices that froze were thawed.
+			const ran = (!isThaw(p.id) && !isThaw(id) && !cycle.failure) || (p.id === 'thaw-devices' && devicesFroze);
+			p.status = ran ? (cycle.failure && isThaw(p.id) ? 'unwound' : 'done') : 'skipped';
+		}
 	}
 
 	const target = phase(cycle, id);

@@ -72,11 +72,14 @@ export function summaryText(state: MonitorState): string {
 	if (cycles.length === 0) lines.push('no suspend, hibernation or firmware-activation cycle in this trace');
 	for (const [i, cycle] of cycles.entries()) {
 		const frozen = cycle.userFrozenFromUs !== undefined && cycle.userFrozenToUs !== undefined ? `, user space frozen ${ms(cycle.userFrozenToUs - cycle.userFrozenFromUs)}` : '';
-		lines.push(`cycle ${i + 1}: ${cycle.kind}${cycle.detail ? ` (${cycle.detail})` : ''} at ${formatStamp(cycle.startUs)} — ${cycle.status}${cycle.failure ? `: ${cycle.failure}` : ''}${cycle.write ? `; write returned ${cycle.write}` : ''}${frozen}`);
+		const status = cycle.status === 'running' ? (cycle.failure ? 'failed, trace ends before the thaw completes' : 'incomplete, trace ends here') : cycle.status;
+		lines.push(`cycle ${i + 1}: ${cycle.kind}${cycle.detail ? ` (${cycle.detail})` : ''} at ${formatStamp(cycle.startUs)} — ${status}${cycle.failure ? `: ${cycle.failure}` : ''}${cycle.write ? `; write returned ${cycle.write}` : ''}${frozen}`);
 		for (const p of cycle.phases) if (p.status !== 'pending' && p.status !== 'skipped') lines.push(`  ${describePhase(p)}`);
 		for (const task of cycle.refusing) lines.push(`  refused to freeze: ${task.comm}${task.pid ? ` (pid ${task.pid})` : ''} state ${task.state ?? '?'}`);
 	}
 
+	const power = ['mem_sleep', 'disk', 'pm_freeze_timeout', 'pm_debug_messages', 'pm_print_times', 'pm_test'].filter(k => state.power[k] !== undefined);
+	if (power.length > 0) lines.push(`/sys/power: ${power.map(k => `${k}=${state.power[k]!.trim()}`).join(', ')}`);
 	const q = state.quiesce;
 	if (q.stallUs !== undefined) lines.push(`memory quiesce: ${q.stallUs} µs of ${q.budgetUs ?? '?'} µs budget`);
 	if (q.refusal) lines.push(`platform: ${q.refusal}`);

@@ -1,0 +1,207 @@
+/**
+ * Every real trace in fixtures/traces parses, nothing is dropped, every
+ * PM / freezer / device-PM / ACPI-sleep / nvdimm line is classified, and each
+ * file shows the cycles and failures a human reading it finds. Expectations
+ * below were written from reading the logs (and SOURCES.md), not from
+ * running the parser.
+ */
+import {readdirSync, readFileSync, statSync} from 'node:fs';
+import path from 'node:path';
+import {describe, expect, it} from 'vitest';
+import {recognise} from '../source/kernel/recognise.js';
+import {fixturesDir} from '../source/paths.js';
+import {allCycles, phaseStatus, replay} from './helpers/replay.js';
+
+const traces = fixturesDir('traces');
+const file = (name: string) => path.join(traces, name);
+
+function listFiles(dir: string): string[] {
+	return readdirSync(dir).flatMap(name => {
+		const full = path.join(dir, name);
+		if (statSync(full).isDirectory()) return listFiles(full);
+		return /\.(log|txt|json|tsv)$/.test(name) && name !== 'SOURCES.md' ? [full] : [];
+	});
+}
+
+describe('every trace file parses', () => {
+	it.each(listFiles(traces).map(f => path.relative(traces, f)))('%s', async name => {
+		const {events} = await replay(file(name));
+		expect(events.length).toBeGreaterThan(0);
+	});
+});
+
+describe('nothing is dropped from a log', () => {
+	const logs = listFiles(traces).filter(f => /\.(log)$/.test(f) || /kmsg/.test(f));
+	it.each(logs.map(f => path.relative(traces, f)))('%s: every line is in some event', async name => {
+		const {events} = await replay(file(name));
+		const covered = new Set<number>();
+		for (const e of events) {
+			if (!e.kind.startsWith('log') || !('source' in e) || !e.source) continue;
+			for (let l = e.source.line; l <= (e.source.endLine ?? e.source.line); l++) covered.add(l);
+		}
+
+		const lines = readFileSync(file(name), 'utf8').split('\n');
+		if (lines.at(-1) === '') lines.pop();
+		const missing = lines.map((l, i) => [i + 1, l] as const).filter(([n, l]) => l.trim() !== '' && !covered.has(n));
+		expect(missing).toEqual([]);
+	});
+});
+
+describe('every power-management line is classified', () => {
+	// What a person grepping for PM trouble would look at.
+	const pmLine = /^(?:PM: (?!hibernation: Registered nosave)|Freezing |Restarting (?:tasks|kernel threads)|OOM killer (?:en|dis)abled|(?:printk: )?Suspending console|ACPI: (?:PM: )?(?:Preparing to enter|Waking up from) system sleep|nd_pmem |pmem\d: |nfit ACPI0012)/;
+	const logs = listFiles(traces).filter(f => /\.log$/.test(f) || /kmsg/.test(f));
+	it.each(logs.map(f => path.relative(traces, f)))('%s', async name => {
+		const {events} = await replay(file(name));
+		const unclassified = events.filter(e => e.kind === 'log' && pmLine.test(e.text) && !recognise(e.text)).map(e => (e.kind === 'log' ? e.text : ''));
+		expect(unclassified).toEqual([]);
+	});
+});
+
+describe('per-file expectations', () => {
+	it('01: a full 3.17 hibernation: freeze, devices, S4, thaw — ok', async () => {
+		const {state} = await replay(file('01-hibernate-3.17-qemu-em28xx-full-cycle.log'));
+		const [cycle] = allCycles(state);
+		expect(cycle).toMatchObject({kind: 'hibernate', status: 'ok'});
+		for (const id of ['freeze-user', 'freeze-kthreads', 'freeze-devices', 'freeze-late-noirq', 'activation', 'thaw-devices', 'thaw-tasks']) expect(phaseStatus(cycle!, id)).toBe('done');
+		const devices = cycle!.phases.find(p => p.id === 'freeze-devices')!;
+		expect(devices.endUs! - devices.startUs!).toBe(14_358); // "freeze of devices complete after 14.358 msecs"
+		// The restore kernel's stamps go back to 2 s, the restored image's back to 107 s: time never runs backwards.
+		expect(cycle!.userFrozenToUs! - cycle!.userFrozenFromUs!).toBeLessThan(10_000_000);
+	});
+
+	it('03: a 2.6.35 hibernation that fails with ENOMEM, then a device fails to recover with -EBUSY', async () => {
+		const {state} = await replay(file('03-hibernate-2.6.35-ubuntu1010-syslog-enomem-recover-ebusy.log'));
+		const [cycle] = allCycles(state);
+		expect(cycle!.kind).toBe('hibernate');
+		expect(cycle!.failure).toMatch(/Not enough free memory|-12/);
+		expect(state.devices['0000:00:00.0']?.errors.join()).toMatch(/recover async: error -16/);
+	});
+
+	it('05: a 3.0 suspend where khubd refuses to freeze for 20 s', async () => {
+		const {state} = await replay(file('05-s3-3.0-ubuntu1110-kernlog-freeze-failure-khubd.log'));
+		const [cycle] = allCycles(state);
+		expect(cycle).toMatchObject({kind: 'suspend', status: 'failed'});
+		expect(phaseStatus(cycle!, 'freeze-user')).toBe('done');
+		expect(phaseStatus(cycle!, 'freeze-kthreads')).toBe('failed');
+		expect(cycle!.refusing.map(t => t.comm)).toEqual(['khubd']);
+		expect(phaseStatus(cycle!, 'thaw-tasks')).toBe('unwound');
+	});
+
+	it('07: a 4.x S3 cycle with timestamps that go backwards, kernel threads frozen in 1.335 s', async () => {
+		const {events, state} = await replay(file('07-s3-4.x-ubuntu-e1000e-nonmonotonic-timestamps.log'));
+		for (let i = 1; i < events.length; i++) expect(events[i]!.t).toBeGreaterThanOrEqual(events[i - 1]!.t);
+		const [cycle] = allCycles(state);
+		expect(cycle).toMatchObject({kind: 'suspend', status: 'ok'});
+		const kthreads = cycle!.phases.find(p => p.id === 'freeze-kthreads')!;
+		expect(kthreads.endUs! - kthreads.startUs!).toBe(1_335_000);
+		expect(cycle!.phases.find(p => p.id === 'activation')?.detail).toBe('S3');
+	});
+
+	it('09: two rtcwake cycles on serial console with firmware lines in between; the second never completes', async () => {
+		const {events, state} = await replay(file('09-s3-5.9rc1-arm64-odroidn2-serial-firmware-interleave-oops.log'));
+		const cycles = allCycles(state);
+		expect(cycles).toHaveLength(2);
+		expect(cycles[0]).toMatchObject({kind: 'suspend', detail: 'deep', status: 'ok'});
+		expect(cycles[1]!.status).toBe('running');
+		// The firmware fragment glued to a kernel line is split off and kept.
+		expect(events.some(e => e.kind === 'log' && e.text === 'Lit' && e.origin === 'unknown')).toBe(true);
+		expect(events.some(e => e.kind === 'log' && e.text === 'Enabling non-boot CPUs ...' && e.origin === 'kernel')).toBe(true);
+		// The mail-wrapped freezer line is read as one message.
+		expect(events.some(e => e.kind === 'log' && /^Freezing remaining freezable tasks \.\.\. \(elapsed 0\.001 seconds\) done\.$/.test(e.text))).toBe(true);
+	});
+
+	it('10: Android 6.1 with caller ids and tab indentation: one deep suspend, split freezer lines', async () => {
+		const {events, state} = await replay(file('10-s3-android-am62x-callerid-tab-indented.log'));
+		const [cycle] = allCycles(state);
+		expect(cycle).toMatchObject({kind: 'suspend', detail: 'deep', status: 'ok'});
+		const user = cycle!.phases.find(p => p.id === 'freeze-user')!;
+		expect(user.status).toBe('done');
+		expect(events.filter(e => e.kind === 'log' && e.origin === 'kernel').length).toBeGreaterThan(20);
+	});
+
+	it('13: a journal with systemd lines interleaved: s2idle suspend, user-space lines kept as user-space', async () => {
+		const {events, state} = await replay(file('13-s2idle-journalctl-dell-precision5570-split-restarting.log'));
+		expect(allCycles(state)[0]).toMatchObject({kind: 'suspend', detail: 's2idle', status: 'ok'});
+		expect(events.some(e => e.kind === 'log' && e.origin === 'userspace' && e.ident === 'systemd-sleep')).toBe(true);
+	});
+
+	it('14: a 5.6 hibernation cut off while saving the image', async () => {
+		const {state} = await replay(file('14-hibernate-5.6rc6-arm64-juno-image-saving-warning.log'));
+		const [cycle] = allCycles(state);
+		expect(cycle).toMatchObject({kind: 'hibernate', status: 'running'});
+		expect(phaseStatus(cycle!, 'freeze-user')).toBe('done');
+	});
+
+	it('17: 6.17 journal-monotonic: btrfs refuses to freeze (20.001 s), then a second attempt hangs', async () => {
+		const {state} = await replay(file('17-s3-6.17rc5-journalctl-monotonic-btrfs-freeze-failure.log'));
+		const cycles = allCycles(state);
+		expect(cycles).toHaveLength(2);
+		expect(cycles[0]).toMatchObject({kind: 'suspend', detail: 'deep', status: 'failed'});
+		expect(cycles[0]!.refusing).toEqual([{comm: 'btrfs', pid: 15_156, state: 'D'}]);
+		expect(cycles[0]!.userFrozenToUs! - cycles[0]!.userFrozenFromUs!).toBeGreaterThanOrEqual(20_001_000);
+		expect(cycles[1]).toMatchObject({detail: 's2idle', status: 'running'});
+	});
+
+	it('19: 5.17 without timestamps: xhci_hcd fails to suspend with -16', async () => {
+		const {state} = await replay(file('19-s3-5.17-journal-bare-kernel-prefix-xhci-ebusy.log'));
+		const [cycle] = allCycles(state);
+		expect(phaseStatus(cycle!, 'freeze-devices')).toBe('failed');
+		expect(state.devices['xhci_hcd 0000:00:14.0']?.errors).toContain('failed to suspend async: error -16');
+	});
+
+	it('22: German dmesg -T, e-mail quoted and wrapped: a complete deep S3 cycle', async () => {
+		const {state} = await replay(file('22-dmesg-T-de_DE-4.19-email-quoted-wrapped.log'));
+		const [cycle] = allCycles(state);
+		expect(cycle).toMatchObject({kind: 'suspend', detail: 'deep', status: 'ok'});
+		expect(phaseStatus(cycle!, 'activation')).toBe('done');
+		expect(phaseStatus(cycle!, 'freeze-kthreads')).toBe('done');
+	});
+
+	it('40: a boot log with pmem namespaces: no cycle, the nvdimm lines are recognised', async () => {
+		const {events, state} = await replay(file('40-nvdimm-dmesg-5.7rc4-memmap-pmem-elided.log'));
+		expect(allCycles(state)).toEqual([]);
+		const nvdimm = events.filter(e => e.kind === 'log' && recognise(e.text)?.type === 'nvdimm');
+		expect(nvdimm.length).toBe(4);
+	});
+
+	it('30: /sys/power as grep prints it', async () => {
+		const {state} = await replay(file('30-sys-power-grep-all-dell-precision5570.txt'));
+		expect(state.power).toMatchObject({mem_sleep: '[s2idle]', pm_freeze_timeout: '20000', state: 'freeze mem disk'});
+	});
+
+	it('33: a virtio-pmem bus: no DIMM objects, no firmware activation', async () => {
+		const {state} = await replay(file('33-sys-bus-nd-devices-ls-virtio-pmem.txt'));
+		expect(state.bus).toMatchObject({present: true, name: 'ndbus0'});
+		expect(state.bus.capability).toBeUndefined();
+		expect(state.dimms).toEqual({});
+	});
+
+	it('44, 46, 47: ndctl output from nfit_test, including the cut-off and the -u variants', async () => {
+		expect((await replay(file('44-ndctl-list-BF-nfit_test-firmware-activate.json'))).state.bus).toMatchObject({name: 'ndbus2', capability: 'quiesce', activate: 'idle'});
+		const cut = await replay(file('46-ndctl-list-BDF-nfit_test-fwa-cover-letter-truncated.txt'));
+		expect(cut.state.bus).toMatchObject({capability: 'quiesce', activate: 'idle'});
+		expect(cut.state.dimms['nmem1']).toMatchObject({current: '0'});
+		expect(cut.warnings.map(w => w.message).join()).toMatch(/not valid JSON/);
+		expect((await replay(file('47-ndctl-list-DFu-nmem1-human-strings.json'))).state.dimms['nmem1']).toMatchObject({current: '0', next: null});
+	});
+
+	it('qemu-6.1 folder: two hibernation test cycles, a bus without firmware activation, two DIMMs', async () => {
+		const {state, warnings} = await replay(file('qemu-6.1'));
+		const cycles = allCycles(state);
+		expect(cycles.map(c => [c.kind, c.status])).toEqual([['hibernate', 'ok'], ['hibernate', 'ok']]);
+		expect(phaseStatus(cycles[1]!, 'freeze-devices')).toBe('done'); // pm_test=devices
+		expect(phaseStatus(cycles[0]!, 'freeze-devices')).toBe('skipped'); // pm_test=freezer
+		expect(state.bus).toMatchObject({present: true, name: 'ndbus0'});
+		expect(state.bus.capability).toBeUndefined();
+		expect(Object.keys(state.dimms).sort()).toEqual(['nmem0', 'nmem1']);
+		expect(warnings.some(w => /another kernel log/.test(w.message))).toBe(true);
+	});
+
+	it('qemu-6.1 /dev/kmsg: levels and stamps from the record prefix; the first cycle', async () => {
+		const {events, state} = await replay(file('qemu-6.1/kmsg-6.1-boot-hibernate-pm_test-freezer.txt'));
+		const freezing = events.find(e => e.kind === 'log' && e.text === 'Freezing user space processes');
+		expect(freezing).toMatchObject({level: 6, stamp: 41_788_282});
+		expect(allCycles(state)[0]).toMatchObject({kind: 'hibernate', status: 'ok'});
+	});
+});
