@@ -129,7 +129,14 @@ const rules: Rule[] = [
 	[/^(?:Disabling non-boot CPUs|Enabling non-boot CPUs|Suspending system \(\w+\)|Image (?:saving|loading) progress)/, () => ({type: 'pm-other'})],
 ];
 
+/**
+ * Every rule needs one of these words (or, for 2.6–4.x task dumps, a hex
+ * flags word at the end): most lines of a busy log fail this one test.
+ */
+const mayMatch = /PM|Freez|OOM|Restart|Done restarting|task:|Filesystems|Suspending|ACPI|nfit|nd_|pmem|libnvdimm|nvdimm|non-boot CPUs|Image|AER|CmpltTO|calling|returned|Double checking|0x[\da-f]+$/;
+
 export function recognise(message: string): Signal | undefined {
+	if (!mayMatch.test(message)) return undefined;
 	for (const [pattern, make] of rules) {
 		const match = pattern.exec(message);
 		if (match) return make(match);

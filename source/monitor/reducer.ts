@@ -13,6 +13,10 @@ import {initialState, type Cycle, type CycleKind, type DeviceView, type MonitorS
 
 const stageOrder: StageId[] = stages.map(s => s.id);
 
+/** History kept in the state; totals count everything. */
+export const maxCycles = 100;
+export const maxWarnings = 200;
+
 const sleepLabels: Partial<Record<StageId, string>> = {
 	'freeze-devices': 'Suspend devices',
 	'freeze-late-noirq': 'Late/noirq suspend',
@@ -64,14 +68,21 @@ class Draft {
 			}
 
 			this.closeCycle(t);
-			this.s.cycles = [...this.s.cycles, this.s.cycle!];
+			this.archive(this.s.cycle!);
 		} else if (current) {
-			this.s.cycles = [...this.s.cycles, current];
+			this.archive(current);
 		}
 
 		this.s.cycle = newCycle(kind, t, detail);
 		this.cycleCopied = true;
 		return this.s.cycle;
+	}
+
+	/** Keep the latest cycles (bounded: a multi-gigabyte log may hold hundreds of thousands). */
+	private archive(cycle: Cycle): void {
+		const kept = this.s.cycles.length >= maxCycles ? this.s.cycles.slice(1 - maxCycles) : this.s.cycles;
+		this.s.cycles = [...kept, cycle];
+		this.s.totals = {...this.s.totals, cycles: this.s.totals.cycles + 1, failed: this.s.totals.failed + (cycle.status === 'failed' ? 1 : 0)};
 	}
 
 	/** The cycle a kernel line belongs to; freezer lines open one if none runs. */
@@ -98,13 +109,16 @@ class Draft {
 		if (this.s.warnings.some(w => w.text === text)) return;
 		const warning: Warning = {t, severity, text};
 		if (where) warning.where = where;
-		this.s.warnings = [...this.s.warnings, warning];
+		const kept = this.s.warnings.length >= maxWarnings ? this.s.warnings.slice(1 - maxWarnings) : this.s.warnings;
+		this.s.warnings = [...kept, warning];
 	}
 
 	device(name: string): DeviceView {
 		const previous = this.s.devices[name] ?? {name, pm: 'active', errors: []};
 		const copy = {...previous, errors: [...previous.errors]};
-		this.s.devices = {...this.s.devices, [name]: copy};
+		const devices = Object.assign({}, this.s.devices);
+		devices[name] = copy;
+		this.s.devices = devices;
 		return copy;
 	}
 
@@ -289,7 +303,7 @@ function onSignal(d: Draft, signal: Signal, e: LogEvent): void {
 			const text = signal.type === 'device-failed'
 				? `failed to ${signal.verb}${signal.info ? ` ${signal.info}` : ''}: error ${signal.errno}`
 				: signal.type === 'device-not-prepared' ? `not prepared: code ${signal.errno}` : `${signal.caller}(): ${signal.callee} returns ${signal.errno}`;
-			if (device) d.device(device).errors.push(text);
+			if (device) addError(d.device(device), text);
 			if (signal.type !== 'callback-error' || device) d.warn(t, 'crit', `${device ?? 'a device'}: ${text}`);
 			const cycle = d.cycleFor(t, false);
 			if (cycle && signal.type === 'device-not-prepared') fail(d, cycle, 'prepare-devices', t, `${device} not prepared (${signal.errno})`);
@@ -303,12 +317,18 @@ function onSignal(d: Draft, signal: Signal, e: LogEvent): void {
 		}
 
 		case 'device-callback': {
-			const device = d.device(signal.device);
 			const verb = /(freeze|suspend|poweroff|thaw|resume|restore|prepare|complete)/.exec(signal.callback)?.[1];
-			if (verb) device.pm = signal.phase === 'calling' ? `${verb}…` : pmAfter(verb);
-			if (signal.errno) device.errors.push(`${signal.callback} returned ${signal.errno}`);
+			const pm = verb ? (signal.phase === 'calling' ? `${verb}…` : pmAfter(verb)) : undefined;
+			// Copy-on-write only when something changes: a busy log prints thousands of these.
+			if ((pm && d.s.devices[signal.device]?.pm !== pm) || signal.errno) {
+				const device = d.device(signal.device);
+				if (pm) device.pm = pm;
+				if (signal.errno) addError(device, `${signal.callback} returned ${signal.errno}`);
+			}
+
+			if (signal.phase !== 'returned' || !verb || !freezeVerbs.has(verb)) return;
 			const cycle = d.cycleFor(t, false);
-			if (cycle && signal.phase === 'returned' && verb && freezeVerbs.has(verb)) {
+			if (cycle) {
 				const p = phase(cycle, 'freeze-devices');
 				if (p.status === 'pending' || p.status === 'running') {
 					enter(cycle, 'freeze-devices', t);
@@ -348,13 +368,19 @@ function onSignal(d: Draft, signal: Signal, e: LogEvent): void {
 		case 'aer-completion-timeout': {
 			const device = d.device(signal.device);
 			device.dmaTimedOut = true;
-			device.errors.push('PCIe completion timeout (AER CmpltTO)');
+			addError(device, 'PCIe completion timeout (AER CmpltTO)');
 			d.warn(t, 'crit', `${signal.device}: PCIe completion timeout`);
 			return;
 		}
 
 		default:
 	}
+}
+
+/** A device keeps its latest errors only (a flapping device must not grow the state). */
+function addError(device: DeviceView, text: string): void {
+	device.errors.push(text);
+	if (device.errors.length > 20) device.errors.splice(0, device.errors.length - 20);
 }
 
 function pmAfter(verb: string): string {

@@ -65,7 +65,9 @@ export type MonitorState = {
 	t: number;
 	source: {scenario?: string; seed?: number; kernel?: string; description?: string};
 	cycle?: Cycle;
+	/** The latest completed cycles (at most maxCycles); `totals` counts them all. */
 	cycles: Cycle[];
+	totals: {cycles: number; failed: number};
 	quiesce: Quiesce;
 	bus: {present: boolean; name?: string; capability?: string; activate?: string; noidle?: string};
 	dimms: Record<string, DimmView>;
@@ -80,6 +82,7 @@ export function initialState(): MonitorState {
 		t: 0,
 		source: {},
 		cycles: [],
+		totals: {cycles: 0, failed: 0},
 		quiesce: {state: 'idle'},
 		bus: {present: false},
 		dimms: {},

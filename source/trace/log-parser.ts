@@ -28,8 +28,11 @@ type Parsed = {
 const month: Record<string, number> = {Jan: 0, Feb: 1, Mar: 2, Apr: 3, May: 4, Jun: 5, Jul: 6, Aug: 7, Sep: 8, Oct: 9, Nov: 10, Dec: 11};
 
 function stampToUs(seconds: string): number {
-	const [whole, frac = ''] = seconds.split('.');
-	return Number(whole) * 1_000_000 + Number(frac.padEnd(6, '0').slice(0, 6));
+	const dot = seconds.indexOf('.');
+	if (dot === -1) return Number(seconds) * 1_000_000;
+	const frac = seconds.length - dot - 1;
+	const micros = frac >= 6 ? Number(seconds.slice(dot + 1, dot + 7)) : Number(seconds.slice(dot + 1)) * 10 ** (6 - frac);
+	return Number(seconds.slice(0, dot)) * 1_000_000 + micros;
 }
 
 /** Wall clock of a syslog/journal stamp, as µs in an arbitrary year (only differences matter). */
