@@ -60,12 +60,11 @@ await yargs(hideBin(process.argv))
 					return;
 				}
 
-				const {runLive} = await import('./commands/sim-live.js');
-				const controller = new AbortController();
-				const stop = () => controller.abort();
-				process.once('SIGINT', stop);
-				process.once('SIGTERM', stop);
-				await runLive({...args, speed: argv.speed}, process.stdout, controller.signal);
+				const [{createSimulation}, {Player}, {runMonitor}] = await Promise.all([import('./commands/sim.js'), import('./player/player.js'), import('./ui/run.js')]);
+				const sim = createSimulation(args).run();
+				const player = new Player(sim.timeline);
+				player.clock.speed = argv.speed;
+				await runMonitor(player, `sim ${sim.scenario.name} (seed ${args.seed})`, sim.kernel.id);
 			} catch (error) {
 				handle(error);
 			}
@@ -84,8 +83,15 @@ await yargs(hideBin(process.argv))
 				}),
 		async argv => {
 			try {
-				const {runReplayHeadless} = await import('./commands/replay.js');
-				process.exitCode = await runReplayHeadless({path: argv.path, json: argv.json, summary: argv.summary}, process.stdout, process.stderr);
+				const {runReplayHeadless, loadTimeline} = await import('./commands/replay.js');
+				if (argv.headless || argv.json || argv.summary || !process.stdout.isTTY) {
+					process.exitCode = await runReplayHeadless({path: argv.path, json: argv.json, summary: argv.summary}, process.stdout, process.stderr);
+					return;
+				}
+
+				const [{Player}, {runMonitor}] = await Promise.all([import('./player/player.js'), import('./ui/run.js')]);
+				const timeline = await loadTimeline(argv.path, process.stderr);
+				await runMonitor(new Player(timeline), argv.path);
 			} catch (error) {
 				handle(error);
 			}

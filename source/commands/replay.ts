@@ -76,3 +76,13 @@ export async function runReplayHeadless(args: ReplayArgs, out: Writable, err: Wr
 	printer.flush();
 	return 0;
 }
+
+/** The whole timeline of a trace in memory, for the monitor (warnings summarised on stderr). */
+export async function loadTimeline(target: string, err: Writable): Promise<TimelineEvent[]> {
+	const events: TimelineEvent[] = [];
+	let warnings = 0;
+	await readTimeline(planTrace(target), batch => events.push(...batch), () => warnings++);
+	if (events.length === 0) throw new TraceError(`${target}: nothing to replay (empty trace)`);
+	if (warnings > 0) err.write(`quiesce: ${warnings} warning(s) while reading ${target} (replay --headless lists them)\n`);
+	return events;
+}

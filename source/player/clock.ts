@@ -26,6 +26,11 @@ export class PlaybackClock {
 		return this.positionUs;
 	}
 
+	/** Forget the last wall time: the next tick starts from there (after a pause). */
+	resetWall(): void {
+		this.lastWallMs = undefined;
+	}
+
 	seek(us: number): void {
 		this.positionUs = us;
 	}

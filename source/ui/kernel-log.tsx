@@ -1,0 +1,31 @@
+import {Box, Text} from 'ink';
+import type {LogEvent} from '../events.js';
+import {formatStamp} from '../kernel/log-format.js';
+import {recognise} from '../kernel/recognise.js';
+import {color, levelColor} from './theme.js';
+
+const failures = new Set(['freeze-failed', 'device-failed', 'callback-error', 'device-not-prepared', 'devices-failed', 'cycle-error', 'aer-completion-timeout', 'aer']);
+
+export function KernelLog({lines, total, back, width, height}: {lines: LogEvent[]; total: number; back: number; width: number; height: number}) {
+	return (
+		<Box flexDirection="column" borderStyle="round" width={width} height={height} paddingX={1}>
+			<Text bold wrap="truncate">
+				Kernel log <Text color={color('gray')}>({total} lines{back > 0 ? `, ${back} back from the tail — F follows` : ', following'})</Text>
+			</Text>
+			{lines.map((line, i) => {
+				const signal = recognise(line.text);
+				const failure = signal !== undefined && failures.has(signal.type);
+				// Simulated records always have a printk time; parsed ones only when the line carried one.
+				const stamp = line.stamp ?? (line.origin === undefined ? line.t : undefined);
+				return (
+					<Text key={`${total - back - lines.length + i}`} wrap="truncate" color={color(failure ? 'red' : line.origin === 'userspace' ? 'gray' : levelColor[line.level ?? 6])} bold={failure}>
+						{stamp === undefined ? '' : `${formatStamp(stamp)} `}
+						{failure ? '!! ' : ''}
+						{line.ident ? `${line.ident}: ` : ''}
+						{line.text}
+					</Text>
+				);
+			})}
+		</Box>
+	);
+}

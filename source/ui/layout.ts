@@ -1,0 +1,37 @@
+/**
+ * Pane sizes for a terminal size. The whole screen stays one row shorter
+ * than the terminal (Ink clears and redraws everything once output reaches
+ * the full height: flicker).
+ */
+export const minColumns = 80;
+export const minRows = 24;
+
+export type Layout = {
+	columns: number;
+	rows: number;
+	tooSmall: boolean;
+	phasesWidth: number;
+	countdownWidth: number;
+	topHeight: number;
+	devicesHeight: number;
+	logHeight: number;
+};
+
+export function layout(columns: number, rows: number): Layout {
+	const usable = Math.max(rows - 1, 10);
+	const topHeight = 12; // border + title + 9 phases + border
+	const chrome = 2; // status bar + key hints
+	const rest = Math.max(6, usable - topHeight - chrome);
+	const devicesHeight = Math.max(5, Math.min(Math.floor(rest * 0.4), 16));
+	const countdownWidth = Math.max(34, Math.min(48, Math.floor(columns * 0.42)));
+	return {
+		columns,
+		rows,
+		tooSmall: columns < minColumns || rows < minRows,
+		phasesWidth: columns - countdownWidth,
+		countdownWidth,
+		topHeight,
+		devicesHeight,
+		logHeight: Math.max(3, rest - devicesHeight),
+	};
+}

@@ -1,0 +1,33 @@
+import {Box, Text} from 'ink';
+import {formatStamp} from '../kernel/log-format.js';
+import {color} from './theme.js';
+
+export type StatusBarProps = {
+	source: string;
+	kernel?: string;
+	positionUs: number;
+	speed: number;
+	paused: boolean;
+	ended: boolean;
+	slowMotion: boolean;
+	inSlowMotion: boolean;
+	width: number;
+};
+
+export function StatusBar(props: StatusBarProps) {
+	const state = props.ended ? 'ENDED' : props.paused ? 'PAUSED' : 'PLAYING';
+	const speed = props.speed >= 1 ? `${props.speed}×` : `${props.speed}×`;
+	return (
+		<Box width={props.width}>
+			<Text bold color={color('cyan')}>quiesce </Text>
+			<Text wrap="truncate">
+				{props.source}
+				{props.kernel ? ` · kernel ${props.kernel}` : ''} · {formatStamp(props.positionUs)} · {speed}
+				{props.inSlowMotion ? ' (SLOW MOTION)' : ''}
+				{props.slowMotion ? '' : ' · slow-mo off'} ·{' '}
+			</Text>
+			<Text bold color={color(props.paused || props.ended ? 'yellow' : 'green')}>{state}</Text>
+			<Text color={color('gray')}> · read-only</Text>
+		</Box>
+	);
+}
