@@ -15,6 +15,20 @@ import {KernelLog} from './kernel-log.js';
 import {layout, minColumns, minRows} from './layout.js';
 import {QuiesceCountdown} from './quiesce-countdown.js';
 import {StatusBar} from './status-bar.js';
+import {color} from './theme.js';
+import type {Warning} from '../monitor/state.js';
+
+/** The latest warning, critical ones first: always on screen, whatever the panes show. */
+function WarningLine({warnings}: {warnings: Warning[]}) {
+	const latest = warnings.findLast(w => w.severity === 'crit') ?? warnings.at(-1);
+	if (!latest) return <Text color={color('gray')}>no warnings</Text>;
+	return (
+		<Text wrap="truncate" color={color(latest.severity === 'crit' ? 'red' : 'yellow')} bold>
+			{latest.severity === 'crit' ? 'CRIT' : 'WARN'} {latest.text}
+			{warnings.length > 1 ? ` (+${warnings.length - 1} more)` : ''}
+		</Text>
+	);
+}
 
 export type AppProps = {
 	player: Player;
@@ -210,7 +224,7 @@ export function App({player, source, kernel, autoplay = true, now = () => perfor
 		<Box flexDirection="column" width={columns}>
 			{status}
 			{l.tooSmall ? (
-				<Text color="yellow" wrap="truncate">
+				<Text color={color('yellow')} wrap="truncate">
 					Terminal {columns}×{rows} is smaller than {minColumns}×{minRows}: panes are cramped.
 				</Text>
 			) : null}
@@ -220,9 +234,9 @@ export function App({player, source, kernel, autoplay = true, now = () => perfor
 			</Box>
 			<Devices dimms={state.dimms} devices={state.devices} width={columns} height={l.devicesHeight} scroll={scroll} />
 			<KernelLog lines={tail.lines} total={tail.total} back={Math.min(logBack, tail.total)} width={columns} height={l.logHeight} />
-			<Text color="gray" wrap="truncate">
+			<WarningLine warnings={state.warnings} />
+			<Text color={color('gray')} wrap="truncate">
 				space pause · +/- speed · . step · n/p phase · ←/→ seek · g/G start/end · s slow-mo · ? help · q quit
-				{state.warnings.length > 0 ? ` · ${state.warnings.length} warning(s): ${state.warnings.at(-1)!.text}` : ''}
 			</Text>
 		</Box>
 	);

@@ -20,7 +20,7 @@ export type Layout = {
 export function layout(columns: number, rows: number): Layout {
 	const usable = Math.max(rows - 1, 10);
 	const topHeight = 12; // border + title + 9 phases + border
-	const chrome = 2; // status bar + key hints
+	const chrome = 3; // status bar + warning line + key hints
 	const rest = Math.max(6, usable - topHeight - chrome);
 	const devicesHeight = Math.max(5, Math.min(Math.floor(rest * 0.4), 16));
 	const countdownWidth = Math.max(34, Math.min(48, Math.floor(columns * 0.42)));

@@ -1,0 +1,93 @@
+/**
+ * The built CLI in a real terminal (tmux): start it, press keys, read the
+ * screen, quit, and check the terminal came back — main screen, cursor
+ * shown, canonical (not raw) mode — for q, Ctrl-C, SIGINT and SIGTERM.
+ */
+import {readFileSync} from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import {execaSync} from 'execa';
+import {describe, expect, it} from 'vitest';
+import {packageRoot} from '../source/paths.js';
+import {cliPath, ensureBuilt} from './helpers/cli.js';
+
+const hasTmux = (() => {
+	try {
+		execaSync('tmux', ['-V']);
+		return true;
+	} catch {
+		return false;
+	}
+})();
+
+if (!hasTmux && process.env['CI']) throw new Error('tmux is required in CI (.ci/run installs it)');
+
+const socket = `quiesce-test-${process.pid}`;
+const pidFile = path.join(os.tmpdir(), `${socket}.pid`);
+const tmux = (...args: string[]) => String(execaSync('tmux', ['-L', socket, ...args], {reject: false}).stdout);
+const sleep = (ms: number) => new Promise(resolve => setTimeout(resolve, ms));
+
+async function until(predicate: () => boolean, what: string, timeoutMs = 10_000): Promise<void> {
+	const deadline = Date.now() + timeoutMs;
+	while (!predicate()) {
+		if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; screen:\n${tmux('capture-pane', '-p', '-t', 't')}`);
+		await sleep(100);
+	}
+}
+
+function start(args: string): void {
+	ensureBuilt();
+	tmux('kill-server');
+	// The shell reports how the program ended and what mode the terminal was left in.
+	// `exec` keeps the pid written by the inner shell: that pid becomes node's.
+	const script = `sh -c 'echo $$ > ${pidFile}; exec node ${cliPath} ${args}'; echo "EXIT=$?"; stty -a | grep -o -- '-\\?icanon' | head -1; sleep 30`;
+	// Ink goes non-interactive when CI is set at all, even empty: a terminal user has no CI variable.
+	const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^(?:CI|CONTINUOUS_INTEGRATION|GITHUB_ACTIONS|BUILD_NUMBER|RUN_ID)$/.test(k)));
+	execaSync('tmux', ['-L', socket, 'new-session', '-d', '-x', '100', '-y', '32', '-c', packageRoot(), '-s', 't', script], {env: {...env, TERM: 'xterm-256color'}, extendEnv: false});
+}
+
+const screen = () => tmux('capture-pane', '-p', '-t', 't');
+const flags = () => tmux('display', '-p', '-t', 't', '#{alternate_on} #{cursor_flag}').trim();
+
+describe.skipIf(!hasTmux)('in a real terminal', () => {
+	it('plays the default scenario, answers keys, and restores the terminal on q', async () => {
+		start('sim --speed 0.5');
+		await until(() => /Freeze progress/.test(screen()), 'the first frame');
+		expect(flags()).toBe('1 0'); // alternate screen, cursor hidden
+		tmux('send-keys', '-t', 't', ' ');
+		await until(() => /PAUSED/.test(screen()), 'pause');
+		tmux('send-keys', '-t', 't', '+');
+		await until(() => / 1× /.test(screen()), 'speed 1×');
+		tmux('send-keys', '-t', 't', 'G');
+		await until(() => /ENDED/.test(screen()) && /✓ Thaw tasks/.test(screen()), 'the end');
+		tmux('send-keys', '-t', 't', '?');
+		await until(() => /Keys — any key closes this help/.test(screen()), 'help');
+		tmux('send-keys', '-t', 't', 'Escape');
+		await until(() => /Freeze progress/.test(screen()), 'help closed');
+		tmux('send-keys', '-t', 't', 'q');
+		await until(() => /EXIT=0/.test(screen()), 'exit');
+		expect(screen()).toMatch(/EXIT=0\n(?!-)icanon/);
+		expect(flags()).toBe('0 1');
+		tmux('kill-server');
+	}, 30_000);
+
+	it('Ctrl-C quits cleanly', async () => {
+		start('sim --scenario overflow');
+		await until(() => /Freeze progress/.test(screen()), 'the first frame');
+		tmux('send-keys', '-t', 't', 'C-c');
+		// A key in raw mode (exit 0) or, if it beats raw mode, the terminal's SIGINT (130).
+		await until(() => /EXIT=(?:0|130)/.test(screen()), 'exit');
+		expect(flags()).toBe('0 1');
+		tmux('kill-server');
+	}, 30_000);
+
+	it.each([['INT', 130], ['TERM', 143]])('SIGINT/SIGTERM (%s) restore the terminal', async (signal, code) => {
+		start('replay fixtures/traces/qemu-6.1');
+		await until(() => /Freeze progress/.test(screen()), 'the first frame');
+		process.kill(Number(readFileSync(pidFile, 'utf8').trim()), `SIG${signal}` as NodeJS.Signals);
+		await until(() => new RegExp(`EXIT=${code}`).test(screen()), `exit ${code}`);
+		expect(screen()).toMatch(/\n(?!-)icanon/);
+		expect(flags()).toBe('0 1');
+		tmux('kill-server');
+	}, 30_000);
+});
