@@ -35,7 +35,7 @@ async function until(predicate: () => boolean, what: string, timeoutMs = 10_000)
 	}
 }
 
-function start(args: string): void {
+function start(args: string, extraEnv: Record<string, string> = {}): void {
 	ensureBuilt();
 	tmux('kill-server');
 	// The shell reports how the program ended and what mode the terminal was left in.
@@ -43,7 +43,7 @@ function start(args: string): void {
 	const script = `sh -c 'echo $$ > ${pidFile}; exec node ${cliPath} ${args}'; echo "EXIT=$?"; stty -a | grep -o -- '-\\?icanon' | head -1; sleep 30`;
 	// Ink goes non-interactive when CI is set at all, even empty: a terminal user has no CI variable.
 	const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^(?:CI|CONTINUOUS_INTEGRATION|GITHUB_ACTIONS|BUILD_NUMBER|RUN_ID)$/.test(k)));
-	execaSync('tmux', ['-L', socket, 'new-session', '-d', '-x', '100', '-y', '32', '-c', packageRoot(), '-s', 't', script], {env: {...env, TERM: 'xterm-256color'}, extendEnv: false});
+	execaSync('tmux', ['-L', socket, 'new-session', '-d', '-x', '100', '-y', '32', '-c', packageRoot(), '-s', 't', script], {env: {...env, TERM: 'xterm-256color', ...extraEnv}, extendEnv: false});
 }
 
 const screen = () => tmux('capture-pane', '-p', '-t', 't');
@@ -88,6 +88,37 @@ describe.skipIf(!hasTmux)('in a real terminal', () => {
 		await until(() => new RegExp(`EXIT=${code}`).test(screen()), `exit ${code}`);
 		expect(screen()).toMatch(/\n(?!-)icanon/);
 		expect(flags()).toBe('0 1');
+		tmux('kill-server');
+	}, 30_000);
+});
+
+describe.skipIf(!hasTmux)('colour in a real terminal', () => {
+	const sgrColours = /\u001B\[[\d;]*(?:3[0-7]|9[0-7]|38;5;\d+)m/;
+	const capture = () => tmux('capture-pane', '-p', '-e', '-t', 't');
+
+	it('uses colour by default and none at all with NO_COLOR', async () => {
+		start('sim --scenario task-wont-freeze');
+		await until(() => /Freeze progress/.test(screen()), 'the first frame');
+		expect(capture()).toMatch(sgrColours);
+		tmux('send-keys', '-t', 't', 'q');
+		start('sim --scenario task-wont-freeze', {NO_COLOR: '1'});
+		await until(() => /Freeze progress/.test(screen()), 'the first frame');
+		tmux('send-keys', '-t', 't', 'G');
+		await until(() => /FAILED/.test(screen()), 'the failure');
+		expect(capture()).not.toMatch(sgrColours);
+		expect(screen()).toMatch(/✗ Freeze user space/); // meaning survives in text
+		tmux('send-keys', '-t', 't', 'q');
+		tmux('kill-server');
+	}, 30_000);
+
+	it('redraws for the new size when the terminal is resized', async () => {
+		start('sim');
+		await until(() => /Freeze progress/.test(screen()), 'the first frame');
+		tmux('send-keys', '-t', 't', ' ');
+		tmux('resize-window', '-t', 't', '-x', '140', '-y', '40');
+		await until(() => (screen().split('\n')[1] ?? '').trimEnd().length > 130, 'a wider frame');
+		tmux('send-keys', '-t', 't', 'q');
+		await until(() => /EXIT=0/.test(screen()), 'exit');
 		tmux('kill-server');
 	}, 30_000);
 });

@@ -140,3 +140,50 @@ describe('the app and its keys', () => {
 		app.unmount();
 	});
 });
+
+/** ink-testing-library's stdout has a fixed 100 columns and no rows: give it a size, as a terminal resize would. */
+function resize(app: ReturnType<typeof render>, columns: number, rows: number): void {
+	Object.defineProperty(app.stdout, 'columns', {value: columns, configurable: true});
+	Object.defineProperty(app.stdout, 'rows', {value: rows, configurable: true});
+	app.stdout.emit('resize');
+}
+
+describe('terminal sizes and idling', () => {
+	const sized = (columns: number, rows: number) => {
+		const player = playerOf('default');
+		player.seek(player.endUs);
+		const app = render(<App player={player} source="sim default (seed 1)" autoplay={false} />);
+		resize(app, columns, rows);
+		return app;
+	};
+
+	it('fits 80×24: no line wider than 80, fewer rows than the terminal', async () => {
+		const app = sized(80, 24);
+		const frame = await waitForFrame(app, f => f.split('\n').every(line => line.length <= 80) && /Kernel log/.test(f));
+		expect(frame.split("\n").length, frame).toBeLessThan(24);
+		expect(frame).toMatch(/Freeze progress/);
+		expect(frame).toMatch(/Memory quiesce/);
+		app.unmount();
+	});
+
+	it('uses a larger terminal and adapts live when it is resized', async () => {
+		const app = sized(160, 50);
+		const big = await waitForFrame(app, f => (f.split('\n')[1] ?? '').length > 150);
+		expect(big.split('\n').length).toBeLessThan(50);
+		expect(big.split('\n').length).toBeGreaterThan(40);
+		resize(app, 90, 26);
+		const small = await waitForFrame(app, f => f.split('\n').every(line => line.length <= 90) && f.split('\n').length < 26);
+		expect(small).toMatch(/Kernel log/);
+		app.unmount();
+	});
+
+	it('renders nothing while paused', async () => {
+		const player = playerOf('default');
+		const app = render(<App player={player} source="s" autoplay={false} />);
+		await waitForFrame(app, f => /PAUSED/.test(f));
+		const frames = app.frames.length;
+		await new Promise(resolve => setTimeout(resolve, 300));
+		expect(app.frames.length).toBe(frames);
+		app.unmount();
+	});
+});

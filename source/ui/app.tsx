@@ -154,7 +154,7 @@ export function App({player, source, kernel, autoplay = true, now = () => perfor
 
 			case 'log-up':
 			case 'log-down': {
-				setLogBack(b => Math.max(0, b + (action === 'log-up' ? 1 : -1) * Math.max(1, l.logHeight - 3)));
+				setLogBack(b => Math.max(0, b + (action === 'log-up' ? 1 : -1) * Math.max(1, l.logHeight - 1 - l.frame)));
 				break;
 			}
 
@@ -218,8 +218,8 @@ export function App({player, source, kernel, autoplay = true, now = () => perfor
 	}
 
 	const rowCount = deviceRows(state.dimms, state.devices).length;
-	const scroll = Math.min(deviceScroll, Math.max(0, rowCount - (l.devicesHeight - 3)));
-	const tail = player.logTail(l.logHeight - 3, logBack);
+	const scroll = Math.min(deviceScroll, Math.max(0, rowCount - (l.devicesHeight - 1 - l.frame)));
+	const tail = player.logTail(l.logHeight - 1 - l.frame, logBack);
 	return (
 		<Box flexDirection="column" width={columns}>
 			{status}
@@ -229,11 +229,11 @@ export function App({player, source, kernel, autoplay = true, now = () => perfor
 				</Text>
 			) : null}
 			<Box>
-				<FreezeProgress cycle={state.cycle} nowUs={position} width={l.phasesWidth} height={l.topHeight} />
-				<QuiesceCountdown quiesce={state.quiesce} cycle={state.cycle} nowUs={position} width={l.countdownWidth} height={l.topHeight} />
+				<FreezeProgress cycle={state.cycle} nowUs={position} width={l.phasesWidth} height={l.topHeight} border={l.border} />
+				<QuiesceCountdown quiesce={state.quiesce} cycle={state.cycle} nowUs={position} width={l.countdownWidth} height={l.topHeight} border={l.border} />
 			</Box>
-			<Devices dimms={state.dimms} devices={state.devices} width={columns} height={l.devicesHeight} scroll={scroll} />
-			<KernelLog lines={tail.lines} total={tail.total} back={Math.min(logBack, tail.total)} width={columns} height={l.logHeight} />
+			<Devices dimms={state.dimms} devices={state.devices} width={columns} height={l.devicesHeight} scroll={scroll} border={l.border} />
+			<KernelLog lines={tail.lines} total={tail.total} back={Math.min(logBack, tail.total)} width={columns} height={l.logHeight} border={l.border} />
 			<WarningLine warnings={state.warnings} />
 			<Text color={color('gray')} wrap="truncate">
 				space pause · +/- speed · . step · n/p phase · ←/→ seek · g/G start/end · s slow-mo · ? help · q quit

@@ -30,9 +30,9 @@ export function deviceRows(dimms: Record<string, DimmView>, devices: Record<stri
 	return rows;
 }
 
-export function Devices({dimms, devices, width, height, scroll}: {dimms: Record<string, DimmView>; devices: Record<string, DeviceView>; width: number; height: number; scroll: number}) {
+export function Devices({dimms, devices, width, height, scroll, border = true}: {dimms: Record<string, DimmView>; devices: Record<string, DeviceView>; width: number; height: number; scroll: number; border?: boolean}) {
 	const rows = deviceRows(dimms, devices);
-	const visible = Math.max(1, height - 3);
+	const visible = Math.max(1, height - (border ? 3 : 1));
 	const first = Math.max(0, Math.min(scroll, rows.length - visible));
 	const dimmList = Object.values(dimms);
 	const deviceList = Object.values(devices);
@@ -41,7 +41,7 @@ export function Devices({dimms, devices, width, height, scroll}: {dimms: Record<
 		deviceList.length > 0 ? `devices ${deviceList.length}: ${counts(deviceList.map(d => d.pm))}${deviceList.some(d => d.errors.length > 0) ? `; ${deviceList.filter(d => d.errors.length > 0).length} with errors` : ''}` : '',
 	].filter(Boolean).join(' · ');
 	return (
-		<Box flexDirection="column" borderStyle="round" width={width} height={height} paddingX={1}>
+		<Box flexDirection="column" borderStyle={border ? 'round' : undefined} width={width} height={height} paddingX={border ? 1 : 0}>
 			<Text bold wrap="truncate">
 				Devices <Text color={color('gray')}>({rows.length === 0 ? 'none' : `${first + 1}–${Math.min(rows.length, first + visible)} of ${rows.length}, ↑/↓`})</Text> {summary}
 			</Text>

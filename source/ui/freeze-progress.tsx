@@ -11,10 +11,10 @@ const cycleTitle: Record<Cycle['kind'], string> = {
 	freeze: 'freeze cycle',
 };
 
-export function FreezeProgress({cycle, nowUs, width, height}: {cycle?: Cycle; nowUs: number; width: number; height: number}) {
-	const inner = width - 4;
+export function FreezeProgress({cycle, nowUs, width, height, border = true}: {cycle?: Cycle; nowUs: number; width: number; height: number; border?: boolean}) {
+	const inner = width - (border ? 4 : 1);
 	return (
-		<Box flexDirection="column" borderStyle="round" width={width} height={height} paddingX={1}>
+		<Box flexDirection="column" borderStyle={border ? 'round' : undefined} width={width} height={height} paddingX={border ? 1 : 0}>
 			<Text bold wrap="truncate">
 				Freeze progress{cycle ? ` — ${cycleTitle[cycle.kind]}${cycle.detail ? ` (${cycle.detail})` : ''}` : ''}
 				{cycle?.status === 'failed' ? ' — FAILED' : cycle?.status === 'ok' ? ' — done' : ''}

@@ -6,9 +6,9 @@ import {color, levelColor} from './theme.js';
 
 const failures = new Set(['freeze-failed', 'device-failed', 'callback-error', 'device-not-prepared', 'devices-failed', 'cycle-error', 'aer-completion-timeout', 'aer']);
 
-export function KernelLog({lines, total, back, width, height}: {lines: LogEvent[]; total: number; back: number; width: number; height: number}) {
+export function KernelLog({lines, total, back, width, height, border = true}: {lines: LogEvent[]; total: number; back: number; width: number; height: number; border?: boolean}) {
 	return (
-		<Box flexDirection="column" borderStyle="round" width={width} height={height} paddingX={1}>
+		<Box flexDirection="column" borderStyle={border ? 'round' : undefined} width={width} height={height} paddingX={border ? 1 : 0}>
 			<Text bold wrap="truncate">
 				Kernel log <Text color={color('gray')}>({total} lines{back > 0 ? `, ${back} back from the tail — F follows` : ', following'})</Text>
 			</Text>

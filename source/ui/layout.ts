@@ -10,6 +10,10 @@ export type Layout = {
 	columns: number;
 	rows: number;
 	tooSmall: boolean;
+	/** Pane borders cost two rows each: short terminals go without. */
+	border: boolean;
+	/** Rows a pane spends on its border (0 or 2). */
+	frame: number;
 	phasesWidth: number;
 	countdownWidth: number;
 	topHeight: number;
@@ -19,19 +23,23 @@ export type Layout = {
 
 export function layout(columns: number, rows: number): Layout {
 	const usable = Math.max(rows - 1, 10);
-	const topHeight = 12; // border + title + 9 phases + border
+	const border = rows >= 30;
+	const frame = border ? 2 : 0;
+	const topHeight = 10 + frame; // title + 9 phases
 	const chrome = 3; // status bar + warning line + key hints
 	const rest = Math.max(6, usable - topHeight - chrome);
-	const devicesHeight = Math.max(5, Math.min(Math.floor(rest * 0.4), 16));
+	const devicesHeight = Math.max(3 + frame, Math.min(Math.floor(rest * 0.4), 16));
 	const countdownWidth = Math.max(34, Math.min(48, Math.floor(columns * 0.42)));
 	return {
 		columns,
 		rows,
 		tooSmall: columns < minColumns || rows < minRows,
+		border,
+		frame,
 		phasesWidth: columns - countdownWidth,
 		countdownWidth,
 		topHeight,
 		devicesHeight,
-		logHeight: Math.max(3, rest - devicesHeight),
+		logHeight: Math.max(2 + frame, rest - devicesHeight),
 	};
 }

@@ -3,7 +3,7 @@ import type {Cycle, Quiesce} from '../monitor/state.js';
 import {bar, bigDigits, duration} from './format.js';
 import {budgetLevel, color} from './theme.js';
 
-export type QuiesceCountdownProps = {quiesce: Quiesce; cycle?: Cycle; nowUs: number; width: number; height: number};
+export type QuiesceCountdownProps = {quiesce: Quiesce; cycle?: Cycle; nowUs: number; width: number; height: number; border?: boolean};
 
 /** µs of the memory quiesce elapsed at `nowUs` (it advances smoothly between events). */
 export function quiesceElapsed(q: Quiesce, nowUs: number): number | undefined {
@@ -12,7 +12,7 @@ export function quiesceElapsed(q: Quiesce, nowUs: number): number | undefined {
 	return Math.round(Math.max(0, Math.min(q.stallUs, nowUs - q.startUs)));
 }
 
-export function QuiesceCountdown({quiesce: q, cycle, nowUs, width, height}: QuiesceCountdownProps) {
+export function QuiesceCountdown({quiesce: q, cycle, nowUs, width, height, border = true}: QuiesceCountdownProps) {
 	const elapsed = quiesceElapsed(q, nowUs);
 	const budget = q.budgetUs ?? 0;
 	const level = budgetLevel(elapsed ?? q.estimateUs ?? 0, budget);
@@ -25,7 +25,7 @@ export function QuiesceCountdown({quiesce: q, cycle, nowUs, width, height}: Quie
 	else if (q.state === 'done') title += ' — complete';
 	else if (q.state === 'refused') title += ' — REFUSED';
 	return (
-		<Box flexDirection="column" borderStyle="round" width={width} height={height} paddingX={1}>
+		<Box flexDirection="column" borderStyle={border ? 'round' : undefined} width={width} height={height} paddingX={border ? 1 : 0} paddingLeft={1}>
 			<Text bold wrap="truncate">
 				{title} <Text color={color(level.color)}>[{q.state === 'refused' ? 'CRIT' : level.label}]</Text>
 			</Text>

@@ -16,18 +16,19 @@ export type StatusBarProps = {
 
 export function StatusBar(props: StatusBarProps) {
 	const state = props.ended ? 'ENDED' : props.paused ? 'PAUSED' : 'PLAYING';
-	const speed = props.speed >= 1 ? `${props.speed}×` : `${props.speed}×`;
+	const speed = `${props.speed}×`;
 	return (
 		<Box width={props.width}>
-			<Text bold color={color('cyan')}>quiesce </Text>
 			<Text wrap="truncate">
-				{props.source}
-				{props.kernel ? ` · kernel ${props.kernel}` : ''} · {formatStamp(props.positionUs)} · {speed}
+				<Text bold color={color('cyan')}>
+					quiesce{' '}
+				</Text>
+				<Text bold color={color(props.paused || props.ended ? 'yellow' : 'green')}>{state}</Text> {formatStamp(props.positionUs)} · {speed}
 				{props.inSlowMotion ? ' (SLOW MOTION)' : ''}
-				{props.slowMotion ? '' : ' · slow-mo off'} ·{' '}
+				{props.slowMotion ? '' : ' · slow-mo off'} · {props.source}
+				{props.kernel ? ` · kernel ${props.kernel}` : ''}
+				<Text color={color('gray')}> · read-only</Text>
 			</Text>
-			<Text bold color={color(props.paused || props.ended ? 'yellow' : 'green')}>{state}</Text>
-			<Text color={color('gray')}> · read-only</Text>
 		</Box>
 	);
 }
