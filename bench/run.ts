@@ -11,6 +11,7 @@ import {Engine} from '../source/sim/engine.js';
 import {loadScenario} from '../source/sim/scenario.js';
 import {Simulation} from '../source/sim/simulation.js';
 import {benchTrace} from './trace.js';
+import {benchUi} from './ui.js';
 
 function measure(seconds: number, run: (i: number) => void): {perSecond: number; runs: number} {
 	const until = performance.now() + seconds * 1000;
@@ -41,4 +42,5 @@ function benchScenario(name: string, seconds: number): string {
 const seconds = Number(process.env['BENCH_SECONDS'] ?? 3);
 console.log(`quiesce bench — node ${process.version}, ${seconds} s per figure`);
 for (const name of ['default', 'big-box']) console.log(benchScenario(name, seconds));
+await benchUi();
 await benchTrace();

@@ -7,7 +7,7 @@ import {Box, Text, useApp, useInput, useStdout} from 'ink';
 import {performance} from 'node:perf_hooks';
 import {useEffect, useReducer, useRef, useState} from 'react';
 import type {Player} from '../player/player.js';
-import {Devices, deviceRows} from './devices.js';
+import {Devices} from './devices.js';
 import {FreezeProgress} from './freeze-progress.js';
 import {HelpOverlay} from './help-overlay.js';
 import {actionFor, type MonitorAction} from './keymap.js';
@@ -66,6 +66,7 @@ export function App({player, source, kernel, autoplay = true, now = () => perfor
 	const [logBack, setLogBack] = useState(0);
 	const [, redraw] = useReducer((n: number) => n + 1, 0);
 	const lastCount = useRef(-1);
+	const lastDraw = useRef(0);
 
 	useEffect(() => {
 		if (!playing) return;
@@ -79,10 +80,14 @@ export function App({player, source, kernel, autoplay = true, now = () => perfor
 				setPlaying(false);
 			}
 
-			// Redraw when an event arrived, or while time itself is on screen (countdown, frozen time).
+			// Redraw at once when an event arrived; when only the clock moved, at 10 fps
+			// (30 fps in slow motion, where the quiesce countdown is the point of the screen).
 			const count = player.countAt(player.position);
-			if (count !== lastCount.current || player.stateNow().cycle?.status === 'running' || player.inSlowMotion) {
+			const wall = now();
+			const clockOnly = player.inSlowMotion ? 0 : 100;
+			if (count !== lastCount.current || wall - lastDraw.current >= clockOnly) {
 				lastCount.current = count;
+				lastDraw.current = wall;
 				redraw();
 			}
 		}, tickMs);
@@ -217,7 +222,7 @@ export function App({player, source, kernel, autoplay = true, now = () => perfor
 		);
 	}
 
-	const rowCount = deviceRows(state.dimms, state.devices).length;
+	const rowCount = Object.keys(state.dimms).length + Object.keys(state.devices).length;
 	const scroll = Math.min(deviceScroll, Math.max(0, rowCount - (l.devicesHeight - 1 - l.frame)));
 	const tail = player.logTail(l.logHeight - 1 - l.frame, logBack);
 	return (

@@ -1,4 +1,5 @@
 import {Box, Text} from 'ink';
+import {memo, useMemo} from 'react';
 import type {DeviceView, DimmView} from '../monitor/state.js';
 import {fit} from './format.js';
 import {color} from './theme.js';
@@ -30,8 +31,8 @@ export function deviceRows(dimms: Record<string, DimmView>, devices: Record<stri
 	return rows;
 }
 
-export function Devices({dimms, devices, width, height, scroll, border = true}: {dimms: Record<string, DimmView>; devices: Record<string, DeviceView>; width: number; height: number; scroll: number; border?: boolean}) {
-	const rows = deviceRows(dimms, devices);
+function DevicesPane({dimms, devices, width, height, scroll, border = true}: {dimms: Record<string, DimmView>; devices: Record<string, DeviceView>; width: number; height: number; scroll: number; border?: boolean}) {
+	const rows = useMemo(() => deviceRows(dimms, devices), [dimms, devices]);
 	const visible = Math.max(1, height - (border ? 3 : 1));
 	const first = Math.max(0, Math.min(scroll, rows.length - visible));
 	const dimmList = Object.values(dimms);
@@ -53,3 +54,6 @@ export function Devices({dimms, devices, width, height, scroll, border = true}: 
 		</Box>
 	);
 }
+
+/** Re-rendered only when the DIMMs or devices change (the reducer keeps them by identity). */
+export const Devices = memo(DevicesPane);

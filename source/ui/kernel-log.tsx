@@ -1,4 +1,5 @@
 import {Box, Text} from 'ink';
+import {memo} from 'react';
 import type {LogEvent} from '../events.js';
 import {formatStamp} from '../kernel/log-format.js';
 import {recognise} from '../kernel/recognise.js';
@@ -6,7 +7,9 @@ import {color, levelColor} from './theme.js';
 
 const failures = new Set(['freeze-failed', 'device-failed', 'callback-error', 'device-not-prepared', 'devices-failed', 'cycle-error', 'aer-completion-timeout', 'aer']);
 
-export function KernelLog({lines, total, back, width, height, border = true}: {lines: LogEvent[]; total: number; back: number; width: number; height: number; border?: boolean}) {
+type KernelLogProps = {lines: LogEvent[]; total: number; back: number; width: number; height: number; border?: boolean};
+
+function KernelLogPane({lines, total, back, width, height, border = true}: KernelLogProps) {
 	return (
 		<Box flexDirection="column" borderStyle={border ? 'round' : undefined} width={width} height={height} paddingX={border ? 1 : 0}>
 			<Text bold wrap="truncate">
@@ -29,3 +32,6 @@ export function KernelLog({lines, total, back, width, height, border = true}: {l
 		</Box>
 	);
 }
+
+/** The same window of the same log renders the same: skip it when only the clock moved. */
+export const KernelLog = memo(KernelLogPane, (a: KernelLogProps, b: KernelLogProps) => a.total === b.total && a.back === b.back && a.width === b.width && a.height === b.height && a.border === b.border && a.lines.length === b.lines.length);
