@@ -7,6 +7,7 @@ import {UsageError, parseSeed} from './commands/errors.js';
 import {kernelIds, type KernelId} from './kernel/profiles.js';
 import {ScenarioError} from './sim/scenario.js';
 import {TraceError} from './trace/bundle.js';
+import {CaptureError} from './capture/capture.js';
 
 function fail(message: string): never {
 	process.stderr.write(`quiesce: ${message}\n`);
@@ -14,7 +15,7 @@ function fail(message: string): never {
 }
 
 function handle(error: unknown): never {
-	if (error instanceof UsageError || error instanceof ScenarioError || error instanceof RangeError) fail(error.message);
+	if (error instanceof UsageError || error instanceof ScenarioError || error instanceof RangeError || error instanceof CaptureError) fail(error.message);
 	if (error instanceof TraceError) {
 		process.stderr.write(`quiesce: ${error.message}\n`);
 		process.exit(1);
@@ -116,6 +117,26 @@ await yargs(hideBin(process.argv))
 		},
 	)
 	.command(
+		'capture',
+		'record this machine (read-only) into a trace bundle',
+		y =>
+			y.options({
+				out: {type: 'string', demandOption: true, describe: 'bundle directory to write'},
+				root: {type: 'string', default: '/', describe: 'read a sysfs-like tree in this folder instead of /sys'},
+				watch: {type: 'boolean', default: false, describe: 'keep polling the firmware attributes and following the kernel log'},
+				interval: {type: 'number', default: 200, describe: 'ms between polls with --watch'},
+				duration: {type: 'number', describe: 'stop --watch after this many seconds (default: Ctrl-C)'},
+			}),
+		async argv => {
+			try {
+				const {runCapture} = await import('./commands/capture.js');
+				await runCapture({out: argv.out, root: argv.root, watch: argv.watch, intervalMs: argv.interval, durationS: argv.duration});
+			} catch (error) {
+				handle(error);
+			}
+		},
+	)
+	.command(
 		'scenarios',
 		'list the built-in scenarios',
 		y => y.options({json: {type: 'boolean', default: false, describe: 'one JSON object per scenario'}}),
@@ -128,7 +149,7 @@ await yargs(hideBin(process.argv))
 			}
 		},
 	)
-	.demandCommand(1, 'give a command: sim, replay, record, scenarios (see --help)')
+	.demandCommand(1, 'give a command: sim, replay, record, capture, scenarios (see --help)')
 	.strict()
 	.recommendCommands()
 	.help()

@@ -74,6 +74,6 @@ describe('quiesce replay', () => {
 		expect(recorded.exitCode).toBe(0);
 		expect(String(recorded.stderr)).toMatch(/recorded \d+ events of "need-reset" \(seed 3, outcome need-reset\)/);
 		const summary = await quiesce(['replay', '--summary', out]);
-		expect(String(summary.stdout)).toMatch(/DIMMs: 8; results: 7 success, 1 need_reset/);
+		expect(String(summary.stdout)).toMatch(/DIMMs: 8; activate: 8 idle; results: 7 success, 1 need_reset/);
 	});
 });

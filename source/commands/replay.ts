@@ -67,7 +67,10 @@ export async function runReplayHeadless(args: ReplayArgs, out: Writable, err: Wr
 	if (args.summary) {
 		printer.flush();
 		if (args.json) out.write(JSON.stringify({kind: 'summary', state: printer.state}) + '\n');
-		else out.write(summaryText(printer.state) + '\n');
+		else {
+			const notes = (plan.meta?.['notes'] as string[] | undefined) ?? [];
+			out.write(summaryText(printer.state) + '\n' + notes.map(n => `capture: ${n}\n`).join(''));
+		}
 		return 0;
 	}
 

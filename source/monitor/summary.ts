@@ -90,7 +90,8 @@ export function summaryText(state: MonitorState): string {
 	const dimms = Object.values(state.dimms);
 	if (dimms.length > 0) {
 		const results = countBy(dimms.map(d => d.result));
-		lines.push(`DIMMs: ${dimms.length}; results: ${Object.entries(results).map(([k, v]) => `${v} ${k}`).join(', ')}`);
+		const activate = countBy(dimms.map(d => d.activate));
+		lines.push(`DIMMs: ${dimms.length}; activate: ${Object.entries(activate).map(([k, v]) => `${v} ${k}`).join(', ')}; results: ${Object.entries(results).map(([k, v]) => `${v} ${k}`).join(', ')}`);
 	}
 
 	for (const device of Object.values(state.devices)) if (device.errors.length > 0) lines.push(`device ${device.name}: ${device.errors.join('; ')}`);
