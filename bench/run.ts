@@ -12,6 +12,7 @@ import {loadScenario} from '../source/sim/scenario.js';
 import {Simulation} from '../source/sim/simulation.js';
 import {benchTrace} from './trace.js';
 import {benchUi} from './ui.js';
+import {benchRisk} from './risk.js';
 
 function measure(seconds: number, run: (i: number) => void): {perSecond: number; runs: number} {
 	const until = performance.now() + seconds * 1000;
@@ -42,5 +43,6 @@ function benchScenario(name: string, seconds: number): string {
 const seconds = Number(process.env['BENCH_SECONDS'] ?? 3);
 console.log(`quiesce bench — node ${process.version}, ${seconds} s per figure`);
 for (const name of ['default', 'big-box']) console.log(benchScenario(name, seconds));
+await benchRisk();
 await benchUi();
 await benchTrace();

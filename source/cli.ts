@@ -137,6 +137,29 @@ await yargs(hideBin(process.argv))
 		},
 	)
 	.command(
+		'risk',
+		'estimate the risk of an activation from many seeded simulations',
+		y =>
+			y.options({
+				scenario: simOptions.scenario,
+				seed: simOptions.seed,
+				runs: {type: 'number', default: 10_000, describe: 'number of simulations'},
+				method: {type: 'string', choices: ['quiesce', 'live'], describe: 'activation method (default: the scenario\'s)'},
+				compare: {type: 'boolean', default: false, describe: 'run the same draws with quiesce and with live, side by side'},
+				threads: {type: 'number', describe: 'worker threads (default: every core when runs ≥ 2000)'},
+				json: {type: 'boolean', default: false, describe: 'the report as JSON'},
+			}),
+		async argv => {
+			try {
+				const {runRisk} = await import('./commands/risk.js');
+				if (argv.threads !== undefined && !(Number.isInteger(argv.threads) && argv.threads >= 1 && argv.threads <= 256)) throw new UsageError(`--threads: expected 1 to 256, got ${argv.threads}`);
+				await runRisk({scenario: argv.scenario, seed: parseSeed(argv.seed), runs: argv.runs, method: argv.method as 'quiesce' | 'live' | undefined, compare: argv.compare, json: argv.json, threads: argv.threads});
+			} catch (error) {
+				handle(error);
+			}
+		},
+	)
+	.command(
 		'scenarios',
 		'list the built-in scenarios',
 		y => y.options({json: {type: 'boolean', default: false, describe: 'one JSON object per scenario'}}),
@@ -149,7 +172,7 @@ await yargs(hideBin(process.argv))
 			}
 		},
 	)
-	.demandCommand(1, 'give a command: sim, replay, record, capture, scenarios (see --help)')
+	.demandCommand(1, 'give a command: sim, replay, record, capture, risk, scenarios (see --help)')
 	.strict()
 	.recommendCommands()
 	.help()

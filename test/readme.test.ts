@@ -23,7 +23,7 @@ describe('the README stays true', () => {
 	});
 
 	it('documents every command and every built-in scenario', () => {
-		for (const command of ['quiesce sim', 'quiesce replay', 'quiesce record', 'quiesce capture', 'quiesce scenarios']) expect(readme).toContain(command);
+		for (const command of ['quiesce sim', 'quiesce replay', 'quiesce record', 'quiesce capture', 'quiesce risk', 'quiesce scenarios']) expect(readme).toContain(command);
 		for (const name of builtinScenarioNames()) expect(readme).toContain(`\`${name}\``);
 	});
 });

@@ -22,8 +22,9 @@ const hasTmux = (() => {
 
 if (!hasTmux && process.env['CI']) throw new Error('tmux is required in CI (.ci/run installs it)');
 
-const socket = `quiesce-test-${process.pid}`;
-const pidFile = path.join(os.tmpdir(), `${socket}.pid`);
+let starts = 0;
+let socket = `quiesce-test-${process.pid}-0`;
+const pidFile = path.join(os.tmpdir(), `quiesce-test-${process.pid}.pid`);
 const tmux = (...args: string[]) => String(execaSync('tmux', ['-L', socket, ...args], {reject: false}).stdout);
 const sleep = (ms: number) => new Promise(resolve => setTimeout(resolve, ms));
 
@@ -38,6 +39,8 @@ async function until(predicate: () => boolean, what: string, timeoutMs = 10_000)
 function start(args: string, extraEnv: Record<string, string> = {}): void {
 	ensureBuilt();
 	tmux('kill-server');
+	// A fresh server each time: a new session must not race the old server's shutdown.
+	socket = `quiesce-test-${process.pid}-${++starts}`;
 	// The shell reports how the program ended and what mode the terminal was left in.
 	// `exec` keeps the pid written by the inner shell: that pid becomes node's.
 	const script = `sh -c 'echo $$ > ${pidFile}; exec node ${cliPath} ${args}'; echo "EXIT=$?"; stty -a | grep -o -- '-\\?icanon' | head -1; sleep 30`;

@@ -46,7 +46,7 @@ export function cycleSummary(cycle: Cycle) {
 	};
 }
 
-function countBy(values: Array<string | undefined>): Record<string, number> {
+export function countBy(values: Array<string | undefined>): Record<string, number> {
 	const counts: Record<string, number> = {};
 	for (const v of values) counts[v ?? 'unknown'] = (counts[v ?? 'unknown'] ?? 0) + 1;
 	return counts;

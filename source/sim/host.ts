@@ -23,7 +23,7 @@ import {
 } from '../kernel/sysfs.js';
 import type {Prng} from './prng.js';
 import {draw} from './draw.js';
-import {expandDevices, resolveDimm, type DeviceSpec, type DimmSpec} from './scenario-schema.js';
+import {expandDevices, resolveDimm, type DeviceSpec, type DimmSpec, type StuckTaskSpec} from './scenario-schema.js';
 import type {Scenario} from './scenario.js';
 
 export type Dimm = {
@@ -52,7 +52,9 @@ export type DevicePmState =
 	| 'thawed-noirq'
 	| 'thawed-early';
 
-export type Device = DeviceSpec & {
+export type Device = Omit<DeviceSpec, 'dma'> & {
+	/** This run's DMA: `active` drawn once when the scenario gives a probability. */
+	dma: {active: boolean; stopsOnFreeze: boolean; inflightPerMs: number};
 	index: number;
 	pm: DevicePmState;
 	/** The device errored (callback failure or a DMA completion timeout). */
@@ -72,7 +74,8 @@ export class Host {
 	readonly bus: Bus;
 	readonly dimms: Dimm[];
 	readonly devices: Device[];
-	/** Per-task freeze latency, drawn once per run. */
+	/** The tasks stuck in D state in this run. */
+	readonly stuckTasks: StuckTaskSpec[];
 	readonly userTasks: number;
 	readonly kernelTasks: number;
 
@@ -99,7 +102,14 @@ export class Host {
 				tookPart: false,
 			};
 		});
-		this.devices = expandDevices(scenario).map(spec => ({...spec, pm: 'active', errors: []}));
+		// Uncertain quantities, drawn once per run from their own streams.
+		const chance = rng.fork('chances');
+		this.devices = expandDevices(scenario).map(spec => {
+			const active = typeof spec.dma.active === 'number' ? chance.chance(spec.dma.active) : spec.dma.active;
+			const fails = spec.fail !== undefined && chance.chance(spec.fail.probability);
+			return {...spec, dma: {...spec.dma, active}, fail: fails ? spec.fail : undefined, pm: 'active', errors: []};
+		});
+		this.stuckTasks = scenario.tasks.stuck.filter(task => chance.chance(task.probability));
 		this.userTasks = scenario.tasks.user;
 		this.kernelTasks = scenario.tasks.kernel;
 	}

@@ -47,7 +47,10 @@ export class Prng {
 		return lo + Math.floor(this.next() * (hi - lo + 1));
 	}
 
+	/** True with probability p; certain outcomes (0, 1) draw nothing, so they never shift a stream. */
 	chance(p: number): boolean {
+		if (p >= 1) return true;
+		if (p <= 0) return false;
 		return this.next() < p;
 	}
 

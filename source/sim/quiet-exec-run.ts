@@ -232,7 +232,7 @@ class QuietExecSteps {
 		const what: fmt.FreezeWhat = kind === 'user' ? 'user space processes' : 'remaining freezable tasks';
 		const count = kind === 'user' ? ctx.host.userTasks : ctx.host.kernelTasks;
 		const latency = kind === 'user' ? scenario.tasks.freezeLatencyUs : scenario.tasks.kthreadFreezeLatencyUs;
-		const stuck = scenario.tasks.stuck.filter(s => s.kind === kind);
+		const stuck = ctx.host.stuckTasks.filter(s => s.kind === kind);
 		const rng = ctx.rng.fork(`freeze-${kind}`);
 		const tasks: FreezerTask[] = Array.from({length: count}, (_, id) => {
 			const spec = stuck[id];

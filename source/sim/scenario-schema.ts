@@ -10,12 +10,18 @@ import {activationMethods, capabilities} from '../kernel/sysfs.js';
 
 const micros = z.number().int('expected whole microseconds').nonnegative('expected a duration ≥ 0 µs');
 
+const positive = z.number().positive();
+
 export const durationSchema = z.union([
 	micros,
 	z
 		.tuple([micros, micros])
 		.refine(([min, max]) => min <= max, {message: 'expected [min, max] with min ≤ max'}),
-], {errorMap: () => ({message: 'expected a duration in µs: a whole number or [min, max]'})});
+	z.object({normal: z.object({mean: micros, sd: z.number().nonnegative()}).strict()}).strict(),
+	z.object({lognormal: z.object({median: positive, sigma: z.number().nonnegative()}).strict()}).strict(),
+], {errorMap: () => ({message: 'expected a duration in µs: a whole number, [min, max], {normal: {mean, sd}} or {lognormal: {median, sigma}}'})});
+
+const probability = z.number().min(0, 'expected a probability from 0 to 1').max(1, 'expected a probability from 0 to 1');
 
 export type Duration = z.infer<typeof durationSchema>;
 
@@ -71,13 +77,15 @@ const failSchema = z
 	.object({
 		callback: z.enum(['prepare', 'freeze', 'freeze_late', 'freeze_noirq']),
 		errno: errnoSchema.default('EBUSY'),
+		/** Chance that the callback fails in a given run (risk estimates). */
+		probability: probability.default(1),
 	})
 	.strict();
 
 const dmaSchema = z
 	.object({
-		/** The device has traffic going when the activation starts. */
-		active: z.boolean().default(false),
+		/** The device has traffic going when the activation starts (or the chance that it has). */
+		active: z.union([z.boolean(), probability]).default(false),
 		/** Its ->freeze() really stops bus mastering (RDMA drivers may not). */
 		stopsOnFreeze: z.boolean().default(true),
 		/** DMA reads outstanding per ms of traffic. */
@@ -123,6 +131,8 @@ const stuckTaskSchema = z
 		kind: z.enum(['user', 'kernel']).default('user'),
 		/** µs after freezing starts when the task finally sleeps freezably; null = never. */
 		releaseAfterUs: micros.nullable().default(null),
+		/** Chance that the task is stuck in a given run (risk estimates). */
+		probability: probability.default(1),
 		stack: z.array(z.string().min(1)).optional(),
 	})
 	.strict();

@@ -1,15 +1,14 @@
 import {Box, Text} from 'ink';
 import {memo, useMemo} from 'react';
 import type {DeviceView, DimmView} from '../monitor/state.js';
+import {countBy} from '../monitor/summary.js';
 import {fit} from './format.js';
 import {color} from './theme.js';
 
 export type DeviceRow = {key: string; text: string; tone?: 'red' | 'yellow' | 'green' | 'gray'};
 
 function counts(values: Array<string | undefined>): string {
-	const map = new Map<string, number>();
-	for (const v of values) map.set(v ?? '?', (map.get(v ?? '?') ?? 0) + 1);
-	return [...map].map(([k, n]) => `${n} ${k}`).join(', ');
+	return Object.entries(countBy(values)).map(([k, n]) => `${n} ${k}`).join(', ');
 }
 
 /** All rows of the device list (DIMMs first); the pane shows a window of them. */

@@ -1,0 +1,58 @@
+/**
+ * One run of a risk estimate: a simulation with its own seed, boiled down to
+ * what the report needs. Pure and deterministic: run i of seed S is the same
+ * on any thread.
+ */
+import type {ActivationMethod} from '../kernel/sysfs.js';
+import type {OutcomeKind} from '../sim/outcome.js';
+import type {Scenario} from '../sim/scenario.js';
+import {Simulation} from '../sim/simulation.js';
+
+export type RunResult = {
+	kind: OutcomeKind;
+	userFrozenUs: number;
+	stallUs: number;
+	budgetUs: number;
+	dmaTimeouts: string[];
+	/** Final result of each DIMM that took part, by name. */
+	dimms: Record<string, string>;
+	/** Why it went wrong, in words an operator uses (empty on success). */
+	causes: string[];
+};
+
+/** The seed of run `index` of a batch seeded `seed` (splitmix32 of both). */
+export function runSeed(seed: number, index: number): number {
+	let z = (seed ^ Math.imul(index + 1, 0x9e_37_79_b9)) >>> 0;
+	z = Math.imul(z ^ (z >>> 16), 0x85_eb_ca_6b);
+	z = Math.imul(z ^ (z >>> 13), 0xc2_b2_ae_35);
+	return (z ^ (z >>> 16)) >>> 0;
+}
+
+export function withMethod(scenario: Scenario, method: ActivationMethod | undefined): Scenario {
+	return method === undefined || method === scenario.method ? scenario : {...scenario, method};
+}
+
+export function runOne(scenario: Scenario, seed: number): RunResult {
+	const sim = new Simulation(scenario, {seed}).run();
+	const outcome = sim.outcome();
+	const causes: string[] = [];
+	for (const task of sim.host.stuckTasks) {
+		if (outcome.kind === 'freeze-failed') causes.push(`task ${task.comm} stuck in D state`);
+		else if (task.releaseAfterUs !== null) causes.push(`task ${task.comm} slow to freeze`);
+	}
+
+	for (const device of sim.host.devices) {
+		if (device.fail && outcome.failedStep) causes.push(`${device.driver} ${device.name}: ${device.fail.callback} callback error ${device.fail.errno}`);
+	}
+
+	for (const device of outcome.dmaTimeouts) causes.push(`DMA timeout on ${device}`);
+	if (outcome.kind === 'overflow') causes.push('activation time exceeds the platform budget (overflow)');
+	if (outcome.kind === 'platform-abort') causes.push('platform could not raise completion timeouts (abort)');
+	const dimms: Record<string, string> = {};
+	for (const dimm of sim.host.dimms) {
+		if (dimm.tookPart || dimm.armed) dimms[`nmem${dimm.index}`] = dimm.armed ? 'still armed' : (dimm.pendingResult ?? dimm.result);
+	}
+
+	for (const [name, result] of Object.entries(dimms)) if (result === 'fail' || result === 'need_reset' || result === 'not_staged') causes.push(`${name}: ${result}`);
+	return {kind: outcome.kind, userFrozenUs: outcome.userFrozenUs, stallUs: outcome.stallUs, budgetUs: outcome.budgetUs, dmaTimeouts: outcome.dmaTimeouts, dimms, causes};
+}
