@@ -125,3 +125,17 @@ describe.skipIf(!hasTmux)('colour in a real terminal', () => {
 		tmux('kill-server');
 	}, 30_000);
 });
+
+describe.skipIf(!hasTmux)('quiesce risk in a real terminal', () => {
+	it('shows progress with runs/s and time left; Ctrl-C stops early and reports on the runs done', async () => {
+		start('risk --scenario risky-host --runs 500000 --threads 1');
+		await until(() => /runs\/s · [\d.]+ s left/.test(screen()), 'the progress bar');
+		await sleep(1500);
+		tmux('send-keys', '-t', 't', 'C-c');
+		await until(() => /stopped early/.test(screen()) && /EXIT=/.test(screen()), 'the early report');
+		expect(screen()).toMatch(/risk: risky-host — quiesce, \d+ runs of 500000 \(stopped early\)/);
+		expect(screen()).toMatch(/freeze-failed\s+\d+\.\d+ %\s+\[/);
+		expect(flags()).toBe('0 1');
+		tmux('kill-server');
+	}, 40_000);
+});
