@@ -8,6 +8,7 @@ import {kernelIds, type KernelId} from './kernel/profiles.js';
 import {ScenarioError} from './sim/scenario.js';
 import {TraceError} from './trace/bundle.js';
 import {CaptureError} from './capture/capture.js';
+import {DrillError} from './rehearsal/drill.js';
 
 function fail(message: string): never {
 	process.stderr.write(`quiesce: ${message}\n`);
@@ -15,7 +16,7 @@ function fail(message: string): never {
 }
 
 function handle(error: unknown): never {
-	if (error instanceof UsageError || error instanceof ScenarioError || error instanceof RangeError || error instanceof CaptureError) fail(error.message);
+	if (error instanceof UsageError || error instanceof ScenarioError || error instanceof RangeError || error instanceof CaptureError || error instanceof DrillError) fail(error.message);
 	if (error instanceof TraceError) {
 		process.stderr.write(`quiesce: ${error.message}\n`);
 		process.exit(1);
@@ -137,6 +138,28 @@ await yargs(hideBin(process.argv))
 		},
 	)
 	.command(
+		'rehearse',
+		'practise an activation on a simulated host, graded',
+		y =>
+			y.options({
+				list: {type: 'boolean', default: false, describe: 'list the built-in drills'},
+				drill: {type: 'string', describe: 'built-in drill name, or a path to a drill file'},
+				seed: simOptions.seed,
+				actions: {type: 'string', describe: 'file of operator commands, one per line (runs headless)'},
+				report: {type: 'string', describe: 'write the after-action report to FILE.md and FILE.json'},
+				json: {type: 'boolean', default: false, describe: 'print the report as JSON'},
+				headless: {type: 'boolean', default: false, describe: 'no screen: play --actions (or the drill\'s solution)'},
+			}),
+		async argv => {
+			try {
+				const {runRehearse} = await import('./commands/rehearse.js');
+				await runRehearse({list: argv.list, drill: argv.drill, seed: parseSeed(argv.seed), actions: argv.actions, report: argv.report, json: argv.json, headless: argv.headless});
+			} catch (error) {
+				handle(error);
+			}
+		},
+	)
+	.command(
 		'risk',
 		'estimate the risk of an activation from many seeded simulations',
 		y =>
@@ -172,7 +195,7 @@ await yargs(hideBin(process.argv))
 			}
 		},
 	)
-	.demandCommand(1, 'give a command: sim, replay, record, capture, risk, scenarios (see --help)')
+	.demandCommand(1, 'give a command: sim, replay, record, capture, rehearse, risk, scenarios (see --help)')
 	.strict()
 	.recommendCommands()
 	.help()

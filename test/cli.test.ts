@@ -51,7 +51,7 @@ describe('quiesce sim --headless', () => {
 		[['sim', '--speed', '5000'], /^quiesce: --speed: expected a number from 0\.001 to 1000, got 5000$/],
 		[['sim', '--headless', '--scenario', './missing.yaml'], /^quiesce: \.\/missing\.yaml: no such scenario file$/],
 		[['launch'], /^quiesce: Unknown argument: launch$/],
-		[[], /^quiesce: give a command: sim, replay, record, capture, risk, scenarios/],
+		[[], /^quiesce: give a command: sim, replay, record, capture, rehearse, risk, scenarios/],
 	])('%j ⇒ one clear line on stderr, exit 2', async (args, message) => {
 		const result = await quiesce(args);
 		expect(result.exitCode).toBe(2);

@@ -4,6 +4,8 @@ import {describe, expect, it} from 'vitest';
 import {packageRoot} from '../source/paths.js';
 import {builtinScenarioNames} from '../source/sim/scenario.js';
 import {helpRows} from '../source/ui/keymap.js';
+import {builtinDrillNames} from '../source/rehearsal/drill.js';
+import {commandHelp} from '../source/rehearsal/session.js';
 
 const readme = readFileSync(path.join(packageRoot(), 'README.md'), 'utf8');
 
@@ -23,7 +25,9 @@ describe('the README stays true', () => {
 	});
 
 	it('documents every command and every built-in scenario', () => {
-		for (const command of ['quiesce sim', 'quiesce replay', 'quiesce record', 'quiesce capture', 'quiesce risk', 'quiesce scenarios']) expect(readme).toContain(command);
+		for (const command of ['quiesce sim', 'quiesce replay', 'quiesce record', 'quiesce capture', 'quiesce rehearse', 'quiesce risk', 'quiesce scenarios']) expect(readme).toContain(command);
 		for (const name of builtinScenarioNames()) expect(readme).toContain(`\`${name}\``);
+		for (const name of builtinDrillNames()) expect(readme).toContain(`| \`${name}\` |`);
+		for (const [command, help] of commandHelp) expect(readme).toContain(`| \`${command}\` | ${help} |`);
 	});
 });

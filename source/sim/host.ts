@@ -74,8 +74,8 @@ export class Host {
 	readonly bus: Bus;
 	readonly dimms: Dimm[];
 	readonly devices: Device[];
-	/** The tasks stuck in D state in this run. */
-	readonly stuckTasks: StuckTaskSpec[];
+	/** The tasks stuck in D state in this run (an operator may resolve them). */
+	stuckTasks: StuckTaskSpec[];
 	readonly userTasks: number;
 	readonly kernelTasks: number;
 

@@ -145,6 +145,36 @@ export class Simulation {
 		this.pump();
 	}
 
+	/**
+	 * What an operator sees when looking at the host before acting (ps, the
+	 * traffic counters of each adapter): tasks in D state, devices moving
+	 * data, and whether their freeze callback is known to stop DMA.
+	 */
+	inspect(): {stuckTasks: Array<{comm: string; pid: number}>; dma: Array<{device: string; stopsOnFreeze: boolean}>} {
+		return {
+			stuckTasks: this.host.stuckTasks.map(t => ({comm: t.comm, pid: t.pid})),
+			dma: this.host.devices.filter(d => d.dma.active).map(d => ({device: `${d.driver} ${d.name}`, stopsOnFreeze: d.dma.stopsOnFreeze})),
+		};
+	}
+
+	/** The operator stops a workload: the device's DMA traffic ends. False if no such device. */
+	drain(device: string): boolean {
+		const target = this.host.devices.find(d => `${d.driver} ${d.name}` === device || d.name === device);
+		if (!target) return false;
+		target.dma.active = false;
+		this.ctx.note('device', `${target.driver} ${target.name}: traffic drained by the operator`, {device: `${target.driver} ${target.name}`, event: 'drained'});
+		return true;
+	}
+
+	/** The operator fixes what held a task in D state (e.g. the hung NFS server). False if no such task. */
+	resolveTask(comm: string): boolean {
+		const before = this.host.stuckTasks.length;
+		this.host.stuckTasks = this.host.stuckTasks.filter(t => t.comm !== comm);
+		if (this.host.stuckTasks.length === before) return false;
+		this.ctx.note('tasks', `${comm}: no longer stuck (resolved by the operator)`, {kind: 'user', event: 'resolved', comm});
+		return true;
+	}
+
 	/** What reading a file answers right now (no event, no time). */
 	peek(path: string): SysfsAnswer<string> {
 		return this.readFile(normalisePath(path));
