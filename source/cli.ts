@@ -4,11 +4,8 @@ import process from 'node:process';
 import yargs from 'yargs';
 import {hideBin} from 'yargs/helpers';
 import {UsageError, parseSeed} from './commands/errors.js';
+import {CaptureError, DrillError, ScenarioError, TraceError} from './errors.js';
 import {kernelIds, type KernelId} from './kernel/profiles.js';
-import {ScenarioError} from './sim/scenario.js';
-import {TraceError} from './trace/bundle.js';
-import {CaptureError} from './capture/capture.js';
-import {DrillError} from './rehearsal/drill.js';
 
 function fail(message: string): never {
 	process.stderr.write(`quiesce: ${message}\n`);

@@ -10,6 +10,7 @@ import {bundleFormat, type BundleMeta} from '../trace/bundle.js';
 import {escapeValue} from '../trace/sysfs-parser.js';
 import type {CommandRunner, ReadOnlyFs} from './readonly.js';
 import {snapshot, watchedPaths, type Unreadable} from './snapshot.js';
+import {CaptureError} from '../errors.js';
 
 export type CaptureOptions = {
 	out: string;
@@ -29,9 +30,7 @@ export type CaptureOptions = {
 
 export type CaptureReport = {out: string; hasNdBus: boolean; buses: string[]; dimms: string[]; values: number; unreadable: Unreadable[]; polls: number; changes: number; logLines: number; notes: string[]};
 
-export class CaptureError extends Error {
-	override name = 'CaptureError';
-}
+export {CaptureError};
 
 function resolveReal(p: string): string {
 	let current = path.resolve(p);

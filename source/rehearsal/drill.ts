@@ -10,6 +10,7 @@ import {z} from 'zod';
 import {fixturesDir} from '../paths.js';
 import {parseScenario, ScenarioError, type Scenario} from '../sim/scenario.js';
 import {ruleIds} from './rules.js';
+import {DrillError} from '../errors.js';
 
 const drillSchema = z
 	.object({
@@ -28,9 +29,7 @@ const drillSchema = z
 
 export type Drill = z.infer<typeof drillSchema> & {name: string; file: string; scenarioData: Scenario};
 
-export class DrillError extends Error {
-	override name = 'DrillError';
-}
+export {DrillError};
 
 export function drillsDir(): string {
 	return fixturesDir('drills');

@@ -9,12 +9,11 @@ import {parse as parseYaml} from 'yaml';
 import type {ZodIssue} from 'zod';
 import {fixturesDir} from '../paths.js';
 import {scenarioSchema, type ScenarioFile} from './scenario-schema.js';
+import {ScenarioError} from '../errors.js';
 
 export type Scenario = ScenarioFile & {name: string; file: string};
 
-export class ScenarioError extends Error {
-	override name = 'ScenarioError';
-}
+export {ScenarioError};
 
 const extensions = ['.json', '.yaml', '.yml'];
 

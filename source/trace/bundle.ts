@@ -18,6 +18,7 @@ import type {TimelineEvent} from '../events.js';
 import type {TraceWarning} from './log-parser.js';
 import {parseNdctlText} from './ndctl-parser.js';
 import {parseSysfsText} from './sysfs-parser.js';
+import {TraceError} from '../errors.js';
 
 export const bundleFormat = 'quiesce-trace';
 
@@ -47,9 +48,7 @@ export type TracePlan = {
 	warnings: TraceWarning[];
 };
 
-export class TraceError extends Error {
-	override name = 'TraceError';
-}
+export {TraceError};
 
 type FileKind = 'log' | 'sysfs' | 'ndctl' | 'native' | 'meta' | 'links' | 'skipped' | 'ignore';
 
