@@ -36,6 +36,23 @@ const simOptions = {
 	json: {type: 'boolean', default: false, describe: 'one JSON object per event (implies --headless)'},
 } as const;
 
+/** The per-device callback timeline (commands/devices.ts), on replay and sim. */
+const deviceOptions = {
+	devices: {type: 'boolean', default: false, describe: 'per cycle and phase, the slowest device callbacks (pm_print_times lines); with --json one object per callback'},
+	top: {type: 'number', default: 10, describe: 'with --devices/--compare-cycles: how many callbacks per phase'},
+	cycle: {type: 'number', describe: 'with --devices: only this cycle (numbered as --devices lists them)'},
+	'compare-cycles': {type: 'boolean', default: false, describe: 'which phase and device changed between the fastest and the slowest cycle'},
+	html: {type: 'string', describe: 'write a self-contained HTML device timeline to this file'},
+} as const;
+
+async function runDevicesFor(argv: {devices: boolean; top: number; cycle?: number; compareCycles: boolean; html?: string; json: boolean}, load: () => Promise<{timeline: import('./timeline/device-timeline.js').DeviceTimeline; title: string}>): Promise<void> {
+	const {checkDeviceOptions, reportDevices} = await import('./commands/devices.js');
+	const checked = checkDeviceOptions(argv.top, argv.cycle);
+	if (argv.html !== undefined && argv.html.trim() === '') throw new UsageError('--html: expected a file name to write, got ""');
+	const {timeline, title} = await load();
+	process.exitCode = reportDevices(timeline, {devices: argv.devices, compare: argv.compareCycles, html: argv.html, json: argv.json, ...checked}, title, process.stdout, process.stderr);
+}
+
 await yargs(hideBin(process.argv))
 	.scriptName('quiesce')
 	.usage('$0 <command> [options]\n\nSimulate, replay and rehearse NVDIMM runtime firmware activation.')
@@ -47,10 +64,20 @@ await yargs(hideBin(process.argv))
 				...simOptions,
 				headless: {type: 'boolean', default: false, describe: 'print the whole timeline and exit'},
 				speed: {type: 'number', default: 1, describe: 'playback speed in a terminal (0.001–1000)'},
+				...deviceOptions,
 			}),
 		async argv => {
 			try {
 				const args = {scenario: argv.scenario, seed: parseSeed(argv.seed), kernel: argv.kernel as KernelId | undefined, json: argv.json};
+				if (argv.devices || argv.compareCycles || argv.html !== undefined) {
+					await runDevicesFor(argv, async () => {
+						const [{createSimulation}, {eventsDeviceTimeline}] = await Promise.all([import('./commands/sim.js'), import('./commands/devices.js')]);
+						const sim = createSimulation(args).run();
+						return {timeline: eventsDeviceTimeline(sim.timeline), title: `sim ${sim.scenario.name} (seed ${args.seed}, kernel ${sim.kernel.id})`};
+					});
+					return;
+				}
+
 				if (!(argv.speed >= 0.001 && argv.speed <= 1000)) throw new UsageError(`--speed: expected a number from 0.001 to 1000, got ${argv.speed}`);
 				const headless = argv.headless || argv.json || !process.stdout.isTTY;
 				if (headless) {
@@ -79,9 +106,19 @@ await yargs(hideBin(process.argv))
 					headless: {type: 'boolean', default: false, describe: 'print the timeline and exit'},
 					json: {type: 'boolean', default: false, describe: 'one JSON object per event (implies --headless)'},
 					summary: {type: 'boolean', default: false, describe: 'print only the outcome: phases with durations, failures, DIMM results'},
+					...deviceOptions,
 				}),
 		async argv => {
 			try {
+				if (argv.devices || argv.compareCycles || argv.html !== undefined) {
+					await runDevicesFor(argv, async () => {
+						const {traceDeviceTimeline} = await import('./commands/devices.js');
+						const {timeline} = await traceDeviceTimeline(argv.path, text => process.stderr.write(text + '\n'));
+						return {timeline, title: argv.path};
+					});
+					return;
+				}
+
 				const {runReplayHeadless, loadTimeline} = await import('./commands/replay.js');
 				if (argv.headless || argv.json || argv.summary || !process.stdout.isTTY) {
 					process.exitCode = await runReplayHeadless({path: argv.path, json: argv.json, summary: argv.summary}, process.stdout, process.stderr);

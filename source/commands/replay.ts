@@ -11,6 +11,8 @@ import {summaryText} from '../monitor/summary.js';
 import {loadSideEvents, parseNativeEvents, planTrace, TraceError, type TracePlan} from '../trace/bundle.js';
 import type {TraceWarning} from '../trace/log-parser.js';
 import {streamLogFile} from '../trace/stream.js';
+import {DeviceTimelineBuilder} from '../timeline/device-timeline.js';
+import {safe, topCallbacksByCycle} from '../timeline/report.js';
 
 export type ReplayArgs = {path: string; json: boolean; summary: boolean};
 
@@ -51,11 +53,16 @@ export async function readTimeline(plan: TracePlan, onEvents: (events: TimelineE
 export async function runReplayHeadless(args: ReplayArgs, out: Writable, err: Writable): Promise<number> {
 	const plan = planTrace(args.path);
 	const printer = new TimelinePrinter(out, args.json, !args.summary);
+	// The summary gains each cycle's slowest (and failed) device callbacks.
+	const devices = args.summary ? new DeviceTimelineBuilder() : undefined;
 	let warnings = 0;
 	const {lines} = await readTimeline(
 		plan,
 		events => {
-			for (const event of events) printer.push(event);
+			for (const event of events) {
+				printer.push(event);
+				if (devices && event.kind === 'log') devices.push(event);
+			}
 		},
 		w => {
 			warnings++;
@@ -66,10 +73,15 @@ export async function runReplayHeadless(args: ReplayArgs, out: Writable, err: Wr
 	if (lines === 0) throw new TraceError(`${args.path}: nothing to replay (empty trace)`);
 	if (args.summary) {
 		printer.flush();
-		if (args.json) out.write(JSON.stringify({kind: 'summary', state: printer.state}) + '\n');
+		const topCallbacks = topCallbacksByCycle(devices!.finish(), 5);
+		if (args.json) out.write(JSON.stringify({kind: 'summary', state: printer.state, topCallbacks}) + '\n');
 		else {
 			const notes = (plan.meta?.['notes'] as string[] | undefined) ?? [];
-			out.write(summaryText(printer.state) + '\n' + notes.map(n => `capture: ${n}\n`).join(''));
+			const callbackLines = topCallbacks.flatMap(c => [
+				`device callbacks, cycle ${c.cycle} (${c.kind}${c.failed ? ', FAILED' : ''}) — slowest, failed first (replay --devices for all):`,
+				...c.top.map(t => `  ${String(t['usecs'] ?? '?').padStart(7)} µs  ${safe(String(t['driver'] ? `${t['driver']} ${t['device']}` : t['device']))}  ${safe(String(t['callback'] ?? ''))}  [${t['phase']}]${t['status'] === 'ok' || t['status'] === 'no-calling-line' ? '' : `  ${String(t['status']).toUpperCase()}`}  line ${t['line']}`),
+			]);
+			out.write(summaryText(printer.state) + '\n' + callbackLines.map(l => l + '\n').join('') + notes.map(n => `capture: ${n}\n`).join(''));
 		}
 		return 0;
 	}
