@@ -21,14 +21,14 @@ describe('replay --devices', () => {
 		expect(r.stdout).toMatch(/ 328 µs {3}2\.2% {2}rtc_cmos 00:06 {2}pnp_bus_freeze {2}pid 1 {2}parent pnp0 {2}line 462/);
 		expect(r.stdout).toMatch(/240 µs .*pci 0000:00:00\.0 {2}pci_pm_restore {2}pid 105 async/);
 		expect(r.stdout).toContain('per driver:');
-		expect(r.stdout.split('\n').filter(l => / µs +\d+\.\d%/.test(l))).toHaveLength(4);
+		expect(String(r.stdout).split('\n').filter(l => / µs +\d+\.\d%/.test(l))).toHaveLength(4);
 		expect(r.stdout).not.toMatch(/\u001B\[/);
 	});
 
 	it('--json: one object per callback with cycle, phase, device, driver, callback, usecs, rc, pid, parent, line', async () => {
 		const r = await quiesce(['replay', qemu, '--devices', '--json', '--cycle', '2']);
 		expect(r.exitCode).toBe(0);
-		const records = r.stdout.trim().split('\n').map(l => JSON.parse(l) as Record<string, unknown>);
+		const records = String(r.stdout).trim().split('\n').map(l => JSON.parse(l) as Record<string, unknown>);
 		expect(records).toHaveLength(58);
 		expect(records[0]).toMatchObject({kind: 'callback', cycle: 2, phase: 'freeze', device: 'platform-framebuffer.0', driver: 'platform', callback: 'platform_pm_freeze', usecs: 41, rc: 0, pid: 1, parent: 'platform', line: 442, returnLine: 443});
 		const awkSum = readFileSync(qemu, 'utf8').split('\n').reduce((sum, l) => sum + Number(/ returned -?\d+ after (\d+) usecs$/.exec(l)?.[1] ?? 0), 0);
@@ -38,10 +38,10 @@ describe('replay --devices', () => {
 	it('bad --cycle / --top: one line naming the option, the value and what is allowed; exit 2', async () => {
 		const a = await quiesce(['replay', qemu, '--devices', '--cycle', '9']);
 		expect(a.exitCode).toBe(2);
-		expect(a.stderr.trim()).toBe(`quiesce: --cycle: no cycle 9 in ${qemu} (it has 2: 1 to 2)`);
+		expect(String(a.stderr).trim()).toBe(`quiesce: --cycle: no cycle 9 in ${qemu} (it has 2: 1 to 2)`);
 		const b = await quiesce(['replay', qemu, '--devices', '--top', '-1']);
 		expect(b.exitCode).toBe(2);
-		expect(b.stderr.trim()).toBe('quiesce: --top: expected an integer from 1 to 100000, got -1');
+		expect(String(b.stderr).trim()).toBe('quiesce: --top: expected an integer from 1 to 100000, got -1');
 		const c = await quiesce(['replay', qemu, '--html', '/nonexistent-dir/x.html']);
 		expect(c.exitCode).toBe(2);
 		expect(c.stderr).toMatch(/^quiesce: --html: cannot write \/nonexistent-dir\/x\.html: /);
@@ -64,7 +64,7 @@ describe('replay --devices', () => {
 		expect(r.stdout).toContain('fastest cycle 1: 500 µs of device phases; slowest cycle 2: 80.0 ms');
 		expect(r.stdout).toContain('nvme 0000:01:00.0 pci_pm_suspend [suspend]: 500 µs → 80000 µs (+79500 µs)');
 		const j = await quiesce(['replay', log, '--compare-cycles', '--json']);
-		expect(JSON.parse(j.stdout)).toMatchObject({kind: 'compare-cycles', fastest: 1, slowest: 2});
+		expect(JSON.parse(String(j.stdout))).toMatchObject({kind: 'compare-cycles', fastest: 1, slowest: 2});
 	});
 
 	it('--summary gains each cycle\'s top callbacks (text and JSON)', async () => {
@@ -72,7 +72,7 @@ describe('replay --devices', () => {
 		expect(r.stdout).toContain('device callbacks, cycle 2 (hibernate)');
 		expect(r.stdout).toMatch(/328 µs {2}rtc_cmos 00:06 {2}pnp_bus_freeze {2}\[freeze\] {2}line 462/);
 		const j = await quiesce(['replay', qemu, '--summary', '--json']);
-		const summary = JSON.parse(j.stdout) as {topCallbacks: Array<{cycle: number; top: Array<{usecs: number}>}>};
+		const summary = JSON.parse(String(j.stdout)) as {topCallbacks: Array<{cycle: number; top: Array<{usecs: number}>}>};
 		expect(summary.topCallbacks.map(c => c.cycle)).toEqual([2]);
 		expect(summary.topCallbacks[0]!.top[0]!.usecs).toBe(328);
 	});

@@ -33,7 +33,7 @@ header{padding:8px 12px;border-bottom:1px solid var(--line)}h1{font-size:16px;ma
 .toolbar{display:flex;gap:6px;align-items:center;flex-wrap:wrap;margin-bottom:6px}
 button{font:inherit;padding:2px 8px}
 #phases{position:sticky;top:0;z-index:3;height:24px;background:#fff;border-bottom:1px solid var(--line)}
-.phase{position:absolute;top:0;bottom:0;background:var(--phase);border-right:1px solid #c7d2fe;font-size:11px;padding:2px 4px;white-space:nowrap;overflow:hidden}
+.phase{position:absolute;top:0;bottom:0;cursor:pointer;background:var(--phase);border-right:1px solid #c7d2fe;font-size:11px;padding:2px 4px;white-space:nowrap;overflow:hidden}
 .phase.aborted{background:#fee2e2}
 #scroller{overflow:auto;border:1px solid var(--line);max-height:70vh}
 #rows{position:relative}
@@ -42,7 +42,7 @@ button{font:inherit;padding:2px 8px}
 .bar{position:absolute;top:3px;height:12px;min-width:2px;background:var(--ok);border-radius:2px;cursor:pointer}
 .bar.async{background:var(--async)}.bar.failed{background:var(--bad)}.bar.unfinished{background:repeating-linear-gradient(45deg,var(--unf),var(--unf) 4px,#fde68a 4px,#fde68a 8px)}
 .bar:hover,.bar.sel{outline:2px solid #111}
-#tip{position:fixed;z-index:10;pointer-events:none;background:#111827;color:#f9fafb;padding:6px 8px;border-radius:4px;font-size:12px;max-width:480px;display:none;white-space:pre-wrap}
+#tip{position:fixed;z-index:10;pointer-events:none;background:#111827;color:#f9fafb;padding:6px 8px;border-radius:4px;font-size:12px;max-width:min(480px,calc(100vw - 16px));display:none;white-space:pre-wrap}
 #detail{margin-top:8px;border:1px solid var(--line);padding:6px 8px;min-height:3em}
 #detail pre{margin:4px 0 0;white-space:pre-wrap;word-break:break-all;font:11px ui-monospace,monospace;background:#f9fafb;padding:4px}
 .legend span{display:inline-block;width:10px;height:10px;margin:0 4px 0 10px;vertical-align:middle}
@@ -56,7 +56,7 @@ const script = `
 var data=JSON.parse(document.getElementById('timeline-data').textContent);
 var cyclesEl=document.getElementById('cycles'),rowsEl=document.getElementById('rows'),phasesEl=document.getElementById('phases');
 var tip=document.getElementById('tip'),detail=document.getElementById('detail'),zoomEl=document.getElementById('zoom-level');
-var state={cycle:0,zoom:1,sort:'start'};
+var state={cycle:0,zoom:1,sort:'start',phase:''};var phaseSel=document.getElementById('phase');
 function fmt(us){if(us>=1e6)return (us/1e6).toFixed(3)+' s';if(us>=1e4)return (us/1e3).toFixed(1)+' ms';return us+' \\u00b5s';}
 function el(tag,cls,text){var e=document.createElement(tag);if(cls)e.className=cls;if(text!=null)e.textContent=text;return e;}
 function label(c){return c.driver?c.driver+' '+c.device:c.device;}
@@ -67,22 +67,26 @@ data.cycles.forEach(function(c,i){
   li.addEventListener('click',function(){select(i);});
   cyclesEl.appendChild(li);
 });
-function select(i){state.cycle=i;Array.prototype.forEach.call(cyclesEl.children,function(li,j){li.classList.toggle('sel',j===i);});draw();}
+function select(i){state.cycle=i;state.phase='';phaseSel.textContent='';phaseSel.appendChild(new Option('all phases',''));(data.cycles[i]?data.cycles[i].phases:[]).forEach(function(p){phaseSel.appendChild(new Option(p.name+' ('+p.callbacks+')',p.name));});Array.prototype.forEach.call(cyclesEl.children,function(li,j){li.classList.toggle('sel',j===i);});draw();}
 function draw(){
   var c=data.cycles[state.cycle];rowsEl.textContent='';phasesEl.textContent='';phasesEl.appendChild(el('span','label','phases'));detail.textContent='Click a bar for the log lines behind it.';
   if(!c)return;
-  var t0=c.startUs,span=Math.max(1,c.endUs-c.startUs);
-  var width=Math.max(200,(document.getElementById('scroller').clientWidth-270)*state.zoom);
-  var x=function(t){return 262+((t-t0)/span)*width;};
+  var sel=c.phases.filter(function(p){return p.name===state.phase;})[0];
+  var t0=sel?sel.startUs:c.startUs,span=Math.max(1,sel?sel.endUs-sel.startUs:c.endUs-c.startUs);
+  var lw=window.matchMedia('(max-width:700px)').matches?152:262;
+  var width=Math.max(200,document.getElementById('scroller').clientWidth-lw-8)*state.zoom;
+  var x=function(t){return lw+((t-t0)/span)*width;};
   c.phases.forEach(function(p){
+    if(sel&&p!==sel)return;
     var d=el('div','phase'+(p.aborted?' aborted':''),p.name+' '+fmt(p.kernelUsecs!=null?p.kernelUsecs:p.callbackUsecs));
     d.style.left=x(p.startUs)+'px';d.style.width=Math.max(3,(p.endUs-p.startUs)/span*width)+'px';
     d.title=p.name+': '+(p.kernelUsecs!=null?fmt(p.kernelUsecs)+' (kernel)':'no dpm line')+', '+p.callbacks+' callbacks';
+    d.dataset.phase=p.name;d.addEventListener('click',function(){state.phase=state.phase===p.name?'':p.name;phaseSel.value=state.phase;draw();});
     phasesEl.appendChild(d);
   });
-  var list=c.callbacks.slice();
+  var list=c.callbacks.filter(function(cb){return !sel||cb.phase===sel.name;});
   if(state.sort==='time')list.sort(function(a,b){var fa=(a.status==='failed'||a.status==='unfinished')?1:0,fb=(b.status==='failed'||b.status==='unfinished')?1:0;return fb-fa||(b.usecs||0)-(a.usecs||0);});
-  rowsEl.style.width=(width+270)+'px';phasesEl.style.width=(width+270)+'px';
+  rowsEl.style.width=(width+lw+8)+'px';phasesEl.style.width=(width+lw+8)+'px';
   list.forEach(function(cb){
     var row=el('div','row');var lab=el('span','label',label(cb));lab.title=label(cb);row.appendChild(lab);
     var bar=el('div','bar'+(cb.async?' async':'')+(cb.status==='failed'?' failed':'')+(cb.status==='unfinished'?' unfinished':''));
@@ -90,16 +94,19 @@ function draw(){
     bar.dataset.device=cb.device;bar.dataset.status=cb.status;
     bar.addEventListener('mouseenter',function(ev){tip.style.display='block';tip.textContent=label(cb)+'\\n'+(cb.callback||'(callback not printed)')+'  ['+cb.phase+']\\n'+(cb.usecs!=null?cb.usecs+' \\u00b5s':'never returned')+(cb.rc!=null?'  rc '+cb.rc:'')+(cb.pid!=null?'  pid '+cb.pid+(cb.async?' (async)':''):'')+(cb.parent?'  parent '+cb.parent:'')+'\\n'+cb.file+':'+cb.line;move(ev);});
     bar.addEventListener('mousemove',move);bar.addEventListener('mouseleave',function(){tip.style.display='none';});
-    bar.addEventListener('click',function(){Array.prototype.forEach.call(rowsEl.querySelectorAll('.bar.sel'),function(b){b.classList.remove('sel');});bar.classList.add('sel');detail.textContent='';detail.appendChild(el('div','',label(cb)+' \\u2014 '+(cb.callback||'')+' \\u2014 '+cb.status));var pre=el('pre','log-lines',cb.text.map(function(t,k){return (k===0?cb.line:cb.returnLine)+': '+t;}).join('\\n'));detail.appendChild(pre);});
+    bar.addEventListener('click',function(){state.sel=cb;show(bar,cb);});
     row.appendChild(bar);rowsEl.appendChild(row);
+    if(state.sel===cb)show(bar,cb);
   });
   zoomEl.textContent=state.zoom+'\\u00d7';
 }
-function move(ev){tip.style.left=Math.min(ev.clientX+12,window.innerWidth-490)+'px';tip.style.top=(ev.clientY+14)+'px';}
+function show(bar,cb){Array.prototype.forEach.call(rowsEl.querySelectorAll('.bar.sel'),function(b){b.classList.remove('sel');});bar.classList.add('sel');detail.textContent='';detail.appendChild(el('div','',label(cb)+' \\u2014 '+(cb.callback||'')+' \\u2014 '+cb.status));detail.appendChild(el('pre','log-lines',cb.text.map(function(t,k){return (k===0?cb.line:cb.returnLine)+': '+t;}).join('\\n')));}
+function move(ev){tip.style.left=Math.max(4,Math.min(ev.clientX+12,window.innerWidth-tip.offsetWidth-8))+'px';tip.style.top=(ev.clientY+14)+'px';}
 function zoom(f){state.zoom=Math.min(256,Math.max(1,state.zoom*f));draw();}
 document.getElementById('zoom-in').addEventListener('click',function(){zoom(2);});
 document.getElementById('zoom-out').addEventListener('click',function(){zoom(0.5);});
 document.getElementById('zoom-reset').addEventListener('click',function(){state.zoom=1;draw();});
+phaseSel.addEventListener('change',function(e){state.phase=e.target.value;draw();});
 document.getElementById('sort').addEventListener('change',function(e){state.sort=e.target.value;draw();});
 document.getElementById('scroller').addEventListener('wheel',function(e){if(e.ctrlKey){e.preventDefault();zoom(e.deltaY<0?2:0.5);}},{passive:false});
 window.addEventListener('resize',draw);
@@ -141,7 +148,7 @@ export function timelineHtml(timeline: DeviceTimeline, options: HtmlOptions): st
 <div class="muted">${timeline.cycles.length} cycle(s), ${timeline.callbacks} callbacks (${timeline.callingLines} calling / ${timeline.returnedLines} returned lines). µs are the kernel's own figures (initcall_debug_report()); bars start at the calling line's printk time. ${escapeHtml(options.generatedBy ?? 'quiesce')}</div></header>
 <main><ul id="cycles" aria-label="cycles"></ul><section id="view">
 <div class="toolbar"><button id="zoom-out" type="button">−</button><span id="zoom-level">1×</span><button id="zoom-in" type="button">+</button><button id="zoom-reset" type="button">fit</button>
-<label>rows <select id="sort"><option value="start">by start</option><option value="time">slowest first</option></select></label>
+<label>phase <select id="phase"></select></label><label>rows <select id="sort"><option value="start">by start</option><option value="time">slowest first</option></select></label>
 <span class="legend muted"><span style="background:var(--ok)"></span>sync<span style="background:var(--async)"></span>async (other pid)<span style="background:var(--bad)"></span>failed<span style="background:var(--unf)"></span>never returned</span></div>
 <div id="scroller"><div id="phases" aria-label="phases"><span class="label">phases</span></div><div id="rows"></div></div><div id="detail"></div></section></main>
 <div id="tip" role="tooltip"></div>
