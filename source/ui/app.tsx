@@ -5,8 +5,11 @@
  */
 import {Box, Text, useApp, useInput, useStdout} from 'ink';
 import {performance} from 'node:perf_hooks';
-import {useEffect, useReducer, useRef, useState} from 'react';
+import {useEffect, useMemo, useReducer, useRef, useState} from 'react';
 import type {Player} from '../player/player.js';
+import {deviceTimeline} from '../timeline/device-timeline.js';
+import type {TimelineSort} from '../timeline/terminal-view.js';
+import {DeviceTimelineView} from './device-timeline.js';
 import {Devices} from './devices.js';
 import {FreezeProgress} from './freeze-progress.js';
 import {HelpOverlay} from './help-overlay.js';
@@ -64,6 +67,10 @@ export function App({player, source, kernel, autoplay = true, now = () => perfor
 	const [help, setHelp] = useState(false);
 	const [deviceScroll, setDeviceScroll] = useState(0);
 	const [logBack, setLogBack] = useState(0);
+	const [timelineOn, setTimelineOn] = useState(false);
+	const [timelineSort, setTimelineSort] = useState<TimelineSort>('start');
+	const [timelineScroll, setTimelineScroll] = useState(0);
+	const devicesTimeline = useMemo(() => deviceTimeline(player.timeline), [player]);
 	const [, redraw] = useReducer((n: number) => n + 1, 0);
 	const lastCount = useRef(-1);
 	const lastDraw = useRef(0);
@@ -153,7 +160,17 @@ export function App({player, source, kernel, autoplay = true, now = () => perfor
 
 			case 'scroll-up':
 			case 'scroll-down': {
-				setDeviceScroll(s => Math.max(0, s + (action === 'scroll-up' ? -1 : 1)));
+				(timelineOn ? setTimelineScroll : setDeviceScroll)(s => Math.max(0, s + (action === 'scroll-up' ? -1 : 1)));
+				break;
+			}
+
+			case 'device-timeline': {
+				setTimelineOn(on => !on);
+				break;
+			}
+
+			case 'timeline-sort': {
+				setTimelineSort(s => (s === 'start' ? 'time' : 'start'));
 				break;
 			}
 
@@ -233,15 +250,21 @@ export function App({player, source, kernel, autoplay = true, now = () => perfor
 					Terminal {columns}×{rows} is smaller than {minColumns}×{minRows}: panes are cramped.
 				</Text>
 			) : null}
-			<Box>
-				<FreezeProgress cycle={state.cycle} nowUs={position} width={l.phasesWidth} height={l.topHeight} border={l.border} />
-				<QuiesceCountdown quiesce={state.quiesce} cycle={state.cycle} nowUs={position} width={l.countdownWidth} height={l.topHeight} border={l.border} />
-			</Box>
-			<Devices dimms={state.dimms} devices={state.devices} width={columns} height={l.devicesHeight} scroll={scroll} border={l.border} />
-			<KernelLog lines={tail.lines} total={tail.total} back={Math.min(logBack, tail.total)} width={columns} height={l.logHeight} border={l.border} />
+			{timelineOn ? (
+				<DeviceTimelineView timeline={devicesTimeline} positionUs={position} width={columns} height={l.topHeight + l.devicesHeight + l.logHeight} scroll={timelineScroll} sort={timelineSort} border={l.border} />
+			) : (
+				<>
+					<Box>
+						<FreezeProgress cycle={state.cycle} nowUs={position} width={l.phasesWidth} height={l.topHeight} border={l.border} />
+						<QuiesceCountdown quiesce={state.quiesce} cycle={state.cycle} nowUs={position} width={l.countdownWidth} height={l.topHeight} border={l.border} />
+					</Box>
+					<Devices dimms={state.dimms} devices={state.devices} width={columns} height={l.devicesHeight} scroll={scroll} border={l.border} />
+					<KernelLog lines={tail.lines} total={tail.total} back={Math.min(logBack, tail.total)} width={columns} height={l.logHeight} border={l.border} />
+				</>
+			)}
 			<WarningLine warnings={state.warnings} />
 			<Text color={color('gray')} wrap="truncate">
-				space pause · +/- speed · . step · n/p phase · ←/→ seek · g/G start/end · s slow-mo · ? help · q quit
+				space pause · +/- speed · . step · n/p phase · ←/→ seek · g/G start/end · s slow-mo · t devices · ? help · q quit
 			</Text>
 		</Box>
 	);

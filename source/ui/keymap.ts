@@ -19,6 +19,8 @@ export type MonitorAction =
 	| 'log-up'
 	| 'log-down'
 	| 'log-tail'
+	| 'device-timeline'
+	| 'timeline-sort'
 	| 'help'
 	| 'quit';
 
@@ -41,6 +43,8 @@ export const keymap: KeyBinding[] = [
 	{keys: ['pageup', 'b'], label: 'PgUp / PgDn', action: 'log-up', help: 'scroll the kernel log back / forward'},
 	{keys: ['pagedown', 'f'], label: '', action: 'log-down', help: ''},
 	{keys: ['F'], label: 'F', action: 'log-tail', help: 'follow the log tail again'},
+	{keys: ['t'], label: 't', action: 'device-timeline', help: 'device callback timeline of the cycle on screen on / off'},
+	{keys: ['o'], label: 'o', action: 'timeline-sort', help: 'device timeline: sort by start / slowest first'},
 	{keys: ['?', 'h'], label: '? / h', action: 'help', help: 'this help'},
 	{keys: ['q', 'escape'], label: 'q', action: 'quit', help: 'quit'},
 ];
