@@ -13,6 +13,7 @@ import {Simulation} from '../source/sim/simulation.js';
 import {benchTrace} from './trace.js';
 import {benchUi} from './ui.js';
 import {benchRisk} from './risk.js';
+import {benchDevices} from './devices.js';
 
 function measure(seconds: number, run: (i: number) => void): {perSecond: number; runs: number} {
 	const until = performance.now() + seconds * 1000;
@@ -46,3 +47,4 @@ for (const name of ['default', 'big-box']) console.log(benchScenario(name, secon
 await benchRisk();
 await benchUi();
 await benchTrace();
+await benchDevices(new URL('../source/cli.js', import.meta.url).pathname);

@@ -113,7 +113,7 @@ await yargs(hideBin(process.argv))
 				if (argv.devices || argv.compareCycles || argv.html !== undefined) {
 					await runDevicesFor(argv, async () => {
 						const {traceDeviceTimeline} = await import('./commands/devices.js');
-						const {timeline} = await traceDeviceTimeline(argv.path, text => process.stderr.write(text + '\n'));
+						const {timeline} = await traceDeviceTimeline(argv.path, text => process.stderr.write(text + '\n'), argv.html !== undefined);
 						return {timeline, title: argv.path};
 					});
 					return;

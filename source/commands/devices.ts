@@ -34,8 +34,8 @@ export function checkDeviceOptions(top: unknown, cycle: unknown): {top: number; 
 }
 
 /** Build the timeline of a trace, streaming (warnings to `warn`). */
-export async function traceDeviceTimeline(path: string, warn: (text: string) => void): Promise<{timeline: DeviceTimeline; lines: number}> {
-	const builder = new DeviceTimelineBuilder();
+export async function traceDeviceTimeline(path: string, warn: (text: string) => void, keepText = true): Promise<{timeline: DeviceTimeline; lines: number}> {
+	const builder = new DeviceTimelineBuilder({keepText});
 	let warnings = 0;
 	const {lines} = await readTimeline(
 		planTrace(path),

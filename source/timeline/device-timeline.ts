@@ -54,7 +54,7 @@ export type DeviceCallback = {
 	/** Line of the `calling` line (or of the only line). */
 	line: number;
 	returnLine?: number;
-	/** The log lines behind the bar. */
+	/** The log lines behind the bar (empty when the builder was told not to keep them). */
 	text: string[];
 };
 
@@ -94,7 +94,7 @@ export type CycleTimeline = {
 
 export type DeviceTimeline = {cycles: CycleTimeline[]; callbacks: number; returnedLines: number; callingLines: number};
 
-type Open = DeviceCallback & {key: string};
+type Open = DeviceCallback;
 
 type Building = Omit<CycleTimeline, 'phases'> & {
 	phases: Map<string, PhaseTiming>;
@@ -104,6 +104,13 @@ type Building = Omit<CycleTimeline, 'phases'> & {
 	open: Map<string, Open[]>;
 	lastUs: number;
 };
+
+/** Shared by every callback whose lines are not kept. */
+const noText: string[] = [];
+
+function deviceLabelOf(c: {driver: string; device: string; callback?: string}): string {
+	return `${c.driver ? `${c.driver} ${c.device}` : c.device}${c.callback ? ` ${c.callback}` : ''}`;
+}
 
 function phaseName(info: string, verb: string): string {
 	return info ? `${info} ${verb}` : verb;
@@ -119,6 +126,30 @@ export class DeviceTimelineBuilder {
 	private returnedLines = 0;
 	private count = 0;
 	private logLines = 0;
+	private readonly keepText: boolean;
+
+	/** keepText: false saves memory on huge logs when no one will show the lines (--devices, --json). */
+	/** Device, driver, callback and parent names, each held once (they repeat every cycle). */
+	private readonly names = new Map<string, string>();
+
+	constructor(options: {keepText?: boolean} = {}) {
+		this.keepText = options.keepText ?? true;
+	}
+
+	/**
+	 * A name from a log line, copied once and shared: a regexp capture is a
+	 * slice that would keep its whole line — and the 1 MB read chunk behind
+	 * it — alive for as long as the callback is kept.
+	 */
+	private name(value: string): string {
+		let held = this.names.get(value);
+		if (held === undefined) {
+			held = Buffer.from(value, 'utf8').toString('utf8');
+			if (this.names.size < 200_000) this.names.set(held, held);
+		}
+
+		return held;
+	}
 
 	push(event: LogEvent): void {
 		this.logLines++;
@@ -138,11 +169,10 @@ export class DeviceTimelineBuilder {
 				this.callingLines++;
 				const key = `${parsed.driver} ${parsed.device}\u0000${parsed.callback ?? ''}`;
 				const entry: Open = {
-					key,
 					cycle: cycle.index,
 					phase: '',
-					device: parsed.device,
-					driver: parsed.driver,
+					device: this.name(parsed.device),
+					driver: this.name(parsed.driver),
 					pid: parsed.pid,
 					status: 'unfinished',
 					form: parsed.form,
@@ -150,11 +180,11 @@ export class DeviceTimelineBuilder {
 					endUs: event.t,
 					file,
 					line,
-					text: [text],
+					text: this.keepText ? [text] : noText,
 				};
-				if (parsed.callback !== undefined) entry.callback = parsed.callback;
-				if (parsed.module !== undefined) entry.module = parsed.module;
-				if (parsed.parent !== undefined) entry.parent = parsed.parent;
+				if (parsed.callback !== undefined) entry.callback = this.name(parsed.callback);
+				if (parsed.module !== undefined) entry.module = this.name(parsed.module);
+				if (parsed.parent !== undefined) entry.parent = this.name(parsed.parent);
 				const list = cycle.open.get(key);
 				if (list) list.push(entry);
 				else cycle.open.set(key, [entry]);
@@ -176,7 +206,7 @@ export class DeviceTimelineBuilder {
 					entry.status = parsed.rc === 0 ? 'ok' : 'failed';
 					entry.endUs = entry.startUs + parsed.usecs;
 					entry.returnLine = line;
-					entry.text.push(text);
+					if (this.keepText) entry.text.push(text);
 					if (parsed.rc !== 0) cycle.failures.push({line, file, text});
 					return;
 				}
@@ -184,8 +214,8 @@ export class DeviceTimelineBuilder {
 				const lone: DeviceCallback = {
 					cycle: cycle.index,
 					phase: '',
-					device: parsed.device,
-					driver: parsed.driver,
+					device: this.name(parsed.device),
+					driver: this.name(parsed.driver),
 					usecs: parsed.usecs,
 					rc: parsed.rc,
 					status: parsed.rc === 0 ? 'no-calling-line' : 'failed',
@@ -195,10 +225,10 @@ export class DeviceTimelineBuilder {
 					file,
 					line,
 					returnLine: line,
-					text: [text],
+					text: this.keepText ? [text] : noText,
 				};
-				if (parsed.callback !== undefined) lone.callback = parsed.callback;
-				if (parsed.module !== undefined) lone.module = parsed.module;
+				if (parsed.callback !== undefined) lone.callback = this.name(parsed.callback);
+				if (parsed.module !== undefined) lone.module = this.name(parsed.module);
 				if (parsed.rc !== 0) cycle.failures.push({line, file, text});
 				cycle.pending.push(lone);
 				cycle.callbacks.push(lone);
@@ -211,8 +241,8 @@ export class DeviceTimelineBuilder {
 			const whole: DeviceCallback = {
 				cycle: cycle.index,
 				phase: '',
-				device: parsed.device,
-				driver: parsed.driver,
+				device: this.name(parsed.device),
+				driver: this.name(parsed.driver),
 				usecs: parsed.usecs,
 				status: 'ok',
 				form: parsed.form,
@@ -221,7 +251,7 @@ export class DeviceTimelineBuilder {
 				file,
 				line,
 				returnLine: line,
-				text: [text],
+				text: this.keepText ? [text] : noText,
 			};
 			cycle.pending.push(whole);
 			cycle.callbacks.push(whole);
@@ -362,7 +392,7 @@ export class DeviceTimelineBuilder {
 		for (const list of cycle.open.values()) {
 			for (const open of list) {
 				open.endUs = Math.max(open.startUs, cycle.lastUs);
-				cycle.failures.push({line: open.line, file: open.file, text: `${open.text[0]} — never returned`});
+				cycle.failures.push({line: open.line, file: open.file, text: `${open.text[0] ?? deviceLabelOf(open)} — never returned`});
 			}
 		}
 

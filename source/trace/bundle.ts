@@ -12,7 +12,7 @@
  * A single log file is a trace too, and so is a folder of captures with
  * other names (dmesg*.log, *.tsv, sys-power.txt, ndctl*.json).
  */
-import {readdirSync, readFileSync, statSync} from 'node:fs';
+import {closeSync, openSync, readdirSync, readFileSync, readSync, statSync} from 'node:fs';
 import path from 'node:path';
 import type {TimelineEvent} from '../events.js';
 import type {TraceWarning} from './log-parser.js';
@@ -61,7 +61,14 @@ function sniff(file: string): FileKind {
 	if (/\.(tar|gz|xz|zst|md|png)$/.test(base)) return 'ignore';
 	let head = '';
 	try {
-		head = readFileSync(file, {encoding: 'utf8', flag: 'r'}).slice(0, 4096);
+		// The first 4 KiB only: a multi-GB log must not be read whole just to recognise it.
+		const fd = openSync(file, 'r');
+		try {
+			const buffer = Buffer.alloc(4096);
+			head = buffer.subarray(0, readSync(fd, buffer, 0, 4096, 0)).toString('utf8');
+		} finally {
+			closeSync(fd);
+		}
 	} catch {
 		return 'ignore';
 	}
