@@ -88,7 +88,17 @@ describe('replay --devices', () => {
 	});
 });
 
-describe('sim --devices', () => {
+describe('sim --devices / --html', () => {
+	it('--html from a simulation: one self-contained file titled with the scenario, no external reference', async () => {
+		const out = path.join(mkdtempSync(path.join(os.tmpdir(), 'quiesce-simhtml-')), 'sim.html');
+		const r = await quiesce(['sim', '--scenario', 'default', '--html', out]);
+		expect(r.exitCode).toBe(0);
+		const html = readFileSync(out, 'utf8');
+		expect(html).toContain('sim default (seed 1, kernel');
+		expect(html).not.toMatch(/\b(?:src|href)=["']?(?:https?:)?\/\//);
+		expect(html).toMatch(/<script type="application\/json" id="timeline-data">/);
+	});
+
 	it('runs on a simulation (headless, no TTY) and reports what the simulated log holds', async () => {
 		const r = await quiesce(['sim', '--devices']);
 		expect(r.exitCode).toBe(0);
