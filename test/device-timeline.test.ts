@@ -299,6 +299,33 @@ describe('matching and failure', () => {
 		expect(cycle.failures.map(f => f.text)).toEqual(expect.arrayContaining([expect.stringContaining('Error -12'), expect.stringContaining('failed to recover async: error -16')]));
 	});
 
+	it('a log that starts mid-cycle with no callback lines (real 5.17 journal): one cycle, failed, its failure lines listed', () => {
+		const file = path.join(traces, '19-s3-5.17-journal-bare-kernel-prefix-xhci-ebusy.log');
+		const timeline = timelineOf(readFileSync(file, 'utf8'), file);
+		expect(timeline.cycles).toHaveLength(1);
+		expect(timeline.cycles[0]!.failed).toBe(true);
+		expect(timeline.cycles[0]!.failures.map(f => f.line)).toEqual([4, 5, 6, 7]);
+	});
+
+	it('2.6–4.x suspend: "Syncing filesystems" before "Preparing system for mem sleep" is one cycle, ended by "Restarting tasks … done." (no exit line)', () => {
+		const cycle = (t: number) => [
+			`[ ${t}.000000] PM: Syncing filesystems ... done.`,
+			`[ ${t}.100000] PM: Preparing system for mem sleep`,
+			`[ ${t}.200000] Freezing user space processes ... (elapsed 0.01 seconds) done.`,
+			`[ ${t}.300000] calling  0000:00:1d.0+ @ 1822, parent: pci0000:00`,
+			`[ ${t}.310000] call 0000:00:1d.0+ returned 0 after 9765 usecs`,
+			`[ ${t}.400000] PM: suspend of devices complete after 100.123 msecs`,
+			`[ ${t}.500000] PM: Finishing wakeup.`,
+			`[ ${t}.600000] Restarting tasks ... done.`,
+			`[ ${t}.700000] e1000e: eth0 NIC Link is Up`,
+		];
+		const timeline = timelineOf([...cycle(100), ...cycle(200)].join('\n'));
+		expect(timeline.cycles.map(c => [c.index, c.kind, c.closed, c.startLine, c.endLine, c.callbacks.length])).toEqual([
+			[1, 'suspend', true, 1, 8, 1],
+			[2, 'suspend', true, 10, 17, 1],
+		]);
+	});
+
 	it('compare cycles: the phase and the device that changed between the fastest and the slowest cycle', () => {
 		const cycle = (entry: number, us: number) => [
 			`[ ${entry}.000000] PM: suspend entry (deep)`,

@@ -3,11 +3,12 @@
  * the kernel printed (source/kernel/callback-lines.ts), matched by device and
  * callback, placed in its cycle and phase, with the kernel's own µs.
  *
- * Cycles: a cycle opens at `PM: suspend entry` / `hibernation entry` (or, on
- * a log without them — a firmware activation, 2.6-era suspend — at the first
- * `Freezing user space processes` or device callback outside a cycle) and
- * closes at `suspend exit` / `hibernation exit`, or `Restarting tasks … done.`
- * when it opened without an entry line.
+ * Cycles: a cycle opens at `PM: suspend entry` / `hibernation entry` /
+ * `Preparing system for … sleep` (or, on a log without them — a firmware
+ * activation, a log that starts mid-cycle — at the first sync, freezer,
+ * console-suspend, device callback or failure line outside a cycle) and
+ * closes at `Restarting tasks … done.` (or `suspend exit` / `hibernation exit`
+ * when that line is missing: a log cut before it).
  *
  * Phases: drivers/base/power/main.c:dpm_show_time() prints
  * "PM: [late |noirq |early ]<verb> of devices complete|aborted after N msecs"
@@ -263,8 +264,12 @@ export class DeviceTimelineBuilder {
 		if (!signal) return;
 		switch (signal.type) {
 			case 'cycle-start': {
-				this.close(false);
+				// 2.6–3.x print "PM: Syncing filesystems" before "PM: Preparing system for mem sleep":
+				// a cycle that only saw such lines is this one.
+				const adopt = this.current && !this.current.explicit && this.current.callbacks.length === 0 && this.current.phases.size === 0;
+				if (!adopt) this.close(false);
 				const cycle = this.ensureCycle(event, signal.kind);
+				cycle.kind = signal.kind;
 				cycle.explicit = true;
 				return;
 			}
@@ -276,6 +281,15 @@ export class DeviceTimelineBuilder {
 
 			case 'freeze-start': {
 				if (signal.what === 'user') this.ensureCycle(event, 'unknown');
+				break;
+			}
+
+			case 'fs-sync':
+			case 'freeze-done':
+			case 'freeze-failed':
+			case 'console-suspend': {
+				// A log that starts in the middle of a cycle (or a kernel without entry lines).
+				this.ensureCycle(event, 'unknown');
 				break;
 			}
 
@@ -305,7 +319,9 @@ export class DeviceTimelineBuilder {
 			}
 
 			case 'restart': {
-				if (this.current && !this.current.explicit && signal.what === 'tasks' && signal.stage === 'done') {
+				// Tasks run again: the devices are back (or never left). Kernels before ≈4.14 print no
+				// "PM: suspend exit", so this is where their cycles end; later ones print it next.
+				if (this.current && signal.what === 'tasks' && signal.stage === 'done') {
 					this.touch(event);
 					this.close(true);
 					return;
@@ -319,6 +335,7 @@ export class DeviceTimelineBuilder {
 			}
 		}
 
+		if (!this.current && failureSignals.has(signal.type)) this.ensureCycle(event, 'unknown');
 		if (this.current) {
 			this.touch(event);
 			if (failureSignals.has(signal.type)) this.current.failures.push({line: event.source?.line ?? this.logLines, file: event.source?.file ?? '', text});
