@@ -91,6 +91,7 @@ describe('HTML export in headless Chromium', () => {
 		expect(await page.locator('#rows .bar').count()).toBe(58);
 		expect(await page.locator('#rows .bar.async').count()).toBe(await page.locator('#rows .bar.async').count());
 		expect(await page.locator('#rows .bar.failed, #rows .bar.unfinished').count()).toBe(0);
+		expect(await page.locator('#failures li').count()).toBe(0);
 
 		// Bars inside the visible page width at zoom 1, and the restore bars after the freeze bars.
 		const boxes = await page.locator('#rows .bar').evaluateAll(bars => bars.map(b => {
@@ -166,6 +167,11 @@ describe('HTML export in headless Chromium', () => {
 		expect(await page.locator('#rows .bar.failed').getAttribute('data-device')).toBe('0000:3b:00.0');
 		expect(await page.locator('#rows .bar.unfinished').count()).toBe(3);
 		expect(await page.locator('#phases .phase.aborted').count()).toBe(1);
+		// The kernel's failure lines of the cycle, with their line numbers.
+		const failures = await page.locator('#failures li').allTextContents();
+		expect(failures.some(f => /:4: mlx5_core 0000:3b:00\.0: PM: pci_pm_suspend\+0x0\/0xc0 returned -16 after 69000 usecs$/.test(f))).toBe(true);
+		expect(failures.some(f => /:5: mlx5_core 0000:3b:00\.0: PM: failed to suspend: error -16$/.test(f))).toBe(true);
+		expect(failures.some(f => /:2: .*nvme 0000:5e:00\.0.* — never returned$/.test(f))).toBe(true);
 		// The <script> in a log line is text, not markup.
 		expect(await page.locator('#rows script').count()).toBe(0);
 		expect(await page.locator('#rows .label').allTextContents()).toContain('<script>alert(1)</script> x');

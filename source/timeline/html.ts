@@ -43,6 +43,7 @@ button{font:inherit;padding:2px 8px}
 .bar.async{background:var(--async)}.bar.failed{background:var(--bad)}.bar.unfinished{background:repeating-linear-gradient(45deg,var(--unf),var(--unf) 4px,#fde68a 4px,#fde68a 8px)}
 .bar:hover,.bar.sel{outline:2px solid #111}
 #tip{position:fixed;z-index:10;pointer-events:none;background:#111827;color:#f9fafb;padding:6px 8px;border-radius:4px;font-size:12px;max-width:min(480px,calc(100vw - 16px));display:none;white-space:pre-wrap}
+#failures{margin:0 0 6px;padding:0;list-style:none;color:var(--bad);font:11px ui-monospace,monospace}#failures li{white-space:pre-wrap;word-break:break-all}
 #detail{margin-top:8px;border:1px solid var(--line);padding:6px 8px;min-height:3em}
 #detail pre{margin:4px 0 0;white-space:pre-wrap;word-break:break-all;font:11px ui-monospace,monospace;background:#f9fafb;padding:4px}
 .legend span{display:inline-block;width:10px;height:10px;margin:0 4px 0 10px;vertical-align:middle}
@@ -55,7 +56,7 @@ const script = `
 (function(){
 var data=JSON.parse(document.getElementById('timeline-data').textContent);
 var cyclesEl=document.getElementById('cycles'),rowsEl=document.getElementById('rows'),phasesEl=document.getElementById('phases');
-var tip=document.getElementById('tip'),detail=document.getElementById('detail'),zoomEl=document.getElementById('zoom-level');
+var failuresEl=document.getElementById('failures'),tip=document.getElementById('tip'),detail=document.getElementById('detail'),zoomEl=document.getElementById('zoom-level');
 var state={cycle:0,zoom:1,sort:'start',phase:''};var phaseSel=document.getElementById('phase');
 function fmt(us){if(us>=1e6)return (us/1e6).toFixed(3)+' s';if(us>=1e4)return (us/1e3).toFixed(1)+' ms';return us+' \\u00b5s';}
 function el(tag,cls,text){var e=document.createElement(tag);if(cls)e.className=cls;if(text!=null)e.textContent=text;return e;}
@@ -70,7 +71,9 @@ data.cycles.forEach(function(c,i){
 function select(i){state.cycle=i;state.phase='';phaseSel.textContent='';phaseSel.appendChild(new Option('all phases',''));(data.cycles[i]?data.cycles[i].phases:[]).forEach(function(p){phaseSel.appendChild(new Option(p.name+' ('+p.callbacks+')',p.name));});Array.prototype.forEach.call(cyclesEl.children,function(li,j){li.classList.toggle('sel',j===i);});draw();}
 function draw(){
   var c=data.cycles[state.cycle];rowsEl.textContent='';phasesEl.textContent='';phasesEl.appendChild(el('span','label','phases'));detail.textContent='Click a bar for the log lines behind it.';
+  failuresEl.textContent='';
   if(!c)return;
+  c.failures.forEach(function(f){failuresEl.appendChild(el('li','',f.file+':'+f.line+': '+f.text));});
   var sel=c.phases.filter(function(p){return p.name===state.phase;})[0];
   var t0=sel?sel.startUs:c.startUs,span=Math.max(1,sel?sel.endUs-sel.startUs:c.endUs-c.startUs);
   var lw=window.matchMedia('(max-width:700px)').matches?152:262;
@@ -150,7 +153,7 @@ export function timelineHtml(timeline: DeviceTimeline, options: HtmlOptions): st
 <div class="toolbar"><button id="zoom-out" type="button">−</button><span id="zoom-level">1×</span><button id="zoom-in" type="button">+</button><button id="zoom-reset" type="button">fit</button>
 <label>phase <select id="phase"></select></label><label>rows <select id="sort"><option value="start">by start</option><option value="time">slowest first</option></select></label>
 <span class="legend muted"><span style="background:var(--ok)"></span>sync<span style="background:var(--async)"></span>async (other pid)<span style="background:var(--bad)"></span>failed<span style="background:var(--unf)"></span>never returned</span></div>
-<div id="scroller"><div id="phases" aria-label="phases"><span class="label">phases</span></div><div id="rows"></div></div><div id="detail"></div></section></main>
+<ul id="failures" aria-label="failure lines of this cycle"></ul><div id="scroller"><div id="phases" aria-label="phases"><span class="label">phases</span></div><div id="rows"></div></div><div id="detail"></div></section></main>
 <div id="tip" role="tooltip"></div>
 <noscript>${fallback}</noscript>
 <script type="application/json" id="timeline-data">${scriptJson(data)}</script>
