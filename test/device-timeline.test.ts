@@ -15,6 +15,7 @@ import {fixturesDir} from '../source/paths.js';
 import {deviceTimeline, type DeviceTimeline} from '../source/timeline/device-timeline.js';
 import {compareCycles, devicesText, rankCallbacks} from '../source/timeline/report.js';
 import {parseLogText} from '../source/trace/log-parser.js';
+import {logs, simulateText} from './helpers/sim.js';
 
 const traces = fixturesDir('traces');
 const realLogs = [
@@ -349,6 +350,27 @@ describe('matching and failure', () => {
 			const ours = parseCallbackLine(event.text);
 			if (ours && ours.driver.includes(' ')) continue; // The recogniser takes one word for the driver.
 			if (ours) expect(recognise(event.text)?.type).toBe('device-callback');
+		}
+	});
+});
+
+describe('a simulated run with pm_print_times on has the same timeline', () => {
+	it.each(['default', 'device-freeze-error', 'device-noirq-error'])('%s: every returned line matched, the kernel µs kept, phases named, the failing device marked', name => {
+		const sim = simulateText(`extends: ${name}\nlog: {pmPrintTimes: true, pmDebugMessages: true}\n`);
+		const lines = logs(sim.timeline).map(e => e.text);
+		const returned = lines.map(l => / returned (-?\d+) after (\d+) usecs$/.exec(l)).filter(m => m !== null);
+		expect(returned.length).toBeGreaterThan(5);
+		const timeline = deviceTimeline(sim.timeline);
+		const callbacks = timeline.cycles.flatMap(c => c.callbacks);
+		expect(callbacks).toHaveLength(returned.length);
+		expect(callbacks.every(c => c.returnLine !== undefined && c.line < c.returnLine)).toBe(true);
+		expect(callbacks.map(c => c.usecs).sort((a, b) => a! - b!)).toEqual(returned.map(m => Number(m[2])).sort((a, b) => a - b));
+		expect(callbacks.filter(c => c.rc !== 0).length).toBe(returned.filter(m => m[1] !== '0').length);
+		const phases = new Set(callbacks.map(c => c.phase));
+		expect(phases.has('freeze')).toBe(true);
+		if (name !== 'default') {
+			expect(timeline.cycles[0]!.failed).toBe(true);
+			expect(rankCallbacks(timeline.cycles[0]!.callbacks)[0]!.status).toBe('failed');
 		}
 	});
 });
