@@ -374,3 +374,36 @@ describe('a simulated run with pm_print_times on has the same timeline', () => {
 		}
 	});
 });
+
+describe('garbage never breaks the timeline', () => {
+	const valid = fc.constantFrom(
+		'[ 1.000000] PM: suspend entry (deep)',
+		'[ 1.100000] nvme 0000:01:00.0: PM: calling pci_pm_suspend+0x0/0x1 @ 5, parent: p',
+		'[ 1.200000] nvme 0000:01:00.0: PM: pci_pm_suspend+0x0/0x1 returned 0 after 17 usecs',
+		'[ 1.200000] nvme 0000:01:00.0: PM: pci_pm_suspend+0x0/0x1 returned -5 after 3 usecs',
+		'[ 1.300000] PM: suspend of devices complete after 1.000 msecs',
+		'[ 1.400000] Restarting tasks ... done.',
+		'[ 1.500000] PM: suspend exit',
+		'call 0000:00:1d.0+ returned 0 after 9 usecs',
+		'PM: freeze of drv:sd dev:0:0:0:0 complete after 2.829 msecs',
+	);
+	it('any mix of callback lines and junk: no throw, every returned line counted once, durations never negative', () => {
+		fc.assert(
+			fc.property(fc.array(fc.oneof(valid, fc.string(), fc.stringMatching(/^\[ *\d{1,5}\.\d{6}\] .{0,40}$/)), {maxLength: 60}), lines => {
+				const text = lines.join('\n');
+				const timeline = timelineOf(text);
+				const returned = parseLogText(text, 'x').events.filter(e => {
+					const p = parseCallbackLine(e.text);
+					return p !== undefined && p.kind !== 'calling';
+				}).length;
+				expect(timeline.returnedLines).toBe(returned);
+				const callbacks = timeline.cycles.flatMap(c => c.callbacks);
+				expect(callbacks.filter(c => c.usecs !== undefined).length).toBe(returned);
+				for (const c of callbacks) expect(c.endUs).toBeGreaterThanOrEqual(c.startUs);
+				for (const c of callbacks) expect(c.usecs === undefined || c.usecs >= 0).toBe(true);
+				expect(() => devicesText(timeline, {top: 3})).not.toThrow();
+			}),
+			{numRuns: 300},
+		);
+	});
+});

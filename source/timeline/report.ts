@@ -94,6 +94,7 @@ export function devicesText(timeline: DeviceTimeline, options: DevicesOptions): 
 	if (timeline.callbacks === 0) out.push('no per-device callback lines in this log (enable them with: echo 1 > /sys/power/pm_print_times)');
 	for (const cycle of cycles) {
 		out.push(cycleTitle(cycle));
+		if (cycle.callbacks.some(c => c.form === 'drv-dev-msecs')) out.push('  note: this kernel prints "PM: <verb> of drv:… dev:… complete after N msecs" for slow callbacks only: the rest are not in the log');
 		for (const failure of cycle.failures.slice(0, 10)) out.push(`  ! ${failure.file}:${failure.line}: ${safe(failure.text)}`);
 		if (cycle.failures.length > 10) out.push(`  ! … ${cycle.failures.length - 10} more failure lines`);
 		for (const phase of cycle.phases) {
