@@ -327,6 +327,35 @@ describe('matching and failure', () => {
 		]);
 	});
 
+	it('stamps that go backwards (another CPU\'s printk) and logs without [ts] (journal short-iso, kmsg): kernel µs, no negative bar', () => {
+		const backwards = timelineOf(
+			[
+				'[ 5.000000] PM: suspend entry (deep)',
+				'[ 5.200000] nvme 0000:01:00.0: PM: calling pci_pm_suspend+0x0/0x1 @ 5, parent: p',
+				'[ 5.100000] nvme 0000:01:00.0: PM: pci_pm_suspend+0x0/0x1 returned 0 after 4000 usecs',
+				'[ 5.300000] PM: suspend of devices complete after 4.100 msecs',
+			].join('\n'),
+		);
+		const [cb] = backwards.cycles[0]!.callbacks;
+		expect(cb).toMatchObject({usecs: 4000, status: 'ok'});
+		expect(cb!.endUs - cb!.startUs).toBe(4000);
+
+		const journal = timelineOf(
+			[
+				'2024-05-01T10:00:00.000100+02:00 host kernel: PM: suspend entry (s2idle)',
+				'2024-05-01T10:00:00.100000+02:00 host kernel: xhci_hcd 0000:00:14.0: PM: calling pci_pm_suspend @ 2301, parent: pci0000:00',
+				'2024-05-01T10:00:00.100300+02:00 host systemd-sleep[2301]: returned 0 after 5 usecs is not a kernel line',
+				'2024-05-01T10:00:00.180000+02:00 host kernel: xhci_hcd 0000:00:14.0: PM: pci_pm_suspend returned -16 after 79000 usecs',
+				'2024-05-01T10:00:00.190000+02:00 host kernel: PM: suspend exit',
+			].join('\n'),
+		);
+		expect(journal.cycles[0]!.callbacks.map(c => [c.driver, c.device, c.callback, c.form, c.rc, c.usecs, c.status])).toEqual([['xhci_hcd', '0000:00:14.0', 'pci_pm_suspend', 'pm-ps', -16, 79_000, 'failed']]);
+		expect(journal.returnedLines).toBe(1);
+
+		const kmsg = timelineOf(['6,1001,50262773,-;platform pcspkr: PM: calling platform_pm_freeze+0x0/0x50 @ 1, parent: platform', '6,1002,50263022,-;platform pcspkr: PM: platform_pm_freeze+0x0/0x50 returned 0 after 1 usecs'].join('\n'));
+		expect(kmsg.cycles[0]!.callbacks[0]).toMatchObject({device: 'pcspkr', usecs: 1, startUs: 50_262_773});
+	});
+
 	it('compare cycles: the phase and the device that changed between the fastest and the slowest cycle', () => {
 		const cycle = (entry: number, us: number) => [
 			`[ ${entry}.000000] PM: suspend entry (deep)`,
