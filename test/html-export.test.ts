@@ -154,6 +154,35 @@ describe('HTML export in headless Chromium', () => {
 		await page.context().close();
 	}, 60_000);
 
+	it('several cycles: the comparison of the fastest and the slowest, and switching cycles redraws their bars', async () => {
+		const cycle = (t: number, us: number) => [
+			`[ ${t}.000000] PM: suspend entry (deep)`,
+			`[ ${t}.100000] nvme 0000:01:00.0: PM: calling pci_pm_suspend+0x0/0x1 @ 5, parent: p`,
+			`[ ${t}.200000] nvme 0000:01:00.0: PM: pci_pm_suspend+0x0/0x1 returned 0 after ${us} usecs`,
+			`[ ${t}.200100] pci 0000:00:01.0: PM: calling pci_pm_suspend+0x0/0x1 @ 5, parent: p`,
+			`[ ${t}.200200] pci 0000:00:01.0: PM: pci_pm_suspend+0x0/0x1 returned 0 after 10 usecs`,
+			`[ ${t}.300000] PM: suspend of devices complete after ${((us + 10) / 1000).toFixed(3)} msecs`,
+			`[ ${t}.400000] PM: suspend exit`,
+		];
+		const log = path.join(dir, 'three.log');
+		writeFileSync(log, [...cycle(10, 1000), ...cycle(20, 90_000), ...cycle(30, 2000)].join('\n') + '\n');
+		const out = path.join(dir, 'three.html');
+		expect((await quiesce(['replay', log, '--html', out])).exitCode).toBe(0);
+		const {page, requests, errors} = await open(out, {width: 1024, height: 700});
+		expect(await page.locator('#cycles li').count()).toBe(3);
+		await page.locator('#compare summary').click();
+		expect(await page.locator('#compare summary').textContent()).toContain('Fastest cycle 1 (1010 µs) vs slowest cycle 2 (90.0 ms)');
+		const firstDevice = await page.locator('#compare table.devices tr').nth(1).locator('td').allTextContents();
+		expect(firstDevice).toEqual(['nvme 0000:01:00.0', 'pci_pm_suspend', 'suspend', '1000 µs', '90000 µs', '+89.0 ms']);
+		await page.locator('#cycles li').nth(1).click();
+		await page.locator('#rows .bar[data-device="0000:01:00.0"]').hover({force: true});
+		expect(await page.locator('#tip').textContent()).toContain('90000 µs');
+		await page.screenshot({path: path.join(artifacts, 'device-timeline-compare-1024x700.png'), fullPage: true});
+		expect(requests).toEqual([]);
+		expect(errors).toEqual([]);
+		await page.context().close();
+	}, 60_000);
+
 	it('a failed cycle: the failed and the never-returned bars marked, listed as FAILED; log text is inert', async () => {
 		const log = path.join(dir, 'failing.log');
 		writeFileSync(log, failingLog);

@@ -7,7 +7,7 @@
  * (click it).
  */
 import type {DeviceTimeline} from './device-timeline.js';
-import {deviceLabel, formatUs, phaseSpan, rankCallbacks} from './report.js';
+import {compareCycles, deviceLabel, formatUs, phaseSpan, rankCallbacks} from './report.js';
 
 /** Escape text for HTML element content and attribute values. */
 export function escapeHtml(text: string): string {
@@ -143,13 +143,21 @@ export function timelineHtml(timeline: DeviceTimeline, options: HtmlOptions): st
 			return `<h2>Cycle ${c.index} (${escapeHtml(c.kind)})${c.failed ? ' — FAILED' : ''}</h2><p>${phases}</p><table><tr><th>phase</th><th>device</th><th>callback</th><th>µs</th><th>rc</th><th>status</th></tr>${rows}</table>`;
 		})
 		.join('');
+	const comparison = compareCycles(timeline);
+	const signed = (us: number) => `${us >= 0 ? '+' : '−'}${formatUs(Math.abs(us))}`;
+	const compare = comparison
+		? `<details id="compare"><summary>Fastest cycle ${comparison.fastest} (${escapeHtml(formatUs(comparison.fastestUsecs))}) vs slowest cycle ${comparison.slowest} (${escapeHtml(formatUs(comparison.slowestUsecs))}): what changed</summary><table class="phases"><tr><th>phase</th><th>cycle ${comparison.fastest}</th><th>cycle ${comparison.slowest}</th><th>change</th></tr>${comparison.phases.map(p => `<tr><td>${escapeHtml(p.phase)}</td><td>${escapeHtml(formatUs(p.fastestUsecs))}</td><td>${escapeHtml(formatUs(p.slowestUsecs))}</td><td>${escapeHtml(signed(p.deltaUsecs))}</td></tr>`).join('')}</table><table class="devices"><tr><th>device</th><th>callback</th><th>phase</th><th>cycle ${comparison.fastest}</th><th>cycle ${comparison.slowest}</th><th>change</th></tr>${comparison.devices
+				.slice(0, 20)
+				.map(d => `<tr><td>${escapeHtml(deviceLabel(d))}</td><td>${escapeHtml(d.callback ?? '')}</td><td>${escapeHtml(d.phase)}</td><td>${d.fastestUsecs === null ? 'absent' : `${d.fastestUsecs} µs`}</td><td>${d.slowestUsecs === null ? 'absent' : `${d.slowestUsecs} µs`}</td><td>${escapeHtml(signed(d.deltaUsecs))}</td></tr>`)
+				.join('')}</table></details>`
+		: '';
 	return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
 <meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src data:">
 <title>${escapeHtml(options.title)} — device timeline</title><style>${style}</style></head>
 <body><header><h1>Device callbacks: ${escapeHtml(options.title)}</h1>
 <div class="muted">${timeline.cycles.length} cycle(s), ${timeline.callbacks} callbacks (${timeline.callingLines} calling / ${timeline.returnedLines} returned lines). µs are the kernel's own figures (initcall_debug_report()); bars start at the calling line's printk time. ${escapeHtml(options.generatedBy ?? 'quiesce')}</div></header>
-<main><ul id="cycles" aria-label="cycles"></ul><section id="view">
+<main><ul id="cycles" aria-label="cycles"></ul><section id="view">${compare}
 <div class="toolbar"><button id="zoom-out" type="button">−</button><span id="zoom-level">1×</span><button id="zoom-in" type="button">+</button><button id="zoom-reset" type="button">fit</button>
 <label>phase <select id="phase"></select></label><label>rows <select id="sort"><option value="start">by start</option><option value="time">slowest first</option></select></label>
 <span class="legend muted"><span style="background:var(--ok)"></span>sync<span style="background:var(--async)"></span>async (other pid)<span style="background:var(--bad)"></span>failed<span style="background:var(--unf)"></span>never returned</span></div>
