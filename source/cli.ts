@@ -45,12 +45,13 @@ const deviceOptions = {
 	html: {type: 'string', describe: 'write a self-contained HTML device timeline to this file'},
 } as const;
 
-async function runDevicesFor(argv: {devices: boolean; top: number; cycle?: number; compareCycles: boolean; html?: string; json: boolean}, load: () => Promise<{timeline: import('./timeline/device-timeline.js').DeviceTimeline; title: string}>): Promise<void> {
-	const {checkDeviceOptions, reportDevices} = await import('./commands/devices.js');
+async function runDevicesFor(argv: {devices: boolean; top: number; cycle?: number; compareCycles: boolean; html?: string; json: boolean}, load: (options: import('./timeline/device-timeline.js').BuilderOptions) => Promise<{timeline: import('./timeline/device-timeline.js').DeviceTimeline; title: string}>): Promise<void> {
+	const {builderOptionsFor, checkDeviceOptions, reportDevices} = await import('./commands/devices.js');
 	const checked = checkDeviceOptions(argv.top, argv.cycle);
 	if (argv.html !== undefined && argv.html.trim() === '') throw new UsageError('--html: expected a file name to write, got ""');
-	const {timeline, title} = await load();
-	process.exitCode = reportDevices(timeline, {devices: argv.devices, compare: argv.compareCycles, html: argv.html, json: argv.json, ...checked}, title, process.stdout, process.stderr);
+	const args = {devices: argv.devices, compare: argv.compareCycles, html: argv.html, json: argv.json, ...checked};
+	const {timeline, title} = await load(builderOptionsFor(args, process.stdout));
+	process.exitCode = reportDevices(timeline, args, title, process.stdout, process.stderr);
 }
 
 await yargs(hideBin(process.argv))
@@ -70,10 +71,10 @@ await yargs(hideBin(process.argv))
 			try {
 				const args = {scenario: argv.scenario, seed: parseSeed(argv.seed), kernel: argv.kernel as KernelId | undefined, json: argv.json};
 				if (argv.devices || argv.compareCycles || argv.html !== undefined) {
-					await runDevicesFor(argv, async () => {
+					await runDevicesFor(argv, async options => {
 						const [{createSimulation}, {eventsDeviceTimeline}] = await Promise.all([import('./commands/sim.js'), import('./commands/devices.js')]);
 						const sim = createSimulation(args).run();
-						return {timeline: eventsDeviceTimeline(sim.timeline), title: `sim ${sim.scenario.name} (seed ${args.seed}, kernel ${sim.kernel.id})`};
+						return {timeline: eventsDeviceTimeline(sim.timeline, options), title: `sim ${sim.scenario.name} (seed ${args.seed}, kernel ${sim.kernel.id})`};
 					});
 					return;
 				}
@@ -111,9 +112,9 @@ await yargs(hideBin(process.argv))
 		async argv => {
 			try {
 				if (argv.devices || argv.compareCycles || argv.html !== undefined) {
-					await runDevicesFor(argv, async () => {
+					await runDevicesFor(argv, async options => {
 						const {traceDeviceTimeline} = await import('./commands/devices.js');
-						const {timeline} = await traceDeviceTimeline(argv.path, text => process.stderr.write(text + '\n'), argv.html !== undefined);
+						const {timeline} = await traceDeviceTimeline(argv.path, text => process.stderr.write(text + '\n'), options);
 						return {timeline, title: argv.path};
 					});
 					return;

@@ -12,7 +12,7 @@ import {describe, expect, it} from 'vitest';
 import {parseCallbackLine} from '../source/kernel/callback-lines.js';
 import {recognise} from '../source/kernel/recognise.js';
 import {fixturesDir} from '../source/paths.js';
-import {deviceTimeline, type DeviceTimeline} from '../source/timeline/device-timeline.js';
+import {deviceTimeline, DeviceTimelineBuilder, type CycleTimeline, type DeviceTimeline} from '../source/timeline/device-timeline.js';
 import {compareCycles, devicesText, rankCallbacks} from '../source/timeline/report.js';
 import {parseLogText} from '../source/trace/log-parser.js';
 import {logs, simulateText} from './helpers/sim.js';
@@ -434,5 +434,27 @@ describe('garbage never breaks the timeline', () => {
 			}),
 			{numRuns: 300},
 		);
+	});
+});
+
+describe('bounded memory: keeping only the slowest callbacks of each phase', () => {
+	it('--devices text is the same from a builder that keeps all and one that keeps the top N (and every failure); the streamed cycles hold all', () => {
+		const file = path.join(traces, realLogs[1]!);
+		const {events} = parseLogText(readFileSync(file, 'utf8') + '[   99.000000] Freezing user space processes\n[   99.100000] x y: PM: calling z_suspend+0x0/0x1 @ 1, parent: p\n[   99.200000] a b: PM: calling c_suspend+0x0/0x1 @ 1, parent: p\n[   99.300000] a b: PM: c_suspend+0x0/0x1 returned -5 after 10 usecs\n', file);
+		const full = new DeviceTimelineBuilder();
+		const streamed: CycleTimeline[] = [];
+		const small = new DeviceTimelineBuilder({keepText: false, top: 2, onCycle: c => streamed.push({...c, callbacks: [...c.callbacks]})});
+		for (const e of events) {
+			full.push(e);
+			small.push(e);
+		}
+
+		const a = full.finish();
+		const b = small.finish();
+		expect(devicesText(b, {top: 2})).toBe(devicesText(a, {top: 2}));
+		expect(b.cycles.map(c => c.callbacks.length)).toEqual([4 * 2, 2]); // four phases with callbacks (freeze, noirq freeze, noirq thaw, thaw), two kept each; the cut cycle keeps its failed and unfinished ones
+		expect(b.cycles.map(c => c.callbackCount)).toEqual(a.cycles.map(c => c.callbacks.length));
+		expect(streamed.map(c => c.callbacks.length)).toEqual(a.cycles.map(c => c.callbacks.length));
+		expect(b.cycles[1]!.callbacks.map(c => c.status)).toEqual(['unfinished', 'failed']);
 	});
 });

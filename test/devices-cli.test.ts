@@ -35,6 +35,14 @@ describe('replay --devices', () => {
 		expect(records.reduce((sum, r) => sum + (r['usecs'] as number), 0)).toBe(awkSum);
 	});
 
+	it('--json streamed cycle by cycle (bounded memory) prints the same records as the full timeline', async () => {
+		const html = path.join(mkdtempSync(path.join(os.tmpdir(), 'quiesce-json-')), 'x.html');
+		const streamed = await quiesce(['replay', qemu, '--devices', '--json']);
+		const full = await quiesce(['replay', qemu, '--devices', '--json', '--html', html]);
+		expect(String(streamed.stdout).trim().split('\n')).toHaveLength(58);
+		expect(streamed.stdout).toBe(full.stdout);
+	});
+
 	it('bad --cycle / --top: one line naming the option, the value and what is allowed; exit 2', async () => {
 		const a = await quiesce(['replay', qemu, '--devices', '--cycle', '9']);
 		expect(a.exitCode).toBe(2);

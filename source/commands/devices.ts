@@ -7,7 +7,7 @@ import {writeFileSync} from 'node:fs';
 import type {Writable} from 'node:stream';
 import type {LogEvent, TimelineEvent} from '../events.js';
 import {planTrace, TraceError} from '../trace/bundle.js';
-import {DeviceTimelineBuilder, type DeviceTimeline} from '../timeline/device-timeline.js';
+import {DeviceTimelineBuilder, type BuilderOptions, type DeviceTimeline} from '../timeline/device-timeline.js';
 import {timelineHtml} from '../timeline/html.js';
 import {callbackRecord, compareCycles, comparisonText, devicesText} from '../timeline/report.js';
 import {UsageError} from './errors.js';
@@ -34,8 +34,8 @@ export function checkDeviceOptions(top: unknown, cycle: unknown): {top: number; 
 }
 
 /** Build the timeline of a trace, streaming (warnings to `warn`). */
-export async function traceDeviceTimeline(path: string, warn: (text: string) => void, keepText = true): Promise<{timeline: DeviceTimeline; lines: number}> {
-	const builder = new DeviceTimelineBuilder({keepText});
+export async function traceDeviceTimeline(path: string, warn: (text: string) => void, options: BuilderOptions = {}): Promise<{timeline: DeviceTimeline; lines: number}> {
+	const builder = new DeviceTimelineBuilder(options);
 	let warnings = 0;
 	const {lines} = await readTimeline(
 		planTrace(path),
@@ -52,10 +52,32 @@ export async function traceDeviceTimeline(path: string, warn: (text: string) => 
 	return {timeline: builder.finish(), lines};
 }
 
-export function eventsDeviceTimeline(events: readonly TimelineEvent[]): DeviceTimeline {
-	const builder = new DeviceTimelineBuilder();
+export function eventsDeviceTimeline(events: readonly TimelineEvent[], options: BuilderOptions = {}): DeviceTimeline {
+	const builder = new DeviceTimelineBuilder(options);
 	for (const event of events) if (event.kind === 'log') builder.push(event as LogEvent);
 	return builder.finish();
+}
+
+/**
+ * How much the builder must keep for these flags: the HTML page needs every
+ * callback and its lines, the comparison every callback; `--devices` alone
+ * only the slowest `top` of each phase (and every failure), `--json` streams
+ * each cycle's callbacks as it closes — so memory does not grow with the log.
+ */
+export function builderOptionsFor(args: DevicesArgs, out: Writable): BuilderOptions {
+	if (args.html !== undefined) return {keepText: true};
+	if (args.compare) return {keepText: false};
+	if (args.devices && args.json) {
+		return {
+			keepText: false,
+			top: args.top,
+			onCycle(cycle) {
+				if (args.cycle === undefined || cycle.index === args.cycle) for (const c of cycle.callbacks) out.write(JSON.stringify(callbackRecord(c)) + '\n');
+			},
+		};
+	}
+
+	return {keepText: false, top: args.top};
 }
 
 /** Print what the flags ask for; write the HTML file when asked. */
@@ -76,8 +98,10 @@ export function reportDevices(timeline: DeviceTimeline, args: DevicesArgs, title
 
 	if (args.devices) {
 		const cycles = args.cycle === undefined ? timeline.cycles : timeline.cycles.filter(c => c.index === args.cycle);
-		if (args.json) for (const cycle of cycles) for (const c of cycle.callbacks) out.write(JSON.stringify(callbackRecord(c)) + '\n');
-		else out.write(devicesText(timeline, {top: args.top, cycle: args.cycle}) + '\n');
+		// With --json and no --html/--compare, builderOptionsFor() streamed the records already.
+		if (args.json) {
+			if (args.html !== undefined || args.compare) for (const cycle of cycles) for (const c of cycle.callbacks) out.write(JSON.stringify(callbackRecord(c)) + '\n');
+		} else out.write(devicesText(timeline, {top: args.top, cycle: args.cycle}) + '\n');
 	}
 
 	if (args.compare) {

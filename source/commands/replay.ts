@@ -54,7 +54,7 @@ export async function runReplayHeadless(args: ReplayArgs, out: Writable, err: Wr
 	const plan = planTrace(args.path);
 	const printer = new TimelinePrinter(out, args.json, !args.summary);
 	// The summary gains each cycle's slowest (and failed) device callbacks.
-	const devices = args.summary ? new DeviceTimelineBuilder() : undefined;
+	const devices = args.summary ? new DeviceTimelineBuilder({keepText: false, top: 5}) : undefined;
 	let warnings = 0;
 	const {lines} = await readTimeline(
 		plan,

@@ -87,17 +87,57 @@ export type CycleTimeline = {
 	closed: boolean;
 	mainPid?: number;
 	phases: PhaseTiming[];
+	/**
+	 * The cycle's callbacks in log order — all of them, or (a builder told to
+	 * keep `top` per phase) every failed or unfinished one and the slowest
+	 * `top` of each phase: `callbackCount` and `drivers` still count them all.
+	 */
 	callbacks: DeviceCallback[];
+	callbackCount: number;
+	/** Per driver, over every callback of the cycle, most time first. */
+	drivers: DriverTotal[];
 	/** Kernel lines that report a failure in this cycle (callback errors, freezer failures…). */
 	failures: CycleFailure[];
 	failed: boolean;
+};
+
+export type DriverTotal = {driver: string; callbacks: number; usecs: number; failed: number};
+
+/** Failed and never-returned callbacks first (in log order), then the slowest. */
+export function rankCallbacks(callbacks: readonly DeviceCallback[]): DeviceCallback[] {
+	const bad = callbacks.filter(c => c.status === 'failed' || c.status === 'unfinished');
+	const rest = callbacks.filter(c => c.status !== 'failed' && c.status !== 'unfinished').sort((a, b) => (b.usecs ?? 0) - (a.usecs ?? 0) || a.line - b.line);
+	return [...bad, ...rest];
+}
+
+export function driverTotals(callbacks: readonly DeviceCallback[]): DriverTotal[] {
+	const totals = new Map<string, DriverTotal>();
+	for (const c of callbacks) {
+		const driver = c.driver || '(no driver in this log form)';
+		const t = totals.get(driver) ?? {driver, callbacks: 0, usecs: 0, failed: 0};
+		t.callbacks++;
+		t.usecs += c.usecs ?? 0;
+		if (c.status === 'failed' || c.status === 'unfinished') t.failed++;
+		totals.set(driver, t);
+	}
+
+	return [...totals.values()].sort((a, b) => b.usecs - a.usecs || a.driver.localeCompare(b.driver));
+}
+
+export type BuilderOptions = {
+	/** false saves memory on huge logs when no one will show the lines (--devices, --json). */
+	keepText?: boolean;
+	/** Keep only the failed/unfinished and the `top` slowest callbacks of each phase once a cycle is over. */
+	top?: number;
+	/** Every finished cycle with all its callbacks, before any are dropped (streaming --json). */
+	onCycle?: (cycle: CycleTimeline) => void;
 };
 
 export type DeviceTimeline = {cycles: CycleTimeline[]; callbacks: number; returnedLines: number; callingLines: number};
 
 type Open = DeviceCallback;
 
-type Building = Omit<CycleTimeline, 'phases'> & {
+type Building = Omit<CycleTimeline, 'phases' | 'callbackCount' | 'drivers'> & {
 	phases: Map<string, PhaseTiming>;
 	explicit: boolean;
 	/** Callbacks since the last dpm phase line. */
@@ -128,13 +168,18 @@ export class DeviceTimelineBuilder {
 	private count = 0;
 	private logLines = 0;
 	private readonly keepText: boolean;
+	private readonly top: number | undefined;
+	private readonly onCycle: ((cycle: CycleTimeline) => void) | undefined;
 
-	/** keepText: false saves memory on huge logs when no one will show the lines (--devices, --json). */
+	/** The calling line of each callback still open (for the "never returned" failure line). */
+	private readonly openText = new Map<DeviceCallback, string>();
 	/** Device, driver, callback and parent names, each held once (they repeat every cycle). */
 	private readonly names = new Map<string, string>();
 
-	constructor(options: {keepText?: boolean} = {}) {
+	constructor(options: BuilderOptions = {}) {
 		this.keepText = options.keepText ?? true;
+		this.top = options.top;
+		this.onCycle = options.onCycle;
 	}
 
 	/**
@@ -186,6 +231,7 @@ export class DeviceTimelineBuilder {
 				if (parsed.callback !== undefined) entry.callback = this.name(parsed.callback);
 				if (parsed.module !== undefined) entry.module = this.name(parsed.module);
 				if (parsed.parent !== undefined) entry.parent = this.name(parsed.parent);
+				this.openText.set(entry, text);
 				const list = cycle.open.get(key);
 				if (list) list.push(entry);
 				else cycle.open.set(key, [entry]);
@@ -202,6 +248,7 @@ export class DeviceTimelineBuilder {
 				const entry = list?.shift();
 				if (list && list.length === 0) cycle.open.delete(key);
 				if (entry) {
+					this.openText.delete(entry);
 					entry.usecs = parsed.usecs;
 					entry.rc = parsed.rc;
 					entry.status = parsed.rc === 0 ? 'ok' : 'failed';
@@ -409,7 +456,8 @@ export class DeviceTimelineBuilder {
 		for (const list of cycle.open.values()) {
 			for (const open of list) {
 				open.endUs = Math.max(open.startUs, cycle.lastUs);
-				cycle.failures.push({line: open.line, file: open.file, text: `${open.text[0] ?? deviceLabelOf(open)} — never returned`});
+				cycle.failures.push({line: open.line, file: open.file, text: `${this.openText.get(open) ?? deviceLabelOf(open)} — never returned`});
+				this.openText.delete(open);
 			}
 		}
 
@@ -446,12 +494,21 @@ export class DeviceTimelineBuilder {
 		for (const c of cycle.callbacks) endUs = Math.max(endUs, c.endUs);
 		const done: CycleTimeline = {
 			...rest,
+			callbackCount: cycle.callbacks.length,
+			drivers: driverTotals(cycle.callbacks),
 			endUs,
 			closed,
 			phases: [...phases.values()].sort((a, b) => a.startUs - b.startUs),
 			failed: cycle.failures.length > 0 || cycle.callbacks.some(c => c.status === 'failed' || c.status === 'unfinished'),
 		};
 		if (mainPid !== undefined) done.mainPid = mainPid;
+		this.onCycle?.(done);
+		if (this.top !== undefined) {
+			const keep = new Set<DeviceCallback>();
+			for (const phase of done.phases) for (const c of rankCallbacks(done.callbacks.filter(x => x.phase === phase.name)).filter((x, i) => i < this.top! || x.status === 'failed' || x.status === 'unfinished')) keep.add(c);
+			done.callbacks = done.callbacks.filter(c => keep.has(c));
+		}
+
 		this.cycles.push(done);
 	}
 }

@@ -3,7 +3,9 @@
  * timeline: pure functions from the timeline to text or JSON-ready objects.
  * Text from the log is escaped (no control characters reach the terminal).
  */
-import type {CycleTimeline, DeviceCallback, DeviceTimeline, PhaseTiming} from './device-timeline.js';
+import {rankCallbacks, type CycleTimeline, type DeviceCallback, type DeviceTimeline, type PhaseTiming} from './device-timeline.js';
+
+export {driverTotals, rankCallbacks, type DriverTotal} from './device-timeline.js';
 
 /** Control characters (ESC, BEL…) from a log, made visible. */
 export function safe(text: string): string {
@@ -45,32 +47,9 @@ export function callbackRecord(c: DeviceCallback): Record<string, unknown> {
 	};
 }
 
-/** Failed and never-returned callbacks first (in log order), then the slowest. */
-export function rankCallbacks(callbacks: readonly DeviceCallback[]): DeviceCallback[] {
-	const bad = callbacks.filter(c => c.status === 'failed' || c.status === 'unfinished');
-	const rest = callbacks.filter(c => c.status !== 'failed' && c.status !== 'unfinished').sort((a, b) => (b.usecs ?? 0) - (a.usecs ?? 0) || a.line - b.line);
-	return [...bad, ...rest];
-}
-
 /** The phase's length to share against: the kernel's figure, else the span of its callbacks. */
 export function phaseSpan(phase: PhaseTiming): number {
 	return phase.kernelUsecs ?? Math.max(phase.endUs - phase.startUs, phase.callbackUsecs > 0 ? 1 : 0);
-}
-
-export type DriverTotal = {driver: string; callbacks: number; usecs: number; failed: number};
-
-export function driverTotals(callbacks: readonly DeviceCallback[]): DriverTotal[] {
-	const totals = new Map<string, DriverTotal>();
-	for (const c of callbacks) {
-		const driver = c.driver || '(no driver in this log form)';
-		const t = totals.get(driver) ?? {driver, callbacks: 0, usecs: 0, failed: 0};
-		t.callbacks++;
-		t.usecs += c.usecs ?? 0;
-		if (c.status === 'failed' || c.status === 'unfinished') t.failed++;
-		totals.set(driver, t);
-	}
-
-	return [...totals.values()].sort((a, b) => b.usecs - a.usecs || a.driver.localeCompare(b.driver));
 }
 
 function statusMark(c: DeviceCallback): string {
@@ -81,8 +60,9 @@ function statusMark(c: DeviceCallback): string {
 }
 
 function cycleTitle(cycle: CycleTimeline): string {
-	const failed = cycle.callbacks.filter(c => c.status === 'failed' || c.status === 'unfinished').length;
-	return `cycle ${cycle.index} (${cycle.kind}, ${(cycle.startUs / 1e6).toFixed(6)}–${(cycle.endUs / 1e6).toFixed(6)} s, ${cycle.file ? `${cycle.file}:` : 'log lines '}${cycle.startLine}-${cycle.endLine}${cycle.closed ? '' : ', not closed: log cut or cycle broken'}): ${cycle.callbacks.length} callbacks, ${failed} failed or never returned${cycle.failed ? ' — FAILED' : ''}`;
+	let failed = 0;
+	for (const p of cycle.phases) failed += p.failed;
+	return `cycle ${cycle.index} (${cycle.kind}, ${(cycle.startUs / 1e6).toFixed(6)}–${(cycle.endUs / 1e6).toFixed(6)} s, ${cycle.file ? `${cycle.file}:` : 'log lines '}${cycle.startLine}-${cycle.endLine}${cycle.closed ? '' : ', not closed: log cut or cycle broken'}): ${cycle.callbackCount} callbacks, ${failed} failed or never returned${cycle.failed ? ' — FAILED' : ''}`;
 }
 
 export type DevicesOptions = {top: number; cycle?: number};
@@ -110,9 +90,9 @@ export function devicesText(timeline: DeviceTimeline, options: DevicesOptions): 
 			}
 		}
 
-		if (cycle.callbacks.length > 0) {
+		if (cycle.callbackCount > 0) {
 			out.push('  per driver:');
-			for (const t of driverTotals(cycle.callbacks).slice(0, options.top)) out.push(`    ${String(t.usecs).padStart(7)} µs  ${String(t.callbacks).padStart(4)} callbacks  ${safe(t.driver)}${t.failed ? `  ${t.failed} failed` : ''}`);
+			for (const t of cycle.drivers.slice(0, options.top)) out.push(`    ${String(t.usecs).padStart(7)} µs  ${String(t.callbacks).padStart(4)} callbacks  ${safe(t.driver)}${t.failed ? `  ${t.failed} failed` : ''}`);
 		}
 	}
 
@@ -195,6 +175,6 @@ export function comparisonText(comparison: CycleComparison | undefined, top: num
 /** Each cycle's top callbacks, for the summary document. */
 export function topCallbacksByCycle(timeline: DeviceTimeline, top: number): Array<{cycle: number; kind: string; failed: boolean; top: Array<Record<string, unknown>>}> {
 	return timeline.cycles
-		.filter(c => c.callbacks.length > 0)
+		.filter(c => c.callbackCount > 0)
 		.map(c => ({cycle: c.index, kind: c.kind, failed: c.failed, top: rankCallbacks(c.callbacks).slice(0, top).map(callbackRecord)}));
 }
