@@ -42,7 +42,8 @@ export function* platformActivate(ctx: SimContext, method: ActivationMethod): Ge
 	const estimateUs = host.activateEstimateUs();
 	const budgetUs = host.bus.maxQuiesceUs;
 	const forceIdle = !host.bus.noidle;
-	const blockers = forceIdle
+	// nfit_test ignores iodev_state (tools/testing/nvdimm/test/nfit.c): no force-idle check.
+	const blockers = forceIdle && ctx.scenario.platform.firmware === 'intel'
 		? host.devices.filter(d => d.bus === 'pci' && d.maxCompletionTimeoutUs < estimateUs).map(d => host.deviceLabel(d))
 		: [];
 	const report: ActivationReport = {
@@ -67,8 +68,29 @@ export function* platformActivate(ctx: SimContext, method: ActivationMethod): Ge
 	else if (overflow) report.status = 'TMO'; // nfit_test: reports TMO, activates anyway
 
 	const performs = report.status === 'SUCCESS' || (report.status === 'TMO' && !(ctx.scenario.platform.overflowPolicy === 'refuse'));
+	if (overflow && armed.length > 0) {
+		ctx.fault('overflow', `activate_tmo ${estimateUs} µs > max_quiesce_tmo ${budgetUs} µs: the platform ${performs ? 'reports TMO and activates anyway' : 'refuses (status TMO)'}`, {data: {estimateUs, budgetUs, performed: performs}});
+	}
+
+	if (report.status === 'ABORT') {
+		ctx.fault('platform-abort', `force-idle cannot raise the completion timeout of ${blockers.join(', ')} to cover ${estimateUs} µs: the platform aborts`, {target: blockers[0], data: {blockers}});
+	}
+
 	if (!performs) {
 		ctx.note('platform', refusalText(report), {status: report.status, estimateUs, budgetUs, blockers});
+	} else if (ctx.scenario.platform.firmware === 'nfit_test') {
+		// tools/testing/nvdimm/test/nfit.c: the emulated ACTIVATE returns at once; the
+		// armed_count × 1 s figures are only what BUSINFO reports (kernel.md §7).
+		yield rng.int(2, 30);
+		ctx.note('quiesce', `nfit_test emulation: activation recorded at once (no memory quiesce; BUSINFO estimate ${estimateUs} µs, ${armed.length} DIMMs)`, {
+			state: 'emulated',
+			stallUs: 0,
+			budgetUs,
+			estimateUs,
+			method,
+			dimms: armed.length,
+		});
+		applyResults(ctx, armed, report);
 	} else {
 		const jitter = ctx.scenario.platform.quiesceJitterPct / 100;
 		report.stallUs = Math.max(1, Math.round(estimateUs * (1 + (rng.next() * 2 - 1) * jitter)));
@@ -83,6 +105,7 @@ export function* platformActivate(ctx: SimContext, method: ActivationMethod): Ge
 			dimms: armed.length,
 		});
 		for (const hit of report.dma) {
+			ctx.fault('dma-not-stopped', `${hit.device}: DMA still running into a ${report.stallUs} µs memory quiesce (${hit.inflight} reads in flight, completion timeout ${hit.completionTimeoutUs} µs)`, {target: hit.device, data: {...hit}});
 			ctx.note('dma', `${hit.device}: ${hit.inflight} DMA reads in flight during the quiesce; completion timeout ${hit.completionTimeoutUs} µs ${hit.timedOut ? '< stall: they will time out' : '≥ stall: they survive'}`, hit);
 		}
 
@@ -132,11 +155,12 @@ function applyResults(ctx: SimContext, armed: Dimm[], report: ActivationReport):
 	const {host} = ctx;
 	const busyUs = ctx.scenario.platform.busyAfterActivationUs;
 	for (const dimm of host.dimms) dimm.tookPart = false;
+	host.ops += host.dimms.length;
 	const changed: Array<{dimm: number; current: string; next: string | null}> = [];
 	for (const dimm of armed) {
 		const result: ActivateResult = dimm.nextVersion === null ? 'not_staged' : dimm.spec.outcome;
 		dimm.tookPart = true;
-		dimm.armed = false;
+		host.setArmed(dimm, false);
 		report.participants.push(dimm.index);
 		report.results[dimm.index] = result;
 		if (result === 'success' && dimm.nextVersion !== null) {
@@ -145,8 +169,14 @@ function applyResults(ctx: SimContext, armed: Dimm[], report: ActivationReport):
 			changed.push({dimm: dimm.index, current: dimm.currentVersion, next: null});
 		}
 
-		if (busyUs > 0) dimm.pendingResult = result;
-		else dimm.result = result;
+		if (result !== 'success') {
+			ctx.fault('dimm-result', `nmem${dimm.index}: the platform reports ${result}${result === 'not_staged' ? ' (no image staged)' : ''}`, {target: `nmem${dimm.index}`, data: {result}});
+		}
+
+		if (busyUs > 0) {
+			dimm.pendingResult = result;
+			host.unsettled = true;
+		} else dimm.result = result;
 	}
 
 	if (busyUs > 0) {
