@@ -212,3 +212,21 @@ export function changesIn(version: Version): Set<BehaviourId> {
 export function formatVersion(version: Version): string {
 	return version.join('.');
 }
+
+/** The README's release table: one row per behaviour change, one column per named release. */
+export function releaseTableMarkdown(): string {
+	const columns = namedReleases.map(name => ({name, version: parseRelease(name)!}));
+	const head = `| Behaviour (what the log or sysfs shows) | Commit | Since | Stable backports | ${columns.map(c => c.name).join(' | ')} |`;
+	const rule = `|---|---|---|---|${columns.map(() => '---').join('|')}|`;
+	const rows = behaviourChanges.map(change => {
+		const commit = `${change.commit ? `${change.commit} ` : ''}"${change.subject}"${change.confidence === 'approximate' ? ' (version approximate)' : ''}`;
+		const since = `${formatVersion(change.since).replace(/\.0$/, '')}${change.until ? ` until ${formatVersion(change.until).replace(/\.0$/, '')}` : ''}`;
+		const backports = [
+			...Object.values(change.backports ?? {}).map(v => formatVersion(v)),
+			...Object.values(change.untilBackports ?? {}).map(v => `until ${formatVersion(v)}`),
+		].join(', ') || '—';
+		const cells = columns.map(c => (inForce(change, c.version) ? 'yes' : '—'));
+		return `| ${change.what.replaceAll('|', '\\|')} | ${commit.replaceAll('|', '\\|')} | ${since} | ${backports} | ${cells.join(' | ')} |`;
+	});
+	return [head, rule, ...rows].join('\n').replaceAll('<', '&lt;').replaceAll('>', '&gt;');
+}
