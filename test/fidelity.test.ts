@@ -197,6 +197,35 @@ describe('6.1: the nfit-test host prints what the real 6.1 nfit_test activation 
 	});
 });
 
+describe('6.1: per-device callback timings come from the real 6.1 lines', () => {
+	/** `returned 0 after N usecs` by callback symbol. */
+	const bySymbol = (lines: string[]) => {
+		const out = new Map<string, number[]>();
+		for (const line of lines) {
+			const m = /: PM: ([a-z_\d]+)\+\S+ returned 0 after (\d+) usecs$/.exec(line);
+			if (m) out.set(m[1]!, [...(out.get(m[1]!) ?? []), Number(m[2])]);
+		}
+
+		return out;
+	};
+
+	const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+
+	it('each callback class has the median of the real VM (within a few µs) and no outlier far beyond the real ones', () => {
+		const real = bySymbol([
+			...realKernelLines('nfit-test-6.1/01-quiesce-sysfs/dmesg-01-quiesce-sysfs.log'),
+			...realKernelLines('nfit-test-6.1/06-results-errors/dmesg-06-results-errors.log'),
+		]);
+		const simulated = bySymbol(Array.from({length: 20}, (_, i) => simulatedLines('6.1', 'nfit-test', i + 1, true)).flat());
+		expect([...simulated.keys()].sort()).toEqual([...real.keys()].sort());
+		for (const [symbol, values] of real) {
+			const sim = simulated.get(symbol)!;
+			expect(Math.abs(median(sim) - median(values)), symbol).toBeLessThanOrEqual(Math.max(4, median(values)));
+			expect(Math.max(...sim), symbol).toBeLessThan(Math.max(...values) * 20 + 100);
+		}
+	});
+});
+
 describe('lines a real cycle of the same kind always prints', () => {
 	it('an S4-capable ACPI platform with NVS prints "Saving platform NVS memory" between Preparing and Waking, on every release', () => {
 		// Taken from the real 6.1 log, then checked in the simulated order for each release.
