@@ -59,7 +59,8 @@ export type NoteTopic =
 	| 'firmware'
 	| 'outcome';
 
-export type ActionResult = {ok: true; value?: string} | {ok: false; errno: ErrnoName; code: number};
+/** `bytes`: what a successful write() returned (sysfs stores return the whole count). */
+export type ActionResult = {ok: true; value?: string; bytes?: number} | {ok: false; errno: ErrnoName; code: number};
 
 /**
  * An operator's read or write and the kernel's answer. A write that blocks

@@ -122,3 +122,21 @@ script:
 		expect(header('5.10')).toMatch(/stack: {4}0 pid: *\d+ ppid: *\d+ flags:/);
 	});
 });
+
+describe('writes and debug lines of the nfit_test host', () => {
+	it('a successful store returns the byte count, as the real 6.1 writes did (quiesce\\n → 8, arm\\n → 4)', () => {
+		const sim = simulateText('extends: nfit-test\ndescription: x\nexpect: success\n');
+		const writes = sim.timeline.filter(e => e.kind === 'action' && e.op === 'write' && e.result?.ok) as ActionEvent[];
+		const bytes = (suffix: string) => writes.filter(w => w.path.endsWith(suffix)).map(w => (w.result?.ok ? w.result.bytes : undefined));
+		expect(bytes('ndbus0/firmware/activate')).toEqual([8]);
+		expect(bytes('nmem0/firmware/activate')).toEqual([4]);
+	});
+
+	it('intel.c dev_dbg() names nfit_test.0 under the emulation and the NFIT root on a platform', () => {
+		const emulated = logs(simulateText('extends: nfit-test\ndescription: x\nexpect: success\nlog: {nfitDyndbg: true}\n').timeline).map(l => l.text);
+		expect(emulated).toContain('nfit_test nfit_test.0: result: 0');
+		expect(emulated).toContain('nfit_test nfit_test.0: arm result: 0');
+		const platform = logs(simulateText('extends: default\ndescription: x\nexpect: success\nlog: {nfitDyndbg: true}\n').timeline).map(l => l.text);
+		expect(platform).toContain('nfit ACPI0012:00: result: 0');
+	});
+});

@@ -238,9 +238,15 @@ export function taskDump(k: KernelProfile, t: TaskDump): LogRecord[] {
 }
 
 /** nfit dynamic debug after the ACTIVATE DSM (drivers/acpi/nfit/intel.c). */
-export const nfitActivateResult = (rc: number): LogRecord => debug(`nfit ACPI0012:00: result: ${rc}`);
-export const nfitArmResult = (arm: boolean, rc: number): LogRecord =>
-	debug(`nfit ACPI0012:00: ${arm ? 'arm' : 'disarm'} result: ${rc}`);
+/**
+ * dev_dbg(acpi_desc->dev, …) in drivers/acpi/nfit/intel.c: the NFIT root on a
+ * real platform ("nfit ACPI0012:00"), the nfit_test platform device under the
+ * emulation ("nfit_test nfit_test.0").
+ */
+export const nfitRoot: DeviceName = {driver: 'nfit', name: 'ACPI0012:00'};
+export const nfitActivateResult = (rc: number, root: DeviceName = nfitRoot): LogRecord => debug(`${devPrefix(root)}result: ${rc}`);
+export const nfitArmResult = (arm: boolean, rc: number, root: DeviceName = nfitRoot): LogRecord =>
+	debug(`${devPrefix(root)}${arm ? 'arm' : 'disarm'} result: ${rc}`);
 
 /** PCIe AER report of a completion timeout (aer_print_error), after IRQs return. */
 export function aerCompletionTimeout(port: string, device: DeviceName, vendorDevice: string): LogRecord[] {

@@ -119,9 +119,14 @@ export function* platformActivate(ctx: SimContext, method: ActivationMethod): Ge
 
 	host.bus.activations++;
 	yield rng.int(5, 20);
-	if (ctx.scenario.log.nfitDyndbg) ctx.log(nfitActivateResult(0));
+	if (ctx.scenario.log.nfitDyndbg) ctx.log(nfitActivateResult(0, nfitDevice(ctx)));
 	ctx.publish();
 	return report;
+}
+
+/** The device intel.c's dev_dbg() names: the NFIT root, or nfit_test's platform device. */
+export function nfitDevice(ctx: SimContext): {driver: string; name: string} {
+	return ctx.scenario.platform.firmware === 'nfit_test' ? {driver: 'nfit_test', name: 'nfit_test.0'} : {driver: 'nfit', name: 'ACPI0012:00'};
 }
 
 function refusalText(report: ActivationReport): string {

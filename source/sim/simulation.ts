@@ -21,6 +21,7 @@ import {Host} from './host.js';
 import {summarise, type Outcome} from './outcome.js';
 import {Prng} from './prng.js';
 import {hibernateQuietExec, liveActivate, type ActivationRun} from './quiet-exec-run.js';
+import {nfitDevice} from './activation.js';
 import type {ScriptAction} from './scenario-schema.js';
 import type {Scenario} from './scenario.js';
 
@@ -272,7 +273,7 @@ export class Simulation {
 				}
 
 				host.bus.noidle = answer.value;
-				this.action('write', path, value, {ok: true}, actor);
+				this.action('write', path, value, {ok: true, bytes: Buffer.byteLength(value)}, actor);
 				ctx.publish();
 				return;
 			}
@@ -290,10 +291,10 @@ export class Simulation {
 					host.invalidateDimmState(dimm);
 					yield ctx.rng.int(600, 2200); // the ARM DSM
 					host.setArmed(dimm, answer.value.dsm === 'arm');
-					if (this.scenario.log.nfitDyndbg) ctx.log(nfitArmResult(dimm.armed, 0));
+					if (this.scenario.log.nfitDyndbg) ctx.log(nfitArmResult(dimm.armed, 0, nfitDevice(ctx)));
 				}
 
-				this.action('write', path, value, {ok: true}, actor);
+				this.action('write', path, value, {ok: true, bytes: Buffer.byteLength(value)}, actor);
 				// One DIMM changed (and the bus it belongs to): re-read only those files.
 				ctx.publish([dimm]);
 				return;
@@ -314,7 +315,8 @@ export class Simulation {
 				run.returnedUs = this.now;
 				run.faults = ctx.faults.slice(firstFault);
 				if (errno) run.errno = errno;
-				this.action('write', path, value, errno ? failure(errno) : {ok: true}, actor);
+				// A successful sysfs store returns the byte count ("quiesce\n" → 8, real nfit-test-6.1 writes.tsv).
+				this.action('write', path, value, errno ? failure(errno) : {ok: true, bytes: Buffer.byteLength(value)}, actor);
 				ctx.publish();
 				return;
 			}
