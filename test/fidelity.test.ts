@@ -50,6 +50,7 @@ const eras = {
 			// kernel/sched/core.c sched_show_task(), right-aligned before 6.0; x86 frames.
 			{re: /^task:<comm> state:D stack: # pid: ?# ppid: ?# flags:<hex>$/, why: 'sched_show_task() "%5lu %5d %6d"'},
 			{re: /^Call Trace:$/, why: 'show_stack() header'},
+			{re: /^(?:RIP: #:<hex>|RSP: #b:<hex> EFLAGS: # ORIG_RAX: <hex>|RAX: <hex> RBX: <hex> RCX: <hex>|RDX: <hex> RSI: <hex> RDI: <hex>|RBP: <hex> R#: <hex> R#: <hex>|R#: <hex> R#: <hex> R#: <hex>)$/, why: 'x86 __show_regs() of the user pt_regs at the syscall entry'},
 			// drivers/base/power/main.c before "PM: sleep: Use dev_printk() when possible".
 			{re: /^PM: Device <pci> failed to <verb>(?: async| late| noirq)?: error -#$/, why: 'pm_dev_err() pr_err form'},
 			{re: /^PM: Device <pci> not prepared for power transition: code -#$/, why: 'device_prepare() pr_info form'},
@@ -67,6 +68,7 @@ const eras = {
 			{re: /^Freezing of tasks failed after #\.# seconds \(# tasks refusing to <verb>, wq_busy=#\):$/, why: '6.1 stable has a449dfbfc089 but not 96d4b8e1ad8a (nfit-test-6.1/README.md)'},
 			{re: /^task:<comm> state:D stack:# pid:# ppid:# flags:<hex>$/, why: 'sched_show_task() left-aligned (6.0), before tgid (6.6)'},
 			{re: /^Call Trace:$|^(?:<TASK>|<\/TASK>)$/, why: 'show_stack() with x86 <TASK> markers (5.16+)'},
+			{re: /^(?:RIP: #:<hex>|RSP: #b:<hex> EFLAGS: # ORIG_RAX: <hex>|RAX: <hex> RBX: <hex> RCX: <hex>|RDX: <hex> RSI: <hex> RDI: <hex>|RBP: <hex> R#: <hex> R#: <hex>|R#: <hex> R#: <hex> R#: <hex>)$/, why: 'x86 __show_regs() of the user pt_regs at the syscall entry'},
 			{re: /^<sym>$/, why: 'x86 stack frames'},
 			{re: /^<dev>: PM: (?:dpm_run_callback|pci_pm_<cb>|device_prepare)\(\): <sym> returns -#$/, why: '__suspend_report_result() dev_err (5.19+)'},
 			{re: /^<dev>: PM: failed to <verb>(?: async| late| noirq)?: error -#$/, why: 'pm_dev_err() dev_err; info strings not combined before 6.9'},
@@ -223,6 +225,18 @@ describe('6.1: per-device callback timings come from the real 6.1 lines', () => 
 			expect(Math.abs(median(sim) - median(values)), symbol).toBeLessThanOrEqual(Math.max(4, median(values)));
 			expect(Math.max(...sim), symbol).toBeLessThan(Math.max(...values) * 20 + 100);
 		}
+	});
+});
+
+describe('6.17: a task that will not freeze prints what the real 6.17 freezer failure printed', () => {
+	it('the same lines in the same order, stack frames aside', () => {
+		const lines = readFileSync(file('17-s3-6.17rc5-journalctl-monotonic-btrfs-freeze-failure.log'), 'utf8').split('\n').map(l => l.replace(/^\[\s*\d+\.\d+\] kernel: /, ''));
+		const start = lines.indexOf('Freezing user space processes');
+		const end = lines.indexOf('Restarting tasks: Done', start);
+		const notFrame = (l: string) => !/^ (?!<\/?TASK>)/.test(l);
+		const real = lines.slice(start, end + 1).filter(l => notFrame(l)).map(l => shape(l.trimStart()));
+		const sim = simulatedLines('6.17', 'task-wont-freeze', 1, false).filter(l => notFrame(l)).map(l => shape(l.trimStart()));
+		expect(sim).toEqual(real);
 	});
 });
 

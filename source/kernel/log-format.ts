@@ -194,6 +194,8 @@ export type TaskDump = {
 	taskFlags: number;
 	flags: number;
 	stack: readonly string[];
+	/** The user pt_regs lines printed at the syscall entry (user tasks). */
+	regs?: readonly string[];
 };
 
 function hex(value: number, width: number): string {
@@ -229,7 +231,7 @@ export function taskHeader(k: KernelProfile, t: TaskDump): string {
 }
 
 export function taskDump(k: KernelProfile, t: TaskDump): LogRecord[] {
-	const frames = t.stack.map(frame => info(` ${frame}`));
+	const frames = [...t.stack.map(frame => info(` ${frame}`)), ...(t.regs ?? []).map(line => info(line))];
 	return [
 		info(taskHeader(k, t)),
 		info('Call Trace:'),

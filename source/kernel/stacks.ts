@@ -60,3 +60,33 @@ function kthreadStack(k: KernelProfile): string[] {
 export function stuckTaskStack(k: KernelProfile, kind: TaskKind): string[] {
 	return kind === 'kernel' ? kthreadStack(k) : userReadStack(k);
 }
+
+/**
+ * A user task's trace ends at its syscall entry, where the x86 unwinder prints
+ * the user pt_regs (show_regs_if_on_stack() → __show_regs(): "RIP: 0033:…",
+ * then RSP/EFLAGS/ORIG_RAX and the general registers), as in the real 6.17
+ * trace. A kernel thread has no user registers. `seed` varies the values.
+ */
+export function userRegisters(seed: number, syscall = 0): string[] {
+	const hex16 = (n: number) => (BigInt(n >>> 0) * 0x1_0001n + 0x7f4a_7300_0000n).toString(16).padStart(16, '0');
+	const rip = (0x7f4a_7390_60ed + (seed % 4096) * 16).toString(16);
+	return [
+		`RIP: 0033:0x${rip}`,
+		`RSP: 002b:${hex16(seed * 7)} EFLAGS: 00000246 ORIG_RAX: ${syscall.toString(16).padStart(16, '0')}`,
+		`RAX: ffffffffffffffda RBX: ${hex16(seed * 3)} RCX: 0000${rip.padStart(12, '0')}`,
+		`RDX: ${hex16(seed * 5)} RSI: ${hex16(seed * 11)} RDI: 0000000000000003`,
+		`RBP: ${hex16(seed * 13)} R08: 0000000000000000 R09: 0000000000000000`,
+		`R10: 0000000000000000 R11: 0000000000000246 R12: ${hex16(seed * 17)}`,
+		`R13: ${hex16(seed * 19)} R14: ${hex16(seed * 23)} R15: ${hex16(seed * 29)}`,
+	];
+}
+
+/** ORIG_RAX of the syscall a user stack entered through (x86_64 numbers), from its frames. */
+export function syscallOf(stack: readonly string[]): number {
+	const frames = stack.join(' ');
+	if (/pwrite64/.test(frames)) return 18;
+	if (/pread64/.test(frames)) return 17;
+	if (/ioctl/.test(frames)) return 16;
+	if (/ksys_write|vfs_write/.test(frames)) return 1;
+	return 0;
+}

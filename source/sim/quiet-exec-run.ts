@@ -6,7 +6,7 @@
 import {errnoCode, type ErrnoName} from '../kernel/errno.js';
 import * as fmt from '../kernel/log-format.js';
 import {busCallback, driverCallback, phaseNaming, timedCallback, type PmCallback} from '../kernel/pm-callbacks.js';
-import {stuckTaskStack} from '../kernel/stacks.js';
+import {stuckTaskStack, syscallOf, userRegisters} from '../kernel/stacks.js';
 import type {FaultEvent} from '../events.js';
 import {quietExecSteps, stepById, unwindLabelFor, unwindPath, type FailurePoint, type StepId} from '../kernel/quiet-exec.js';
 import type {ActivationMethod} from '../kernel/sysfs.js';
@@ -536,6 +536,7 @@ function slowTask(kind: 'user' | 'kernel', id: number): StuckTaskSpec {
 }
 
 function taskDumpOf(k: KernelProfile, spec: StuckTaskSpec): fmt.TaskDump {
+	const stack = spec.stack ?? stuckTaskStack(k, spec.kind);
 	return {
 		comm: spec.comm,
 		state: 'D',
@@ -545,6 +546,8 @@ function taskDumpOf(k: KernelProfile, spec: StuckTaskSpec): fmt.TaskDump {
 		// PF_KTHREAD|PF_NOFREEZE-free kernel thread vs. a user task (PF_FORKNOEXEC…).
 		taskFlags: spec.kind === 'kernel' ? 0x20_80_40 : 0x40_01_40,
 		flags: 0x00_00_40_00,
-		stack: spec.stack ?? stuckTaskStack(k, spec.kind),
+		stack,
+		// Only a task that entered from user space has user registers to show.
+		...(spec.kind === 'user' && stack.some(f => f.startsWith('entry_SYSCALL_64')) ? {regs: userRegisters(spec.pid, syscallOf(stack))} : {}),
 	};
 }

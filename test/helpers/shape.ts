@@ -17,6 +17,8 @@ export function shape(message: string): string {
 		.replace(/\b(?:\w+\+)?0x[\da-f]+\/0x[\da-f]+(?: \[\w+\])?/g, '<sym>')
 		.replace(/\b[a-z_\d]+\+<sym>/g, '<sym>')
 		.replace(/0x[\da-f]+/gi, '<hex>')
+		// register values of an x86 register dump: 16 bare hex digits
+		.replace(/\b[\da-f]{16}\b/g, '<hex>')
 		.replace(/\b(freeze|suspend|thaw|resume|recover|quiesce|hibernate|restore|poweroff)\b/g, '<verb>')
 		.replace(/\bS[0-5]\b/g, '<state>')
 		.replace(/^task:\S+\s+/, 'task:<comm> ')
