@@ -60,6 +60,8 @@ export type KernelProfile = {
 	taskMarkers: boolean;
 	/** Page-cache stacks show folio functions (5.16+). */
 	folios: boolean;
+	/** Kernel-thread stacks end in ret_from_fork_asm (6.6+). */
+	retFromForkAsm: boolean;
 	notifiers: NotifierStyle;
 	/** Symbol sizes printed by %pS differ between builds; these are typical. */
 	symbolSize: Record<string, string>;
@@ -117,9 +119,9 @@ export function resolveKernel(id: string): KernelProfile {
 		symbolFormat: on('pm-callback-ps') ? 'ps' : 'pS',
 		dpmDebugInQuietExec: !on('pm-debug-suspend-only'),
 		taskHeader: on('task-header-task-flags') ? 'task-flags' : on('task-header-tgid') ? 'tgid' : on('task-header-left-aligned') ? 'left' : 'right',
-		// x86/dumpstack <TASK> markers and folios both arrived in 5.16.
-		taskMarkers: version[0] > 5 || (version[0] === 5 && version[1] >= 16),
-		folios: version[0] > 5 || (version[0] === 5 && version[1] >= 16),
+		taskMarkers: on('x86-task-markers'),
+		folios: on('page-cache-folios'),
+		retFromForkAsm: on('ret-from-fork-asm'),
 		notifiers: 'robust',
 		symbolSize: version[0] >= 6 ? symbols6 : symbols510,
 	};

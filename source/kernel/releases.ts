@@ -37,6 +37,8 @@ export const behaviourIds = [
 	'acpi-nvs-prefix',
 	'pm-dev-printk',
 	'report-result-dev-err',
+	'x86-task-markers',
+	'page-cache-folios',
 	'task-header-left-aligned',
 	'freezer-no-pr-cont',
 	'freezer-failure-names-what',
@@ -46,6 +48,7 @@ export const behaviourIds = [
 	'pm-callback-ps',
 	'task-header-task-flags',
 	'restart-tasks-starting-done',
+	'ret-from-fork-asm',
 ] as const;
 
 export type BehaviourId = (typeof behaviourIds)[number];
@@ -85,6 +88,20 @@ export const behaviourChanges: readonly BehaviourChange[] = [
 		subject: 'PM: core: Add dev argument to __suspend_report_result()',
 		since: v(5, 19),
 		confidence: 'confirmed',
+	},
+	{
+		id: 'x86-task-markers',
+		what: 'x86 stack dumps are bracketed by " <TASK>" … " </TASK>" (real 6.1 and 6.17 dumps)',
+		subject: 'x86/dumpstack: Add <TASK>/</TASK> markers around the unwound stack (5.16 merge window)',
+		since: v(5, 16),
+		confidence: 'approximate',
+	},
+	{
+		id: 'page-cache-folios',
+		what: 'a task blocked in a page-cache read shows folio_wait_bit_common/filemap_get_pages (5.10: wait_on_page_bit_common/generic_file_buffered_read)',
+		subject: 'Memory folios (Matthew Wilcox), merged for 5.16',
+		since: v(5, 16),
+		confidence: 'approximate',
 	},
 	{
 		id: 'task-header-left-aligned',
@@ -156,6 +173,13 @@ export const behaviourChanges: readonly BehaviourChange[] = [
 		what: 'thaw_processes(): "Restarting tasks: Starting" … "Restarting tasks: Done"; thaw_kernel_threads(): "Restarting kernel threads ..." … "Done restarting kernel threads." (was one pr_cont line each, "… ... done.")',
 		subject: 'PM: sleep: Do not use pr_cont() in thaw_processes()/thaw_kernel_threads() (2025)',
 		since: v(6, 16),
+		confidence: 'approximate',
+	},
+	{
+		id: 'ret-from-fork-asm',
+		what: 'a kernel thread\'s x86 stack ends "ret_from_fork" then "ret_from_fork_asm" (was ret_from_fork alone)',
+		subject: 'x86/entry: Convert ret_from_fork to C (ret_from_fork_asm)',
+		since: v(6, 6),
 		confidence: 'approximate',
 	},
 ];

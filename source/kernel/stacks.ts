@@ -42,7 +42,7 @@ function userReadStack(k: KernelProfile): string[] {
 
 /** A freezable kernel thread waiting for I/O that never completes (jbd2 committing). */
 function kthreadStack(k: KernelProfile): string[] {
-	const tail = k.version[0] > 6 || (k.version[0] === 6 && k.version[1] >= 6) ? ['ret_from_fork+0x34/0x50', 'ret_from_fork_asm+0x1b/0x30'] : ['ret_from_fork+0x22/0x30'];
+	const tail = k.retFromForkAsm ? ['ret_from_fork+0x34/0x50', 'ret_from_fork_asm+0x1b/0x30'] : ['ret_from_fork+0x22/0x30'];
 	return [
 		'__schedule+0x2ea/0x8a0',
 		'schedule+0x4f/0xc0',
