@@ -93,7 +93,10 @@ export function* platformActivate(ctx: SimContext, method: ActivationMethod): Ge
 		applyResults(ctx, armed, report);
 	} else {
 		const jitter = ctx.scenario.platform.quiesceJitterPct / 100;
-		report.stallUs = Math.max(1, Math.round(estimateUs * (1 + (rng.next() * 2 - 1) * jitter)));
+		// activate_tmo is the platform's time-out for the armed set, an upper bound: the
+		// real quiesce ends at or before it (found by the swarm: a symmetric jitter let a
+		// "successful" activation stall memory past max_quiesce_tmo).
+		report.stallUs = Math.max(1, Math.round(estimateUs * (1 - rng.next() * jitter)));
 		report.dma = host.devices.flatMap(device => exposure(device, method, forceIdle, report.stallUs, rng));
 		ctx.note('quiesce', `memory controller quiesced: ${report.stallUs} µs of ${budgetUs} µs budget (estimate ${estimateUs} µs, ${armed.length} DIMMs, ${forceIdle ? 'platform force-idle' : 'OS idle (noidle=Y)'})`, {
 			state: 'begin',
