@@ -142,8 +142,11 @@ export const behaviourChanges: readonly BehaviourChange[] = [
 		subject: 'include/linux/suspend.h: Only show pm_pr_dbg messages at suspend/resume',
 		since: v(6, 6),
 		until: v(6, 16),
-		// 1b17d4525bca "PM: sleep: Print PM debug messages during hibernation" adds
-		// hibernation_in_progress(); stable queues of 17 Jun 2025 carry it for 6.6 and 6.12.
+		// 1b17d4525bca "PM: sleep: Print PM debug messages during hibernation" (after
+		// 34a364ff04e9 "PM: sleep: Introduce pm_suspend_in_progress()") adds
+		// hibernation_in_progress(). Stable review of 17 Jun 2025 ("[PATCH 6.15 077/780]")
+		// carries it; the 6.6/6.12 point releases (6.6.94, 6.12.34) are from kernel.md
+		// and the same queue date, not read from a 6.6/6.12 review mail.
 		untilBackports: {'6.6': v(6, 6, 94), '6.12': v(6, 12, 34)},
 		confidence: 'confirmed',
 	},
