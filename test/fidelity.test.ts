@@ -174,6 +174,14 @@ describe('6.1: the nfit-test host prints what the real 6.1 nfit_test activation 
 		expect(syncOnly(sim)).toEqual(syncOnly(real));
 	});
 
+	it('`live` prints nothing at all, as the real 03-live-sysfs capture', () => {
+		expect(realKernelLines('nfit-test-6.1/03-live-sysfs/dmesg-03-live-sysfs.log')).toEqual([]);
+		const base = loadScenario('nfit-test');
+		const sim = new Simulation({...base, method: 'live'}, {seed: 1}).run();
+		expect(logs(sim.timeline).map(l => l.text)).toEqual([]);
+		expect(sim.outcome().dimms.success).toBe(2);
+	});
+
 	it('the 06 capture (pm_print_times on, second activation) has the same phase lines too', () => {
 		const second = realKernelLines('nfit-test-6.1/06-results-errors/dmesg-06-results-errors.log').filter(l => !perDevice.test(l));
 		const sim = simulatedLines('6.1', 'nfit-test', 4, true).filter(l => !perDevice.test(l));

@@ -140,3 +140,38 @@ describe('writes and debug lines of the nfit_test host', () => {
 		expect(platform).toContain('nfit ACPI0012:00: result: 0');
 	});
 });
+
+describe('the ABI answers of the real 6.1 nfit_test capture (06-results-errors/…-writes.tsv)', () => {
+	it('nothing armed → ENXIO; bogus → EINVAL; arm/disarm 4/7 bytes; during the busy window every write → EBUSY; an armed DIMM without an image ends not_staged', () => {
+		const bus = sysfsPaths.busActivate(0);
+		const text = `extends: nfit-test
+description: x
+expect: not-staged
+dimms: {count: 6, overrides: {nmem0: {arm: false}, nmem1: {arm: false}}}
+script:
+  - {at: 0, write: ${bus}, value: "quiesce\\n"}
+  - {at: 30000, write: ${bus}, value: "live\\n"}
+  - {at: 55000, write: ${bus}, value: "bogus\\n"}
+  - {at: 95000, write: bus/nd/devices/nmem2/firmware/activate, value: "arm\\n"}
+  - {at: 385000, write: bus/nd/devices/nmem2/firmware/activate, value: "disarm\\n"}
+  - {at: 683000, write: bus/nd/devices/nmem2/firmware/activate, value: "bogus\\n"}
+  - {at: 800000, write: bus/nd/devices/nmem0/firmware/activate, value: "arm\\n"}
+  - {at: 1850000, write: bus/nd/devices/nmem1/firmware/activate, value: "arm\\n"}
+  - {at: 3430000, write: ${bus}, value: "quiesce\\n"}
+  - {at: 3560000, write: ${bus}, value: "quiesce\\n"}
+  - {at: 3600000, write: bus/nd/devices/nmem0/firmware/activate, value: "arm\\n"}
+  - {at: 3630000, write: bus/nd/devices/nmem0/firmware/activate, value: "disarm\\n"}
+  - {at: 3650000, write: ${bus}, value: "live\\n"}
+  - {at: 7500000, read: bus/nd/devices/nmem0/firmware/activate}
+  - {at: 7510000, read: bus/nd/devices/nmem0/firmware/result}
+  - {at: 7520000, read: bus/nd/devices/nmem1/firmware/activate}
+  - {at: 7530000, read: bus/nd/devices/nmem1/firmware/result}
+`;
+		const sim = simulateText(text.replace('{nmem0: {arm: false}, nmem1: {arm: false}}', '{nmem0: {arm: false, nextVersion: "0xffffffffabcd"}, nmem1: {arm: false, nextVersion: null}}'));
+		const writes = (sim.timeline.filter(e => e.kind === 'action' && e.op === 'write' && e.result !== null) as ActionEvent[]).map(w => (w.result!.ok ? `rc=${w.result!.bytes}` : w.result!.errno));
+		// The real writes.tsv, in order: rc / errno of each write.
+		expect(writes).toEqual(['ENXIO', 'ENXIO', 'EINVAL', 'rc=4', 'rc=7', 'EINVAL', 'rc=4', 'rc=4', 'rc=8', 'EBUSY', 'EBUSY', 'EBUSY', 'EBUSY']);
+		expect(reads(sim, sysfsPaths.dimmResult(0))).toEqual(['success']);
+		expect(reads(sim, sysfsPaths.dimmResult(1))).toEqual(['not_staged']);
+	});
+});
