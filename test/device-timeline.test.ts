@@ -20,9 +20,9 @@ import {logs, simulateText} from './helpers/sim.js';
 const traces = fixturesDir('traces');
 const realLogs = [
 	'qemu-6.1/dmesg-6.1-boot-hibernate-pm_test-freezer-devices.log',
-	'nfit-test-6.1/dmesg-01-quiesce-sysfs.log',
-	'nfit-test-6.1/dmesg-01-quiesce-sysfs-raw.log',
-	'nfit-test-6.1/dmesg-06-results-errors.log',
+	'nfit-test-6.1/01-quiesce-sysfs/dmesg-01-quiesce-sysfs.log',
+	'nfit-test-6.1/01-quiesce-sysfs/dmesg-01-quiesce-sysfs-raw.log',
+	'nfit-test-6.1/06-results-errors/dmesg-06-results-errors.log',
 ];
 
 function timelineOf(text: string, file = 'inline.log'): DeviceTimeline {
