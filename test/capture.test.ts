@@ -5,7 +5,7 @@ import path from 'node:path';
 import {execaSync} from 'execa';
 import {describe, expect, it} from 'vitest';
 import {capture, type CaptureOptions} from '../source/capture/capture.js';
-import {ForbiddenCommandError, execaRunner, isAllowed, nodeReadOnlyFs, type CommandRunner, type ReadOnlyFs} from '../source/capture/readonly.js';
+import {ForbiddenCommandError, confinedFs, execaRunner, isAllowed, type CommandRunner, type ReadOnlyFs} from '../source/capture/readonly.js';
 import {fixturesDir} from '../source/paths.js';
 import {quiesce} from './helpers/cli.js';
 import {replay} from './helpers/replay.js';
@@ -31,10 +31,10 @@ function fingerprint(dir: string): Record<string, string> {
 }
 
 /** Record every filesystem call and command line capture makes. */
-function spies() {
+function spies(root: string) {
 	const fsCalls: Array<{method: string; path: string}> = [];
 	const commands: string[][] = [];
-	const fs = new Proxy(nodeReadOnlyFs, {
+	const fs = new Proxy(confinedFs(root), {
 		get(target, method: keyof ReadOnlyFs) {
 			return (file: string, ...rest: unknown[]) => {
 				fsCalls.push({method, path: file});
@@ -56,7 +56,7 @@ function spies() {
 }
 
 function options(root: string, out: string, extra: Partial<CaptureOptions> = {}): CaptureOptions {
-	return {out, root, watch: false, intervalMs: 50, fs: nodeReadOnlyFs, runner: execaRunner, now: () => Date.now(), say: () => undefined, ...extra};
+	return {out, root, watch: false, intervalMs: 50, fs: confinedFs(root), runner: execaRunner, now: () => Date.now(), say: () => undefined, ...extra};
 }
 
 const read = (root: string, rel: string) => readFileSync(path.join(root, rel), 'utf8').trim();
@@ -167,17 +167,17 @@ describe('read-only by construction', () => {
 		const root = path.join(tmp, 'ro');
 		cpSync(path.join(trees, 'armed'), root, {recursive: true});
 		const before = fingerprint(root);
-		const spy = spies();
+		const spy = spies(root);
 		await capture(options(root, path.join(tmp, 'ro-out'), {fs: spy.fs, runner: spy.runner, watch: true, intervalMs: 5, durationS: 0.1}));
 		expect(fingerprint(root)).toEqual(before);
 		expect(spy.fsCalls.length).toBeGreaterThan(50);
 		for (const call of spy.fsCalls) expect(path.resolve(call.path).startsWith(path.resolve(root))).toBe(true);
-		expect(new Set(spy.fsCalls.map(c => c.method))).toEqual(new Set(['exists', 'readdir', 'lstat', 'readFile']));
+		expect(new Set(spy.fsCalls.map(c => c.method))).toEqual(new Set(['exists', 'readdir', 'lstat', 'readFile', 'readChunk']));
 		for (const argv of spy.commands) expect(isAllowed(argv)).toBe(true);
 	});
 
 	it('the filesystem it is given has no way to write', () => {
-		expect(Object.keys(nodeReadOnlyFs).sort()).toEqual(['exists', 'lstat', 'readFile', 'readRecords', 'readdir', 'readlink']);
+		expect(Object.keys(confinedFs(trees)).sort()).toEqual(['exists', 'lstat', 'readChunk', 'readFile', 'readRecords', 'readdir', 'readlink']);
 	});
 
 	it.each([
@@ -224,7 +224,7 @@ describe('read-only by construction', () => {
 
 	it('reports a missing dmesg and ndctl, and skips them', async () => {
 		const missing: CommandRunner = {run: async () => ({ok: false, reason: 'not installed'}), follow: () => ({stop: async () => undefined, failed: Promise.resolve('not installed')})};
-		const report = await capture(options('/', path.join(tmp, 'missing'), {runner: missing, fs: {...nodeReadOnlyFs, readRecords: async () => Promise.reject(Object.assign(new Error('no'), {code: 'EACCES'}))}}));
+		const report = await capture(options('/', path.join(tmp, 'missing'), {runner: missing, fs: {...confinedFs('/'), readRecords: async () => Promise.reject(Object.assign(new Error('no'), {code: 'EACCES'}))}}));
 		expect(report.notes).toEqual(expect.arrayContaining(['uname -r: not installed', 'dmesg: not installed; trying /dev/kmsg', '/dev/kmsg: EACCES; no kernel log captured', 'ndctl: not installed; skipped']));
 	});
 });
