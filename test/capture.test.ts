@@ -1,5 +1,7 @@
 import {createHash} from 'node:crypto';
-import {chmodSync, cpSync, lstatSync, mkdtempSync, readFileSync, readdirSync, readlinkSync, writeFileSync} from 'node:fs';
+import {chmodSync, cpSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, readlinkSync, rmSync, statSync, symlinkSync, writeFileSync} from 'node:fs';
+import {getEventListeners} from 'node:events';
+import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import {execaSync} from 'execa';
@@ -22,6 +24,7 @@ function fingerprint(dir: string): Record<string, string> {
 			const stat = lstatSync(full);
 			if (stat.isSymbolicLink()) out[path.relative(dir, full)] = `link:${readlinkSync(full)}`;
 			else if (stat.isDirectory()) walk(full);
+			else if (!stat.isFile()) out[path.relative(dir, full)] = `special:${stat.mode}:${stat.rdev}`; // FIFO, socket, device: never opened
 			else out[path.relative(dir, full)] = `${createHash('sha256').update(readFileSync(full)).digest('hex')}:${stat.mtimeMs}:${stat.mode}`;
 		}
 	};
@@ -154,9 +157,13 @@ describe('capture --watch', () => {
 
 	it('stops cleanly on a signal with the bundle complete', async () => {
 		const controller = new AbortController();
-		setTimeout(() => controller.abort(), 150);
+		let polls = 0;
+		// The signal comes in the middle of the third poll's wait (a timer: not a fixed time, the machine may be slow).
 		const out = path.join(tmp, 'aborted');
-		const report = await capture(options(path.join(trees, 'healthy'), out, {watch: true, intervalMs: 20, signal: controller.signal}));
+		const report = await capture(options(path.join(trees, 'healthy'), out, {watch: true, intervalMs: 20, signal: controller.signal, progress() {
+			if (++polls === 2) setTimeout(() => controller.abort(), 10);
+		}}));
+		expect(report.polls).toBe(3);
 		expect(report.polls).toBeGreaterThan(0);
 		expect(JSON.parse(readFileSync(path.join(out, 'meta.json'), 'utf8')).watch.polls).toBe(report.polls);
 	});
@@ -243,5 +250,241 @@ describe('quiesce capture on this machine', () => {
 		const result = await quiesce(['capture', '--out', path.join(tmp, 'x'), '--watch', '--interval', '0']);
 		expect(result.exitCode).toBe(2);
 		expect(String(result.stderr).trim()).toBe('quiesce: --interval: expected 10 to 60000 ms, got 0');
+	});
+});
+
+/** An untrusted --root: links out of it, a FIFO, a socket, a device, a loop, an oversized attribute. */
+function hostileTree(name: string) {
+	const base = path.join(tmp, name);
+	const root = path.join(base, 'root');
+	const outside = path.join(base, 'outside');
+	mkdirSync(path.join(outside, 'etc'), {recursive: true});
+	writeFileSync(path.join(outside, 'secret.txt'), 'TOP-SECRET-shadow\n');
+	for (const f of ['passwd', 'group', 'hosts']) writeFileSync(path.join(outside, 'etc', f), `TOP-SECRET-${f}\n`);
+	cpSync(path.join(trees, 'armed'), root, {recursive: true});
+	const at = (rel: string) => path.join(root, rel);
+	rmSync(at('sys/power/state'));
+	symlinkSync(path.join(outside, 'secret.txt'), at('sys/power/state')); // absolute link out
+	rmSync(at('dmesg.log'));
+	symlinkSync('../outside/secret.txt', at('dmesg.log')); // relative link out
+	writeFileSync(at('ndctl.json'), '');
+	rmSync(at('ndctl.json'));
+	symlinkSync('/etc/hostname', at('ndctl.json'));
+	symlinkSync(path.join(outside, 'etc'), at('sys/bus/nd/devices/nmem9')); // a "device" that is /etc
+	rmSync(at('sys/bus/nd/devices/nmem0/firmware/result'));
+	execaSync('mkfifo', [at('sys/bus/nd/devices/nmem0/firmware/result')]);
+	rmSync(at('sys/power/mem_sleep'), {force: true});
+	symlinkSync('mem_sleep', at('sys/power/mem_sleep')); // a loop
+	writeFileSync(at('sys/power/image_size'), 'x'.repeat(100_000));
+	let device = false;
+	if (process.getuid?.() === 0) {
+		rmSync(at('sys/power/disk'), {force: true});
+		device = execaSync('mknod', [at('sys/power/disk'), 'c', '1', '5'], {reject: false}).exitCode === 0; // /dev/zero's numbers
+	}
+
+	return {base, root, outside, device};
+}
+
+const skippedOf = (out: string) => JSON.parse(readFileSync(path.join(out, 'meta.json'), 'utf8')).skipped as Array<{path: string; reason: string}>;
+
+/** Every byte of every file below a folder. */
+function allText(dir: string): string {
+	return Object.keys(fingerprint(dir)).map(f => (lstatSync(path.join(dir, f)).isFile() ? readFileSync(path.join(dir, f), 'utf8') : '')).join('\n');
+}
+
+describe('capture of an untrusted --root tree', () => {
+	it('follows no link out, opens no FIFO or device, reads no oversized file, and lists each skip with its reason', async () => {
+		const {root, outside, device} = hostileTree('hostile');
+		const before = fingerprint(outside);
+		const out = path.join(tmp, 'hostile-out');
+		const report = await capture(options(root, out));
+		expect(allText(out)).not.toMatch(/TOP-SECRET/);
+		expect(allText(out)).not.toContain(readFileSync('/etc/hostname', 'utf8').trim() || 'never-matches');
+		expect(fingerprint(outside)).toEqual(before);
+		const skipped = skippedOf(out);
+		const reason = (p: string) => skipped.find(s => s.path === p)?.reason;
+		expect(reason('sys/power/state')).toMatch(/^symlink out of the root \(→ .*outside\/secret\.txt\)$/);
+		expect(reason('dmesg.log')).toMatch(/^symlink out of the root/);
+		expect(reason('ndctl.json')).toMatch(/^symlink out of the root \(→ \/etc\/hostname\)$/);
+		expect(reason('sys/bus/nd/devices/nmem9')).toMatch(/^symlink out of the root/);
+		expect(reason('sys/bus/nd/devices/nmem0/firmware/result')).toBe('a FIFO: never opened');
+		expect(reason('sys/power/mem_sleep')).toBe('symlink loop');
+		expect(reason('sys/power/image_size')).toBe('larger than 65536 bytes: not read');
+		if (device) expect(reason('sys/power/disk')).toBe('a character device: never opened');
+		// What is not hostile is still captured.
+		expect(report.dimms).toContain('nmem1');
+		const {state} = await replay(out);
+		expect(state.dimms['nmem1']?.activate).toBe(read(root, 'sys/bus/nd/devices/nmem1/firmware/activate'));
+		expect(report.notes.join('\n')).toMatch(/dmesg\.log: symlink out of the root .*; no kernel log captured from it/);
+	});
+
+	it('a socket, and a device read directly, are refused before any open', async () => {
+		const root = path.join(tmp, 'sock');
+		cpSync(path.join(trees, 'healthy'), root, {recursive: true});
+		const socketPath = path.join(root, 'sys/power/pm_test');
+		rmSync(socketPath, {force: true});
+		const server = net.createServer().listen(socketPath);
+		await new Promise(resolve => server.once('listening', resolve));
+		try {
+			const out = path.join(tmp, 'sock-out');
+			await capture(options(root, out));
+			expect(skippedOf(out)).toContainEqual({path: 'sys/power/pm_test', reason: 'a socket: never opened'});
+		} finally {
+			server.close();
+		}
+
+		// With root "/" every path is inside; devices are still never opened as files.
+		await expect(confinedFs('/').readFile('/dev/zero', 10)).rejects.toThrowError(/a character device: never opened/);
+		await expect(confinedFs('/').readChunk('/dev/null', 0, 10)).rejects.toThrowError(/a character device: never opened/);
+	});
+
+	it('a dmesg.log that is a FIFO with no writer does not hang capture', async () => {
+		const root = path.join(tmp, 'fifo-log');
+		cpSync(path.join(trees, 'healthy'), root, {recursive: true});
+		rmSync(path.join(root, 'dmesg.log'));
+		execaSync('mkfifo', [path.join(root, 'dmesg.log')]);
+		const out = path.join(tmp, 'fifo-log-out');
+		await capture(options(root, out));
+		expect(skippedOf(out)).toContainEqual({path: 'dmesg.log', reason: 'a FIFO: never opened'});
+	}, 10_000);
+
+	it('a dmesg.log → /dev/zero link is refused; a huge regular log is read only up to the bound', async () => {
+		const root = path.join(tmp, 'zero-log');
+		cpSync(path.join(trees, 'healthy'), root, {recursive: true});
+		const log = path.join(root, 'dmesg.log');
+		rmSync(log);
+		symlinkSync('/dev/zero', log);
+		const out = path.join(tmp, 'zero-log-out');
+		await capture(options(root, out));
+		expect(skippedOf(out)).toContainEqual({path: 'dmesg.log', reason: 'symlink out of the root (→ /dev/zero)'});
+		expect(existsSync(path.join(out, 'kernel.log'))).toBe(false);
+
+		rmSync(log);
+		const line = '[    1.000000] Linux version 6.1.0 (a line of the log)\n';
+		writeFileSync(log, line.repeat(Math.ceil((3 << 20) / line.length)));
+		const bounded = path.join(tmp, 'big-log-out');
+		const report = await capture(options(root, bounded, {maxLogBytes: 1 << 20}));
+		expect(statSync(path.join(bounded, 'kernel.log')).size).toBeLessThanOrEqual((1 << 20) + 1); // + the final newline
+		expect(report.logLines).toBe(Math.floor((1 << 20) / line.length) + 1); // the cut last line is kept as it is
+		expect(skippedOf(bounded)).toContainEqual({path: 'dmesg.log', reason: `larger than ${1 << 20} bytes: only the first ${1 << 20} bytes captured`});
+	});
+
+	it('a file swapped for a link out during --watch is dropped, not followed', async () => {
+		const root = path.join(tmp, 'swap');
+		cpSync(path.join(trees, 'armed'), root, {recursive: true});
+		const {outside} = hostileTree('swap-outside');
+		const bus = path.join(root, 'sys/bus/nd/devices/ndbus0/firmware/activate');
+		let wall = 0;
+		const out = path.join(tmp, 'swap-out');
+		await capture(options(root, out, {
+			watch: true,
+			intervalMs: 1,
+			durationS: 0.2,
+			now() {
+				wall += 10;
+				if (wall === 100) {
+					rmSync(bus);
+					symlinkSync(path.join(outside, 'secret.txt'), bus);
+				}
+
+				return wall;
+			},
+		}));
+		expect(allText(out)).not.toMatch(/TOP-SECRET/);
+		expect(skippedOf(out).find(s => s.path === 'sys/bus/nd/devices/ndbus0/firmware/activate')?.reason).toMatch(/^symlink out of the root .*\(from poll \d+ on\)$/);
+	});
+});
+
+describe('capture --out', () => {
+	const root = path.join(trees, 'healthy');
+
+	it.each([
+		['', /^--out: got an empty path/],
+		['/', /^--out "\/": the root folder/],
+	])('refuses %j before reading anything', async (out, message) => {
+		const spy = spies(root);
+		await expect(capture(options(root, out, {fs: spy.fs}))).rejects.toThrowError(message);
+		expect(spy.fsCalls.filter(c => c.method !== 'readdir')).toEqual([]); // only the --root check ran
+	});
+
+	it('refuses a file, a non-empty folder, a non-bundle with --force, an unwritable place, a place inside the tree', async () => {
+		const file = path.join(tmp, 'a-file');
+		writeFileSync(file, 'mine\n');
+		await expect(capture(options(root, file))).rejects.toThrowError(/^--out ".*a-file": exists and is not a folder; give a new or empty folder$/);
+		expect(readFileSync(file, 'utf8')).toBe('mine\n');
+		const full = path.join(tmp, 'full');
+		mkdirSync(full);
+		writeFileSync(path.join(full, 'kernel.log'), 'mine\n');
+		await expect(capture(options(root, full))).rejects.toThrowError(/^--out ".*full": not empty \(1 entries\); give a new or empty folder, or --force to replace a previous bundle there$/);
+		await expect(capture(options(root, full, {force: true}))).rejects.toThrowError(/^--out ".*full": not empty and holds no quiesce bundle \(no meta\.json of format quiesce-trace\); --force only replaces a previous bundle$/);
+		expect(readdirSync(full)).toEqual(['kernel.log']);
+		expect(readFileSync(path.join(full, 'kernel.log'), 'utf8')).toBe('mine\n');
+		await expect(capture(options(root, path.join(file, 'below')))).rejects.toThrowError(/^--out ".*below": cannot create the folder \(ENOTDIR\)$/);
+		await expect(capture(options(root, '/proc/quiesce-bundle'))).rejects.toThrowError(/^--out "\/proc\/quiesce-bundle": cannot create the folder \(E[A-Z]+\)$/);
+		await expect(capture(options(root, path.join(root, 'bundle')))).rejects.toThrowError(/inside the --root tree/);
+	});
+
+	it('an empty folder is fine; without --force a previous bundle is kept', async () => {
+		const empty = path.join(tmp, 'empty');
+		mkdirSync(empty);
+		await capture(options(root, empty));
+		const before = fingerprint(empty);
+		await expect(capture(options(root, empty))).rejects.toThrowError(/not empty .* or --force to replace a previous bundle there/);
+		expect(fingerprint(empty)).toEqual(before);
+	});
+
+	it('--force replaces only the bundle\'s own files, through no planted link, and removes stale ones', async () => {
+		const dir = path.join(tmp, 'planted');
+		const victim = path.join(tmp, 'victim.txt');
+		writeFileSync(victim, 'victim\n');
+		await capture(options(path.join(trees, 'armed'), dir));
+		writeFileSync(path.join(dir, 'notes.txt'), 'my notes\n');
+		rmSync(path.join(dir, 'kernel.log'));
+		symlinkSync('../victim.txt', path.join(dir, 'kernel.log'));
+		symlinkSync(victim, path.join(dir, 'ndctl.json'));
+		symlinkSync(victim, path.join(dir, 'events.ndjson')); // a record bundle's: replay would prefer it
+		const victimBefore = fingerprint(tmp)['victim.txt'];
+		await capture(options(root, dir, {force: true}));
+		expect(fingerprint(tmp)['victim.txt']).toBe(victimBefore);
+		expect(readFileSync(victim, 'utf8')).toBe('victim\n');
+		expect(lstatSync(path.join(dir, 'kernel.log')).isFile()).toBe(true);
+		expect(readFileSync(path.join(dir, 'kernel.log'), 'utf8')).toBe(readFileSync(path.join(root, 'dmesg.log'), 'utf8'));
+		expect(existsSync(path.join(dir, 'ndctl.json')) || lstatSync(path.join(dir, 'ndctl.json'), {throwIfNoEntry: false}) !== undefined).toBe(existsSync(path.join(root, 'ndctl.json')));
+		expect(lstatSync(path.join(dir, 'events.ndjson'), {throwIfNoEntry: false})).toBeUndefined();
+		expect(readFileSync(path.join(dir, 'notes.txt'), 'utf8')).toBe('my notes\n');
+		expect(readdirSync(dir).filter(n => n.endsWith('.tmp'))).toEqual([]);
+		expect((await replay(dir)).state.dimms['nmem0']?.activate).toBe(read(root, 'sys/bus/nd/devices/nmem0/firmware/activate'));
+	});
+});
+
+describe('capture --root', () => {
+	it('refuses a folder that does not exist, a file, and a folder without sys/', async () => {
+		const out = path.join(tmp, 'never');
+		await expect(capture(options(path.join(tmp, 'nonexistent'), out))).rejects.toThrowError(/^--root ".*nonexistent": no such folder; give the folder that holds sys\/, or \/ for this machine$/);
+		await expect(capture(options(path.join(trees, 'healthy', 'dmesg.log'), out))).rejects.toThrowError(/^--root ".*dmesg\.log": not a folder/);
+		await expect(capture(options(trees, out))).rejects.toThrowError(/^--root ".*sysfs-trees": holds no sys\/ folder; give the folder that holds sys\/, or \/ for this machine$/);
+		expect(existsSync(out)).toBe(false);
+	});
+});
+
+describe('capture --watch listeners', () => {
+	it('adds no abort listener per poll: none is left after hundreds of polls', async () => {
+		const controller = new AbortController();
+		let wall = 0;
+		let most = 0;
+		const report = await capture(options(path.join(trees, 'healthy'), path.join(tmp, 'listeners'), {
+			watch: true,
+			intervalMs: 1,
+			durationS: 3,
+			signal: controller.signal,
+			now() {
+				wall += 10;
+				most = Math.max(most, getEventListeners(controller.signal, 'abort').length);
+				return wall;
+			},
+		}));
+		expect(report.polls).toBeGreaterThan(100);
+		expect(most).toBeLessThanOrEqual(1);
+		expect(getEventListeners(controller.signal, 'abort')).toHaveLength(0);
 	});
 });

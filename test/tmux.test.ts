@@ -84,7 +84,7 @@ describe.skipIf(!hasTmux)('in a real terminal', () => {
 		tmux('kill-server');
 	}, 30_000);
 
-	it.each([['INT', 130], ['TERM', 143]])('SIGINT/SIGTERM (%s) restore the terminal', async (signal, code) => {
+	it.each([['INT', 130], ['TERM', 143], ['HUP', 129], ['QUIT', 131]])('SIG%s restores the terminal (exit %i)', async (signal, code) => {
 		start('replay fixtures/traces/qemu-6.1');
 		await until(() => /Freeze progress/.test(screen()), 'the first frame');
 		process.kill(Number(readFileSync(pidFile, 'utf8').trim()), `SIG${signal}` as NodeJS.Signals);

@@ -55,7 +55,7 @@ async function checkRoot(fs: ReadOnlyFs, root: string): Promise<void> {
 	try {
 		await fs.readdir(root);
 	} catch (error) {
-		const code = reasonOf(error);
+		const code = (error as NodeJS.ErrnoException).code ?? reasonOf(error);
 		throw new CaptureError(`--root ${quoted}: ${code === 'ENOENT' ? 'no such folder' : code === 'ENOTDIR' ? 'not a folder' : `cannot be read (${code})`}; give the folder that holds sys/, or / for this machine`);
 	}
 

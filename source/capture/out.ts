@@ -86,7 +86,7 @@ export function prepareOut(out: string, options: {root: string; force: boolean})
 	try {
 		stat = lstatSync(real);
 	} catch (error) {
-		if (errnoOf(error) !== 'ENOENT') throw new CaptureError(`--out ${quote(out)}: cannot be checked (${errnoOf(error)})`);
+		if (!['ENOENT', 'ENOTDIR'].includes(errnoOf(error))) throw new CaptureError(`--out ${quote(out)}: cannot be checked (${errnoOf(error)})`);
 	}
 
 	if (stat) {
@@ -113,7 +113,7 @@ export function prepareOut(out: string, options: {root: string; force: boolean})
 		}
 	} else {
 		try {
-			mkdirSync(real, {recursive: true});
+			makeFolders(real);
 		} catch (error) {
 			throw new CaptureError(`--out ${quote(out)}: cannot create the folder (${errnoOf(error)})`);
 		}
@@ -129,6 +129,23 @@ export function prepareOut(out: string, options: {root: string; force: boolean})
 	}
 
 	return {given: out, dir: real, was};
+}
+
+/**
+ * mkdir -p, one level at a time: Node's `recursive: true` spins forever on
+ * some paths (a folder below /proc answers ENOENT to every try).
+ */
+function makeFolders(dir: string): void {
+	const missing: string[] = [];
+	let current = dir;
+	while (lstatSync(current, {throwIfNoEntry: false}) === undefined) {
+		missing.unshift(current);
+		const parent = path.dirname(current);
+		if (parent === current) break;
+		current = parent;
+	}
+
+	for (const folder of missing) mkdirSync(folder);
 }
 
 function temporaryName(dir: string): string {
@@ -152,7 +169,7 @@ export function writeBundleFiles(out: OutFolder, files: Partial<Record<BundleFil
 				try {
 					unlinkSync(target);
 				} catch (error) {
-					if (errnoOf(error) !== 'ENOENT') throw new CaptureError(`--out ${quote(out.given)}: cannot remove the previous ${name} (${errnoOf(error)})`);
+					if (!['ENOENT', 'ENOTDIR'].includes(errnoOf(error))) throw new CaptureError(`--out ${quote(out.given)}: cannot remove the previous ${name} (${errnoOf(error)})`);
 				}
 			}
 

@@ -34,13 +34,13 @@ export class RefusedRead extends Error {
 	}
 }
 
-function kindOf(stat: {isFIFO(): boolean; isSocket(): boolean; isCharacterDevice(): boolean; isBlockDevice(): boolean; isDirectory(): boolean}): string {
+function kindOf(stat: {isFile(): boolean; isFIFO(): boolean; isSocket(): boolean; isCharacterDevice(): boolean; isBlockDevice(): boolean; isDirectory(): boolean}): string {
 	if (stat.isFIFO()) return 'a FIFO';
 	if (stat.isSocket()) return 'a socket';
 	if (stat.isCharacterDevice()) return 'a character device';
 	if (stat.isBlockDevice()) return 'a block device';
 	if (stat.isDirectory()) return 'a folder';
-	return 'not a regular file';
+	return stat.isFile() ? 'a file' : 'not a regular file';
 }
 
 /**
@@ -127,7 +127,7 @@ export function confinedFs(root: string): ReadOnlyFs {
 		async readdir(dir) {
 			const real = await resolve(dir);
 			const stat = await fs.lstat(real);
-			if (!stat.isDirectory()) throw new RefusedRead(dir, `${kindOf(stat)}, not a folder`);
+			if (!stat.isDirectory()) throw Object.assign(new RefusedRead(dir, `${kindOf(stat)}, not a folder`), {code: 'ENOTDIR'});
 			return fs.readdir(real);
 		},
 		async lstat(file) {
