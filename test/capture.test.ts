@@ -4,12 +4,12 @@ import {getEventListeners} from 'node:events';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import {execaSync} from 'execa';
+import {execa, execaSync} from 'execa';
 import {describe, expect, it} from 'vitest';
 import {capture, type CaptureOptions} from '../source/capture/capture.js';
 import {ForbiddenCommandError, confinedFs, execaRunner, isAllowed, type CommandRunner, type ReadOnlyFs} from '../source/capture/readonly.js';
 import {fixturesDir} from '../source/paths.js';
-import {quiesce} from './helpers/cli.js';
+import {cliPath, ensureBuilt, quiesce} from './helpers/cli.js';
 import {replay} from './helpers/replay.js';
 
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'quiesce-capture-'));
@@ -486,5 +486,78 @@ describe('capture --watch listeners', () => {
 		expect(report.polls).toBeGreaterThan(100);
 		expect(most).toBeLessThanOrEqual(1);
 		expect(getEventListeners(controller.signal, 'abort')).toHaveLength(0);
+	});
+});
+
+describe('quiesce capture: refusals and --watch output, from the command line', () => {
+	const healthy = path.join(trees, 'healthy');
+	// stderr exactly as a user sees it: no colour variables inherited from the test runner (Node warns when both are set).
+	const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^(?:NO_COLOR|FORCE_COLOR)$/.test(k)));
+	const run = async (args: string[], extra: {timeout?: number} = {}) => quiesce(args, {env, extendEnv: false, ...extra});
+
+	it.each([
+		['an empty --out', () => ['--out', ''], /^quiesce: --out: got an empty path; give a new or empty folder for the bundle$/],
+		['--out /', () => ['--out', '/'], /^quiesce: --out "\/": the root folder; give a new or empty folder for the bundle$/],
+		['--out a file', () => {
+			writeFileSync(path.join(tmp, 'cli-a-file.log'), 'mine\n');
+			return ['--out', path.join(tmp, 'cli-a-file.log')];
+		}, /^quiesce: --out ".*cli-a-file\.log": exists and is not a folder; give a new or empty folder$/],
+		['--out inside the tree', () => ['--out', path.join(healthy, 'bundle')], /^quiesce: --out ".*bundle": inside the --root tree ".*healthy"; capture never writes into the tree it reads$/],
+		['--out not writable', () => ['--out', '/proc/quiesce-bundle'], /^quiesce: --out "\/proc\/quiesce-bundle": cannot create the folder \(E[A-Z]+\)$/],
+		['--out not empty', () => ['--out', trees], /^quiesce: --out ".*sysfs-trees": not empty \(\d+ entries\); give a new or empty folder, or --force to replace a previous bundle there$/],
+		['--root missing', () => ['--out', path.join(tmp, 'cli-never'), '--root', path.join(tmp, 'nonexistent')], /^quiesce: --root ".*nonexistent": no such folder; give the folder that holds sys\/, or \/ for this machine$/],
+		['--root without sys/', () => ['--out', path.join(tmp, 'cli-never'), '--root', trees], /^quiesce: --root ".*sysfs-trees": holds no sys\/ folder; give the folder that holds sys\/, or \/ for this machine$/],
+	])('%s: one line, exit 2, at once even with --watch', async (_name, args, message) => {
+		const given = args();
+		const result = await run(['capture', ...(given.includes('--root') ? [] : ['--root', healthy]), ...given, '--watch'], {timeout: 20_000});
+		expect(result.timedOut).toBe(false);
+		expect(result.exitCode).toBe(2);
+		expect(String(result.stderr)).toMatch(message);
+		expect(String(result.stderr).trim().split('\n')).toHaveLength(1);
+		expect(existsSync(path.join(tmp, 'cli-never'))).toBe(false);
+	});
+
+	it('--watch for 2.5 s: no MaxListenersExceededWarning, a line per change, and what it watched', async () => {
+		const root = path.join(tmp, 'cli-watch');
+		cpSync(path.join(trees, 'armed'), root, {recursive: true});
+		ensureBuilt();
+		const child = execa('node', [cliPath, 'capture', '--root', root, '--out', path.join(tmp, 'cli-watch-out'), '--watch', '--interval', '10', '--duration', '2.5'], {reject: false, stdin: 'ignore', env, extendEnv: false});
+		// The tree changes once capture says it is watching.
+		let seen = '';
+		child.stderr?.on('data', (chunk: Buffer) => {
+			seen += chunk.toString();
+			if (/watching/.test(seen) && !/changed/.test(seen)) {
+				seen += 'changed';
+				writeFileSync(path.join(root, 'sys/bus/nd/devices/ndbus0/firmware/activate'), 'busy\n');
+			}
+		});
+		const result = await child;
+		const stderr = String(result.stderr);
+		expect(result.exitCode).toBe(0);
+		expect(stderr).not.toMatch(/MaxListenersExceededWarning|Warning/);
+		const devices = path.join(root, 'sys/bus/nd/devices');
+		const attributes = readdirSync(devices).flatMap(d => ['firmware', 'nfit'].flatMap(sub => (existsSync(path.join(devices, d, sub)) ? readdirSync(path.join(devices, d, sub)) : []))).length;
+		expect(stderr).toContain(`quiesce: watching ${attributes} firmware attribute(s) every 10 ms`);
+		expect(stderr).toMatch(/^quiesce: watching \d+ firmware attribute\(s\) every 10 ms for 2\.5 s; Ctrl-C stops; following dmesg\.log$/m);
+		expect(stderr).toMatch(/^quiesce: \[\d+\.\d{6}\] sys\/bus\/nd\/devices\/ndbus0\/firmware\/activate: armed → busy$/m);
+		expect(stderr).toMatch(/^quiesce: captured \d+ sysfs values \(ndbus0; 8 DIMM\(s\)\), 3 kernel log lines, \d{2,} polls with 1 change\(s\) into /m);
+		expect(stderr).not.toMatch(/\u001B/); // not a terminal: no status line
+	});
+
+	it('--watch on a host without an nd bus says so, not "watching 0 attributes"', async () => {
+		const result = await run(['capture', '--root', path.join(trees, 'no-nvdimm'), '--out', path.join(tmp, 'cli-none'), '--watch', '--interval', '50', '--duration', '0.3']);
+		expect(result.exitCode).toBe(0);
+		expect(String(result.stderr)).toMatch(/^quiesce: no nd bus on this host \(.*sys\/bus\/nd\/devices\): no firmware attributes to poll; following dmesg\.log every 50 ms for 0\.3 s; Ctrl-C stops$/m);
+		expect(String(result.stderr)).not.toMatch(/watching 0/);
+	});
+
+	it('--force replaces a previous bundle from the command line; the help offers it', async () => {
+		const out = path.join(tmp, 'cli-force');
+		expect((await run(['capture', '--root', healthy, '--out', out])).exitCode).toBe(0);
+		const again = await run(['capture', '--root', healthy, '--out', out]);
+		expect(again.exitCode).toBe(2);
+		expect(String(again.stderr)).toMatch(/not empty .*--force to replace a previous bundle there/);
+		expect((await run(['capture', '--root', healthy, '--out', out, '--force'])).exitCode).toBe(0);
+		expect(String((await run(['capture', '--help'])).stdout)).toMatch(/--force\s+replace a previous bundle in --out \(only its own files\)/);
 	});
 });
