@@ -1,5 +1,5 @@
 import {createHash} from 'node:crypto';
-import {chmodSync, cpSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, readlinkSync, rmSync, statSync, symlinkSync, writeFileSync} from 'node:fs';
+import {chmodSync, cpSync, existsSync, linkSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, readlinkSync, rmSync, statSync, symlinkSync, writeFileSync} from 'node:fs';
 import {getEventListeners} from 'node:events';
 import net from 'node:net';
 import os from 'node:os';
@@ -271,6 +271,8 @@ function hostileTree(name: string) {
 	rmSync(at('ndctl.json'));
 	symlinkSync('/etc/hostname', at('ndctl.json'));
 	symlinkSync(path.join(outside, 'etc'), at('sys/bus/nd/devices/nmem9')); // a "device" that is /etc
+	rmSync(at('sys/bus/nd/devices/nmem1/firmware/result'));
+	linkSync(path.join(outside, 'secret.txt'), at('sys/bus/nd/devices/nmem1/firmware/result')); // the secret under a second name
 	rmSync(at('sys/bus/nd/devices/nmem0/firmware/result'));
 	execaSync('mkfifo', [at('sys/bus/nd/devices/nmem0/firmware/result')]);
 	rmSync(at('sys/power/mem_sleep'), {force: true});
@@ -309,6 +311,7 @@ describe('capture of an untrusted --root tree', () => {
 		expect(reason('sys/bus/nd/devices/nmem9')).toMatch(/^symlink out of the root/);
 		expect(reason('sys/bus/nd/devices/nmem0/firmware/result')).toBe('a FIFO: never opened');
 		expect(reason('sys/power/mem_sleep')).toBe('symlink loop');
+		expect(reason('sys/bus/nd/devices/nmem1/firmware/result')).toBe('a hard link (2 names): it may be a file from outside the root');
 		expect(reason('sys/power/image_size')).toBe('larger than 65536 bytes: not read');
 		if (device) expect(reason('sys/power/disk')).toBe('a character device: never opened');
 		// What is not hostile is still captured.

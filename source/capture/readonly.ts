@@ -83,6 +83,9 @@ export function confinedFs(root: string): ReadOnlyFs {
 		const real = await resolve(file);
 		const before = await fs.lstat(real);
 		if (!before.isFile()) throw new RefusedRead(file, `${kindOf(before)}: never opened`);
+		// A second name for a file is no path to check: in a tree it may be /etc/shadow hard-linked in.
+		// (The real /sys and /proc have none; this machine's own files are read with root "/".)
+		if (before.nlink > 1 && (await rootReal()) !== path.sep) throw new RefusedRead(file, `a hard link (${before.nlink} names): it may be a file from outside the root`);
 		// eslint-disable-next-line no-bitwise
 		const handle = await fs.open(real, fsConstants.O_RDONLY | fsConstants.O_NOFOLLOW | fsConstants.O_NONBLOCK | fsConstants.O_NOCTTY);
 		try {
