@@ -4,7 +4,7 @@
  * exist on it) and a command runner that refuses anything outside an
  * allow-list of read-only commands. Tests wrap both to prove it.
  */
-import {constants as fsConstants, promises as fs} from 'node:fs';
+import {closeSync, constants as fsConstants, fstatSync, lstatSync, openSync, promises as fs, readdirSync, readlinkSync, readSync, realpathSync} from 'node:fs';
 import path from 'node:path';
 import {execa} from 'execa';
 
@@ -54,21 +54,28 @@ function kindOf(stat: {isFile(): boolean; isFIFO(): boolean; isSocket(): boolean
  * are bounded. /dev/kmsg, the one device capture reads, only with root "/".
  */
 export function confinedFs(root: string): ReadOnlyFs {
+	// Synchronous system calls, each short (never on a FIFO, never blocking: O_NONBLOCK, regular files only):
+	// a poll of 30 attributes is some 200 calls, and a hop through the thread pool for each made a
+	// --watch on a loaded machine poll once a second.
 	let realRoot: string | undefined;
-	const rootReal = async () => (realRoot ??= await fs.realpath(root));
+	const rootReal = () => (realRoot ??= realpathSync.native(root));
 	const inside = (real: string, base: string) => base === path.sep || real === base || real.startsWith(base + path.sep);
 
-	async function resolve(file: string): Promise<string> {
-		const base = await rootReal();
+	function resolve(file: string): string {
+		const base = rootReal();
 		let real: string;
 		try {
-			real = await fs.realpath(file);
+			real = realpathSync.native(file);
 		} catch (error) {
 			const code = (error as NodeJS.ErrnoException).code;
 			if (code === 'ELOOP') throw new RefusedRead(file, 'symlink loop');
 			if (code === 'ENOENT') {
 				// A dangling link: say where it points if that is outside.
-				const target = await fs.readlink(file).catch(() => undefined);
+				let target: string | undefined;
+				try {
+					target = readlinkSync(file);
+				} catch {}
+
 				if (target !== undefined && !inside(path.resolve(path.dirname(file), target), base)) throw new RefusedRead(file, `symlink out of the root (→ ${target})`);
 			}
 
@@ -79,36 +86,39 @@ export function confinedFs(root: string): ReadOnlyFs {
 		return real;
 	}
 
-	async function openRegular(file: string) {
-		const real = await resolve(file);
-		const before = await fs.lstat(real);
+	function openRegular(file: string): number {
+		const real = resolve(file);
+		const before = lstatSync(real);
 		if (!before.isFile()) throw new RefusedRead(file, `${kindOf(before)}: never opened`);
 		// A second name for a file is no path to check: in a tree it may be /etc/shadow hard-linked in.
 		// (The real /sys and /proc have none; this machine's own files are read with root "/".)
-		if (before.nlink > 1 && (await rootReal()) !== path.sep) throw new RefusedRead(file, `a hard link (${before.nlink} names): it may be a file from outside the root`);
+		if (before.nlink > 1 && rootReal() !== path.sep) throw new RefusedRead(file, `a hard link (${before.nlink} names): it may be a file from outside the root`);
 		// eslint-disable-next-line no-bitwise
-		const handle = await fs.open(real, fsConstants.O_RDONLY | fsConstants.O_NOFOLLOW | fsConstants.O_NONBLOCK | fsConstants.O_NOCTTY);
+		const fd = openSync(real, fsConstants.O_RDONLY | fsConstants.O_NOFOLLOW | fsConstants.O_NONBLOCK | fsConstants.O_NOCTTY);
 		try {
-			const after = await handle.stat();
+			const after = fstatSync(fd);
 			if (!after.isFile() || after.ino !== before.ino || after.dev !== before.dev) throw new RefusedRead(file, 'changed while being opened');
-			const opened = await fs.readlink(`/proc/self/fd/${handle.fd}`).catch(() => undefined);
-			if (opened !== undefined && opened.startsWith('/') && !inside(opened, await rootReal())) throw new RefusedRead(file, `opened outside the root (${opened})`);
-			return handle;
+			let opened: string | undefined;
+			try {
+				opened = readlinkSync(`/proc/self/fd/${fd}`);
+			} catch {}
+
+			if (opened !== undefined && opened.startsWith('/') && !inside(opened, rootReal())) throw new RefusedRead(file, `opened outside the root (${opened})`);
+			return fd;
 		} catch (error) {
-			await handle.close();
+			closeSync(fd);
 			throw error;
 		}
 	}
 
-	async function readBounded(file: string, offset: number, maxBytes: number): Promise<Buffer> {
-		const handle = await openRegular(file);
+	function readBounded(file: string, offset: number, maxBytes: number): Buffer {
+		const fd = openRegular(file);
 		try {
 			const buffer = Buffer.alloc(Math.min(maxBytes, 1 << 16));
 			const chunks: Buffer[] = [];
 			let total = 0;
 			while (total < maxBytes) {
-				// eslint-disable-next-line no-await-in-loop
-				const {bytesRead} = await handle.read(buffer, 0, Math.min(buffer.length, maxBytes - total), offset + total);
+				const bytesRead = readSync(fd, buffer, 0, Math.min(buffer.length, maxBytes - total), offset + total);
 				if (bytesRead === 0) break;
 				chunks.push(Buffer.from(buffer.subarray(0, bytesRead)));
 				total += bytesRead;
@@ -116,33 +126,33 @@ export function confinedFs(root: string): ReadOnlyFs {
 
 			return Buffer.concat(chunks);
 		} finally {
-			await handle.close();
+			closeSync(fd);
 		}
 	}
 
 	return {
 		async readFile(file, maxBytes) {
-			const data = await readBounded(file, 0, maxBytes + 1);
+			const data = readBounded(file, 0, maxBytes + 1);
 			if (data.length > maxBytes) throw new RefusedRead(file, `larger than ${maxBytes} bytes: not read`);
 			return data;
 		},
 		readChunk: async (file, offset, maxBytes) => readBounded(file, offset, maxBytes),
 		async readdir(dir) {
-			const real = await resolve(dir);
-			const stat = await fs.lstat(real);
+			const real = resolve(dir);
+			const stat = lstatSync(real);
 			if (!stat.isDirectory()) throw Object.assign(new RefusedRead(dir, `${kindOf(stat)}, not a folder`), {code: 'ENOTDIR'});
-			return fs.readdir(real);
+			return readdirSync(real);
 		},
 		async lstat(file) {
-			await resolve(path.dirname(file));
-			return fs.lstat(file);
+			resolve(path.dirname(file));
+			return lstatSync(file);
 		},
 		async readlink(file) {
-			await resolve(path.dirname(file));
-			return fs.readlink(file);
+			resolve(path.dirname(file));
+			return readlinkSync(file);
 		},
 		async readRecords(file, maxRecords) {
-			if (file !== '/dev/kmsg' || (await rootReal()) !== path.sep) throw new RefusedRead(file, 'only /dev/kmsg of this machine is read as a device');
+			if (file !== '/dev/kmsg' || rootReal() !== path.sep) throw new RefusedRead(file, 'only /dev/kmsg of this machine is read as a device');
 			const handle = await fs.open(file, fsConstants.O_RDONLY | fsConstants.O_NONBLOCK | fsConstants.O_NOCTTY);
 			const records: string[] = [];
 			const buffer = Buffer.alloc(8192);
