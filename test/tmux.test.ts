@@ -158,6 +158,26 @@ describe.skipIf(!hasTmux)('quiesce capture --watch in a real terminal', () => {
 		tmux('kill-server');
 	}, 40_000);
 
+	it('the terminal closing (SIGHUP, an ssh session dropping) still leaves a complete bundle', async () => {
+		const base = mkdtempSync(path.join(os.tmpdir(), 'quiesce-tmux-capture-'));
+		const out = path.join(base, 'out');
+		start(`capture --root ${path.join(packageRoot(), 'fixtures/sysfs-trees/armed')} --out ${out} --watch --interval 20`);
+		await until(() => /[1-9]\d* poll\(s\)/.test(screen()), 'the status line');
+		const pid = Number(readFileSync(pidFile, 'utf8').trim());
+		tmux('kill-server'); // the pty closes: the kernel sends SIGHUP
+		await until(() => {
+			try {
+				process.kill(pid, 0);
+				return false;
+			} catch {
+				return true;
+			}
+		}, 'capture to end');
+		const meta = JSON.parse(readFileSync(path.join(out, 'meta.json'), 'utf8')) as {watch: {polls: number}};
+		expect(meta.watch.polls).toBeGreaterThan(0);
+		expect(readFileSync(path.join(out, 'sysfs.tsv'), 'utf8')).toMatch(/\/sys\/bus\/nd\/devices\/ndbus0\/firmware\/activate\tarmed/);
+	}, 40_000);
+
 	it('says plainly when there is no nd bus', async () => {
 		const base = mkdtempSync(path.join(os.tmpdir(), 'quiesce-tmux-capture-'));
 		start(`capture --root ${path.join(packageRoot(), 'fixtures/sysfs-trees/no-nvdimm')} --out ${path.join(base, 'out')} --watch --interval 50`);

@@ -24,6 +24,9 @@ export async function runCapture(args: {out: string; root: string; force?: boole
 	const signals = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGQUIT'] as const;
 	for (const signal of signals) process.on(signal, stop);
 	const stderr = process.stderr;
+	// After SIGHUP the terminal is gone and writes to it fail (EIO): the bundle matters more than the messages.
+	const ignoreOutputErrors = () => undefined;
+	stderr.on('error', ignoreOutputErrors);
 	const live = Boolean(stderr.isTTY) && args.watch;
 	let statusShown = false;
 	let lastDraw = 0;
@@ -61,5 +64,6 @@ export async function runCapture(args: {out: string; root: string; force?: boole
 	} finally {
 		clearStatus();
 		for (const signal of signals) process.off(signal, stop);
+		stderr.off('error', ignoreOutputErrors);
 	}
 }
