@@ -7,6 +7,7 @@ import path from 'node:path';
 import {execa, execaSync} from 'execa';
 import {describe, expect, it} from 'vitest';
 import {capture, type CaptureOptions} from '../source/capture/capture.js';
+import {kernelFilesystem} from '../source/capture/out.js';
 import {ForbiddenCommandError, confinedFs, execaRunner, isAllowed, type CommandRunner, type ReadOnlyFs} from '../source/capture/readonly.js';
 import {fixturesDir} from '../source/paths.js';
 import {cliPath, ensureBuilt, quiesce} from './helpers/cli.js';
@@ -562,5 +563,23 @@ describe('quiesce capture: refusals and --watch output, from the command line', 
 		expect(String(again.stderr)).toMatch(/not empty .*--force to replace a previous bundle there/);
 		expect((await run(['capture', '--root', healthy, '--out', out, '--force'])).exitCode).toBe(0);
 		expect(String((await run(['capture', '--help'])).stdout)).toMatch(/--force\s+replace a previous bundle in --out \(only its own files\)/);
+	});
+});
+
+describe('capture never writes on a kernel interface', () => {
+	it('refuses --out below this machine\'s /sys, /proc, /dev whatever --root is, also through a link', async () => {
+		const root = path.join(trees, 'healthy');
+		const link = path.join(tmp, 'to-cgroup');
+		symlinkSync('/sys/fs/cgroup', link);
+		for (const out of ['/sys/fs/cgroup/quiesce', '/proc/quiesce', '/dev/shm/quiesce', path.join(link, 'quiesce')]) {
+			await expect(capture(options(root, out))).rejects.toThrowError(/: inside \/(?:sys|proc|dev); capture never writes there$/);
+			expect(existsSync(out)).toBe(false);
+		}
+	});
+
+	it('knows the kernel pseudo-filesystems by their statfs type', () => {
+		expect(kernelFilesystem('/sys')).toBe('sysfs');
+		expect(kernelFilesystem('/proc')).toBe('procfs');
+		expect(kernelFilesystem(tmp)).toBeUndefined();
 	});
 });

@@ -10,7 +10,7 @@
  *   in --out, then renamed over its name: a symlink planted under that name
  *   is replaced, never written through.
  */
-import {closeSync, constants, fsyncSync, lstatSync, mkdirSync, openSync, readdirSync, readFileSync, realpathSync, renameSync, unlinkSync, writeSync} from 'node:fs';
+import {closeSync, constants, fsyncSync, lstatSync, mkdirSync, openSync, readdirSync, readFileSync, realpathSync, renameSync, statfsSync, unlinkSync, writeSync} from 'node:fs';
 import path from 'node:path';
 import {randomBytes} from 'node:crypto';
 import {CaptureError} from '../errors.js';
@@ -46,6 +46,44 @@ function isBundle(dir: string): boolean {
 	}
 }
 
+/**
+ * Kernel pseudo-filesystems by statfs f_type (include/uapi/linux/magic.h):
+ * writing a file there is an operation on the kernel, not storage.
+ */
+const kernelFilesystems = new Map<number, string>([
+	[0x62_65_65_72, 'sysfs'],
+	[0x9f_a0, 'procfs'],
+	[0x27_e0_eb, 'cgroupfs'],
+	[0x63_67_72_70, 'cgroup2fs'],
+	[0x64_62_67_20, 'debugfs'],
+	[0x74_72_61_63, 'tracefs'],
+	[0x73_63_66_73, 'securityfs'],
+	[0x62_65_65_70, 'configfs'],
+	[0xca_fe_4a_11, 'bpffs'],
+	[0xde_5e_81_e4, 'efivarfs'],
+	[0x61_65_67_6c, 'pstore'],
+	[0x1c_d1, 'devpts'],
+]);
+
+export function kernelFilesystem(dir: string): string | undefined {
+	try {
+		return kernelFilesystems.get(Number(statfsSync(dir).type));
+	} catch {
+		return undefined;
+	}
+}
+
+function nearestExisting(p: string): string {
+	let current = p;
+	while (lstatSync(current, {throwIfNoEntry: false}) === undefined) {
+		const parent = path.dirname(current);
+		if (parent === current) break;
+		current = parent;
+	}
+
+	return current;
+}
+
 /** The nearest existing ancestor's real path with the rest appended. */
 function resolveReal(p: string): string {
 	let current = path.resolve(p);
@@ -72,9 +110,14 @@ export function prepareOut(out: string, options: {root: string; force: boolean})
 	if (out.trim() === '') throw new CaptureError('--out: got an empty path; give a new or empty folder for the bundle');
 	const real = resolveReal(out);
 	if (real === path.parse(real).root) throw new CaptureError(`--out ${quote(out)}: the root folder; give a new or empty folder for the bundle`);
-	for (const forbidden of ['sys', 'proc', 'dev'].map(d => resolveReal(path.join(options.root, d)))) {
+	// The tree's sys/, proc/, dev/ and this machine's, whatever --root is.
+	const forbiddenDirs = new Set([...['sys', 'proc', 'dev'].map(d => resolveReal(path.join(options.root, d))), ...['/sys', '/proc', '/dev'].map(resolveReal)]);
+	for (const forbidden of forbiddenDirs) {
 		if (real === forbidden || real.startsWith(forbidden + path.sep)) throw new CaptureError(`--out ${quote(out)}: inside ${forbidden}; capture never writes there`);
 	}
+
+	const kernelFs = kernelFilesystem(nearestExisting(real));
+	if (kernelFs) throw new CaptureError(`--out ${quote(out)}: on ${kernelFs}, a kernel interface, not storage; capture never writes there`);
 
 	const rootReal = resolveReal(options.root);
 	if (rootReal !== path.parse(rootReal).root && (real === rootReal || real.startsWith(rootReal + path.sep))) {
