@@ -2,7 +2,10 @@
  * `quiesce capture`: record what a host shows into a trace bundle — the nd
  * sysfs tree, /sys/power, the kernel version, the kernel log, `ndctl list`
  * — once, or with --watch polling the firmware attributes and following the
- * log until stopped. Reads only (see readonly.ts); writes only below --out.
+ * log until stopped. Reads only, through a filesystem confined to --root
+ * (readonly.ts: no link out, no FIFO or device, bounded reads; what is refused
+ * is listed in meta.json "skipped"); writes only below --out, checked before
+ * anything is read (out.ts: temporary name, then rename).
  */
 import path from 'node:path';
 import {StringDecoder} from 'node:string_decoder';
