@@ -1,5 +1,5 @@
 import {createHash} from 'node:crypto';
-import {chmodSync, cpSync, existsSync, linkSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, readlinkSync, rmSync, statSync, symlinkSync, writeFileSync} from 'node:fs';
+import {chmodSync, cpSync, existsSync, linkSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, readlinkSync, renameSync, rmSync, statSync, symlinkSync, writeFileSync} from 'node:fs';
 import {getEventListeners} from 'node:events';
 import net from 'node:net';
 import os from 'node:os';
@@ -532,7 +532,9 @@ describe('quiesce capture: refusals and --watch output, from the command line', 
 			seen += chunk.toString();
 			if (/watching/.test(seen) && !/changed/.test(seen)) {
 				seen += 'changed';
-				writeFileSync(path.join(root, 'sys/bus/nd/devices/ndbus0/firmware/activate'), 'busy\n');
+				// Replaced in one step: a truncate-then-write could be polled empty in between.
+				writeFileSync(path.join(tmp, 'activate.new'), 'busy\n');
+				renameSync(path.join(tmp, 'activate.new'), path.join(root, 'sys/bus/nd/devices/ndbus0/firmware/activate'));
 			}
 		});
 		const result = await child;

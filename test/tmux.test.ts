@@ -3,7 +3,7 @@
  * screen, quit, and check the terminal came back — main screen, cursor
  * shown, canonical (not raw) mode — for q, Ctrl-C, SIGINT and SIGTERM.
  */
-import {appendFileSync, cpSync, mkdtempSync, readFileSync, writeFileSync} from 'node:fs';
+import {appendFileSync, cpSync, mkdtempSync, readFileSync, renameSync, writeFileSync} from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import {execaSync} from 'execa';
@@ -147,7 +147,9 @@ describe.skipIf(!hasTmux)('quiesce capture --watch in a real terminal', () => {
 		cpSync(path.join(packageRoot(), 'fixtures/sysfs-trees/armed'), root, {recursive: true});
 		start(`capture --root ${root} --out ${path.join(base, 'out')} --watch --interval 50`);
 		await until(() => /\d+ poll\(s\), 0 change\(s\), 3 kernel log line\(s\) followed · Ctrl-C stops/.test(screen()), 'the status line');
-		writeFileSync(path.join(root, 'sys/bus/nd/devices/ndbus0/firmware/activate'), 'busy\n');
+		// Replaced in one step (as sysfs shows a value): a truncate-then-write could be seen empty in between.
+		writeFileSync(path.join(base, 'activate.new'), 'busy\n');
+		renameSync(path.join(base, 'activate.new'), path.join(root, 'sys/bus/nd/devices/ndbus0/firmware/activate'));
 		appendFileSync(path.join(root, 'dmesg.log'), '[ 7316.600000] nd ndbus0: firmware activation done\n');
 		await until(() => /quiesce: \[\d+\.\d{6}\] sys\/bus\/nd\/devices\/ndbus0\/firmware\/activate: armed → busy/.test(screen()), 'the change');
 		await until(() => /\d+ poll\(s\), 1 change\(s\), 4 kernel log line\(s\) followed/.test(screen()), 'the log line followed');

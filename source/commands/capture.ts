@@ -8,7 +8,8 @@ const printable = (text: string) => text.replace(/[\u0000-\u001F\u007F-\u009F]/g
 
 export function describeChange(change: WatchChange): string {
 	const seconds = (change.tUs / 1_000_000).toFixed(6);
-	return `[${seconds}] ${change.path}: ${change.from === undefined ? '(new)' : printable(change.from)} → ${printable(change.to)}`;
+	const shown = (value: string) => (value === '' ? '""' : printable(value));
+	return `[${seconds}] ${change.path}: ${change.from === undefined ? '(new)' : shown(change.from)} → ${shown(change.to)}`;
 }
 
 export function describeProgress(progress: WatchProgress): string {
