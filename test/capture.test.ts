@@ -8,6 +8,7 @@ import {execa, execaSync} from 'execa';
 import {describe, expect, it} from 'vitest';
 import {capture, type CaptureOptions} from '../source/capture/capture.js';
 import {kernelFilesystem} from '../source/capture/out.js';
+import {describeChange, describeProgress} from '../source/commands/capture.js';
 import {ForbiddenCommandError, confinedFs, execaRunner, isAllowed, type CommandRunner, type ReadOnlyFs} from '../source/capture/readonly.js';
 import {fixturesDir} from '../source/paths.js';
 import {cliPath, ensureBuilt, quiesce} from './helpers/cli.js';
@@ -583,5 +584,12 @@ describe('capture never writes on a kernel interface', () => {
 		expect(kernelFilesystem('/sys')).toBe('sysfs');
 		expect(kernelFilesystem('/proc')).toBe('procfs');
 		expect(kernelFilesystem(tmp)).toBeUndefined();
+	});
+});
+
+describe('what --watch prints about the host', () => {
+	it('escapes control characters from the tree and shows an empty value as ""', () => {
+		expect(describeChange({tUs: 7_319_042_000, path: 'sys/bus/nd/devices/ndbus0/firmware/activate', from: 'armed\u001B[2J', to: ''})).toBe('[7319.042000] sys/bus/nd/devices/ndbus0/firmware/activate: armed\\x1b[2J → ""');
+		expect(describeProgress({polls: 3, changes: 1, logLines: 12})).toBe('3 poll(s), 1 change(s), 12 kernel log line(s) followed');
 	});
 });
