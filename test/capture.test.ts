@@ -425,7 +425,14 @@ describe('capture --out', () => {
 		expect(readdirSync(full)).toEqual(['kernel.log']);
 		expect(readFileSync(path.join(full, 'kernel.log'), 'utf8')).toBe('mine\n');
 		await expect(capture(options(root, path.join(file, 'below')))).rejects.toThrowError(/^--out ".*below": cannot create the folder \(ENOTDIR\)$/);
-		await expect(capture(options(root, '/proc/quiesce-bundle'))).rejects.toThrowError(/^--out "\/proc\/quiesce-bundle": cannot create the folder \(E[A-Z]+\)$/);
+		await expect(capture(options(root, '/proc/quiesce-bundle'))).rejects.toThrowError(/^--out "\/proc\/quiesce-bundle": inside \/proc; capture never writes there$/);
+		if (process.getuid?.() !== 0) {
+			// Permission bits bind everyone but root (root is refused by a read-only mount, which a test cannot make).
+			const locked = path.join(tmp, 'locked');
+			mkdirSync(locked, {mode: 0o555});
+			await expect(capture(options(root, locked))).rejects.toThrowError(/^--out ".*locked": cannot write there \(EACCES\)$/);
+			await expect(capture(options(root, path.join(locked, 'below')))).rejects.toThrowError(/^--out ".*below": cannot create the folder \(EACCES\)$/);
+		}
 		await expect(capture(options(root, path.join(root, 'bundle')))).rejects.toThrowError(/inside the --root tree/);
 	});
 
@@ -508,7 +515,11 @@ describe('quiesce capture: refusals and --watch output, from the command line', 
 			return ['--out', path.join(tmp, 'cli-a-file.log')];
 		}, /^quiesce: --out ".*cli-a-file\.log": exists and is not a folder; give a new or empty folder$/],
 		['--out inside the tree', () => ['--out', path.join(healthy, 'bundle')], /^quiesce: --out ".*bundle": inside the --root tree ".*healthy"; capture never writes into the tree it reads$/],
-		['--out not writable', () => ['--out', '/proc/quiesce-bundle'], /^quiesce: --out "\/proc\/quiesce-bundle": cannot create the folder \(E[A-Z]+\)$/],
+		['--out not creatable', () => {
+			writeFileSync(path.join(tmp, 'cli-a-file.log'), 'mine\n');
+			return ['--out', path.join(tmp, 'cli-a-file.log', 'below')];
+		}, /^quiesce: --out ".*below": cannot create the folder \(ENOTDIR\)$/],
+		['--out in /proc', () => ['--out', '/proc/quiesce-bundle'], /^quiesce: --out "\/proc\/quiesce-bundle": inside \/proc; capture never writes there$/],
 		['--out not empty', () => ['--out', trees], /^quiesce: --out ".*sysfs-trees": not empty \(\d+ entries\); give a new or empty folder, or --force to replace a previous bundle there$/],
 		['--root missing', () => ['--out', path.join(tmp, 'cli-never'), '--root', path.join(tmp, 'nonexistent')], /^quiesce: --root ".*nonexistent": no such folder; give the folder that holds sys\/, or \/ for this machine$/],
 		['--root without sys/', () => ['--out', path.join(tmp, 'cli-never'), '--root', trees], /^quiesce: --root ".*sysfs-trees": holds no sys\/ folder; give the folder that holds sys\/, or \/ for this machine$/],

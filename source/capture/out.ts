@@ -73,9 +73,17 @@ export function kernelFilesystem(dir: string): string | undefined {
 	}
 }
 
+function exists(p: string): boolean {
+	try {
+		return lstatSync(p, {throwIfNoEntry: false}) !== undefined;
+	} catch {
+		return false; // ENOTDIR: a file on the way
+	}
+}
+
 function nearestExisting(p: string): string {
 	let current = p;
-	while (lstatSync(current, {throwIfNoEntry: false}) === undefined) {
+	while (!exists(current)) {
 		const parent = path.dirname(current);
 		if (parent === current) break;
 		current = parent;
