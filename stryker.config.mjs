@@ -1,0 +1,25 @@
+// Mutation testing: `npm run mutate` (every folder below) or
+// `npm run mutate -- --mutate source/kernel/sysfs.ts` (one file).
+// Slow on two cores — not part of CI. Scores per folder are in the README.
+/** @type {import('@stryker-mutator/api/core').PartialStrykerOptions} */
+export default {
+	testRunner: 'vitest',
+	vitest: {configFile: 'vitest.stryker.config.ts'},
+	coverageAnalysis: 'perTest',
+	mutate: [
+		'source/kernel/**/*.ts',
+		'source/trace/**/*.ts',
+		'source/monitor/**/*.ts',
+		'source/rehearsal/rules.ts',
+		'source/capture/**/*.ts',
+	],
+	ignorePatterns: ['dist', 'reports', '.stryker-tmp'],
+	reporters: ['clear-text', 'progress', 'html', 'json'],
+	htmlReporter: {fileName: 'reports/mutation/mutation.html'},
+	jsonReporter: {fileName: 'reports/mutation/mutation.json'},
+	concurrency: 1,
+	timeoutMS: 20_000,
+	thresholds: {high: 90, low: 80, break: null},
+	tempDirName: '.stryker-tmp',
+	cleanTempDir: 'always',
+};
