@@ -4,13 +4,17 @@
  * (the built CLI in tmux or execa, risk worker threads): a mutant lives in the
  * instrumented source inside the vitest process, so those tests can never see
  * it, and with perTest coverage they would only slow the static mutants down.
+ * The global setup builds dist/ once (from the sandbox's instrumented source,
+ * which the remaining CLI-spawning tests run with no mutant active).
  */
-import {defineConfig, mergeConfig} from 'vitest/config';
-import base from './vitest.config.js';
+import {defineConfig} from 'vitest/config';
 
-export default mergeConfig(base, defineConfig({
+export default defineConfig({
 	test: {
-		globalSetup: [],
+		include: ['test/**/*.test.ts', 'test/**/*.test.tsx'],
 		exclude: ['**/node_modules/**', 'test/tmux.test.ts', 'test/cli.test.ts', 'test/replay-cli.test.ts', 'test/risk.test.ts', 'test/process/**'],
+		testTimeout: 30_000,
+		pool: 'forks',
+		globalSetup: ['test/global-setup.ts'],
 	},
-}));
+});
