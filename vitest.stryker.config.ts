@@ -14,6 +14,8 @@ export default defineConfig({
 		include: ['test/**/*.test.ts', 'test/**/*.test.tsx'],
 		exclude: ['**/node_modules/**', 'test/tmux.test.ts', 'test/cli.test.ts', 'test/replay-cli.test.ts', 'test/risk.test.ts', 'test/process/**'],
 		testTimeout: 30_000,
+		// Two cores shared while mutants run: a wall-clock test may miss its window once.
+		retry: 2,
 		pool: 'forks',
 		globalSetup: ['test/global-setup.ts'],
 	},
