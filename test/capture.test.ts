@@ -154,9 +154,16 @@ describe('capture --watch', () => {
 
 	it('stops cleanly on a signal with the bundle complete', async () => {
 		const controller = new AbortController();
-		setTimeout(() => controller.abort(), 150);
+		// The signal comes during the watch loop, on the clock's third reading (no wall-clock race on a slow machine).
+		let watching = false;
+		let readings = 0;
 		const out = path.join(tmp, 'aborted');
-		const report = await capture(options(path.join(trees, 'healthy'), out, {watch: true, intervalMs: 20, signal: controller.signal}));
+		const report = await capture(options(path.join(trees, 'healthy'), out, {watch: true, intervalMs: 20, signal: controller.signal,
+			say: line => (watching ||= /^watching/.test(line)),
+			now: () => {
+				if (watching && ++readings === 3) controller.abort();
+				return Date.now();
+			}}));
 		expect(report.polls).toBeGreaterThan(0);
 		expect(JSON.parse(readFileSync(path.join(out, 'meta.json'), 'utf8')).watch.polls).toBe(report.polls);
 	});
