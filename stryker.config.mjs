@@ -24,6 +24,8 @@ export default {
 	// `npm run mutate -- --ignoreStatic false --mutate FILE` runs them for one file.
 	ignoreStatic: true,
 	timeoutMS: 20_000,
+	// The initial run builds dist/ and runs the suite once with coverage: minutes on a busy machine.
+	dryRunTimeoutMinutes: 30,
 	thresholds: {high: 90, low: 80, break: null},
 	tempDirName: '.stryker-tmp',
 	cleanTempDir: 'always',
