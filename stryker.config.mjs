@@ -26,6 +26,8 @@ export default {
 	timeoutMS: 20_000,
 	// The initial run builds dist/ and runs the suite once with coverage: minutes on a busy machine.
 	dryRunTimeoutMinutes: 30,
+	// break: set it to the score of the first complete run (none has completed on the shared
+	// two-core machine yet: see the README's development section).
 	thresholds: {high: 90, low: 80, break: null},
 	tempDirName: '.stryker-tmp',
 	cleanTempDir: 'always',
