@@ -133,7 +133,7 @@ const rules: Rule[] = [
  * Every rule needs one of these words (or, for 2.6–4.x task dumps, a hex
  * flags word at the end): most lines of a busy log fail this one test.
  */
-const mayMatch = /PM|Freez|OOM|Restart|Done restarting|task:|Filesystems|Suspending|ACPI|nfit|nd_|pmem|libnvdimm|nvdimm|non-boot CPUs|Image|AER|CmpltTO|calling|returned|Double checking|0x[\da-f]+$/;
+const mayMatch = /PM|Freez|OOM|Restart|Done restarting|task:|Filesystems|Suspending|ACPI|nfit|nd_|pmem|libnvdimm|nvdimm|non-boot CPUs|Image|AER|CmpltTO|calling|returned|returns|Double checking|0x[\da-f]+$/;
 
 export function recognise(message: string): Signal | undefined {
 	if (!mayMatch.test(message)) return undefined;

@@ -1,12 +1,18 @@
 import {existsSync} from 'node:fs';
 import path from 'node:path';
 import {execa, execaSync, type Options} from 'execa';
+import {inject} from 'vitest';
 import {packageRoot} from '../../source/paths.js';
 
 export const cliPath = path.join(packageRoot(), 'dist', 'source', 'cli.js');
 
-/** The built CLI (npm test builds first; a bare `vitest` run builds here). */
+/**
+ * The built CLI, from the current source: vitest's global setup
+ * (test/global-setup.ts) builds once per run. Only a run without it (the
+ * mutation run's config) falls back to building when dist/ is missing.
+ */
 export function ensureBuilt(): void {
+	if (inject('distBuiltThisRun')) return;
 	if (!existsSync(cliPath)) execaSync('npx', ['tsc', '-p', packageRoot()], {stdio: 'inherit'});
 }
 

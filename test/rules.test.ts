@@ -1,0 +1,95 @@
+/**
+ * Every grading rule, shown to fail and to pass: a drill played two ways,
+ * then the rule judged on that session alone. The verdict and its detail
+ * are what the operator reads in the after-action report.
+ */
+import {describe, expect, it} from 'vitest';
+import {loadDrill} from '../source/rehearsal/drill.js';
+import {ruleIds, rules, type RuleId} from '../source/rehearsal/rules.js';
+import {DrillSession} from '../source/rehearsal/session.js';
+
+function judge(rule: RuleId, drill: string, commands: string[]) {
+	const session = new DrillSession(loadDrill(drill), 1);
+	for (const command of commands) session.run(command);
+	return rules[rule].judge({records: session.records, sim: session.sim, runs: session.sim.runs, maxFrozenMs: session.drill.maxFrozenMs, initial: session.initial});
+}
+
+const clean = ['inspect', 'read ndbus0/firmware/capability', 'arm all', 'read ndbus0/firmware/activate', 'trigger quiesce', 'verify', 'finish'];
+
+type Case = {drill: string; pass: string[]; passDetail: RegExp; fail: Array<[commands: string[], detail: RegExp]>};
+
+const cases: Record<RuleId, Case> = {
+	inspect: {drill: 'clean-activation', pass: clean, passDetail: /inspected the host first/, fail: [
+		[['arm all', 'trigger quiesce', 'verify'], /triggered without looking at tasks and DMA traffic/],
+		// Looking after the trigger is too late.
+		[['arm all', 'trigger quiesce', 'inspect', 'verify'], /triggered without looking/],
+	]},
+	'check-bus': {drill: 'clean-activation', pass: clean, passDetail: /read ndbus0\/firmware\/activate or capability first/, fail: [
+		[['inspect', 'arm all', 'trigger quiesce', 'verify'], /never read the bus state before writing to it/],
+		[['inspect', 'arm all', 'read nmem0/firmware/activate', 'trigger quiesce', 'read ndbus0/firmware/activate'], /never read the bus state/],
+	]},
+	'no-overflow': {drill: 'overflow-batches', pass: loadDrill('overflow-batches').solution!, passDetail: /every trigger was on an armed \(not overflowing\) bus/, fail: [
+		[['inspect', 'arm all', 'read ndbus0/firmware/activate', 'trigger quiesce', 'verify'], /triggered 1 time\(s\) with the bus in overflow/],
+	]},
+	method: {drill: 'live-platform', pass: loadDrill('live-platform').solution!, passDetail: /triggered with live, as the capability says/, fail: [
+		[['inspect', 'arm all', 'trigger quiesce', 'verify'], /triggered with quiesce on a platform whose capability is live/],
+	]},
+	drain: {drill: 'rdma-traffic', pass: loadDrill('rdma-traffic').solution!, passDetail: /drained .*0000:3b:00\.0.* before triggering/, fail: [
+		[['inspect', 'read ndbus0/firmware/activate', 'arm all', 'trigger quiesce', 'verify'], /DMA timed out on .*0000:3b:00/],
+		[['inspect', 'drain 0000:3b:00.0'], /^did not drain mlx5_core 0000:3b:00\.1 before triggering$/],
+	]},
+	tasks: {drill: 'stuck-task', pass: loadDrill('stuck-task').solution!, passDetail: /resolved fio before triggering/, fail: [
+		[['read ndbus0/firmware/activate', 'arm all', 'trigger quiesce', 'verify'], /the freezer failed: fio refused to freeze/],
+		[['inspect'], /did not resolve fio/],
+	]},
+	goal: {drill: 'clean-activation', pass: clean, passDetail: /^8\/8 DIMMs activated$/, fail: [
+		[['inspect', 'arm 0-3', 'trigger quiesce', 'verify'], /^4\/8 DIMMs activated$/],
+		[['inspect'], /^0\/8 DIMMs activated$/],
+	]},
+	verify: {drill: 'clean-activation', pass: clean, passDetail: /read every result after the last activation/, fail: [
+		[['inspect', 'arm all', 'trigger quiesce', 'finish'], /did not check the outcome after the last trigger/],
+		[['inspect', 'verify'], /never triggered an activation/],
+		[['inspect', 'arm all', 'trigger quiesce', 'read nmem0/firmware/result'], /did not read the result of nmem1, nmem2/],
+		// Reading before the last trigger does not verify it.
+		[['inspect', 'arm 0-3', 'trigger quiesce', 'verify', 'arm 4-7', 'trigger quiesce'], /did not check the outcome after the last trigger/],
+	]},
+	decide: {drill: 'results-follow-up', pass: loadDrill('results-follow-up').solution!, passDetail: /nmem2: power-cycle, nmem5: restage/, fail: [
+		[loadDrill('results-follow-up').mistake!, /nmem2 needs "power-cycle", nmem5 needs "restage"/],
+		// The last decision counts.
+		[['inspect', 'arm all', 'trigger quiesce', 'verify', 'decide nmem2 power-cycle', 'decide nmem5 restage', 'decide nmem2 replace'], /^nmem2 needs "power-cycle"$/],
+	]},
+	'frozen-budget': {drill: 'stuck-task', pass: loadDrill('stuck-task').solution!, passDetail: /user space frozen \d+\.\d ms in total/, fail: [
+		// The freezer waits pm_freeze_timeout (20 s) for fio with user space frozen.
+		[['arm all', 'trigger quiesce', 'verify'], /user space frozen 2\d{4}\.\d ms, over the 2000 ms allowed/],
+	]},
+	collateral: {drill: 'rdma-traffic', pass: loadDrill('rdma-traffic').solution!, passDetail: /^no device errors$/, fail: [
+		[['inspect', 'read ndbus0/firmware/activate', 'arm all', 'trigger quiesce', 'verify'], /0000:3b:00\.\d: /],
+	]},
+};
+
+describe('grading rules', () => {
+	it('every rule has a passing and a failing case below', () => {
+		expect(Object.keys(cases).sort()).toEqual([...ruleIds].sort());
+		for (const id of ruleIds) expect(cases[id].fail.length, id).toBeGreaterThan(0);
+	});
+
+	for (const id of ruleIds) {
+		const c = cases[id];
+		it(`${id}: passes when the operator does it (${c.drill})`, () => {
+			const verdict = judge(id, c.drill, c.pass);
+			expect(verdict.ok, verdict.detail).toBe(true);
+			expect(verdict.detail).toMatch(c.passDetail);
+		});
+
+		it.each(c.fail.map(([commands, detail]) => [commands.join('; '), commands, detail] as const))(`${id}: fails for %s`, (_name, commands, detail) => {
+			const verdict = judge(id, c.drill, commands);
+			expect(verdict.ok, verdict.detail).toBe(false);
+			expect(verdict.detail).toMatch(detail);
+		});
+	}
+
+	it('frozen-budget: no limit in the drill, no failure', () => {
+		const verdict = rules['frozen-budget'].judge({records: [], sim: new DrillSession(loadDrill('clean-activation'), 1).sim, runs: [], initial: {} as never});
+		expect(verdict).toEqual({ok: true, detail: 'user space frozen 0.0 ms in total'});
+	});
+});
