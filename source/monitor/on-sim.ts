@@ -48,8 +48,8 @@ export function onNote(d: Draft, e: NoteEvent): void {
 			const stage = stageOfStep(step);
 			if (!cycle || !stage) return;
 			if (data['status'] === 'failed') fail(d, cycle, stage, e.t, `${step} failed with ${String(data['errno'])}`);
-			else if (cycle.failure && isThaw(stage)) enter(cycle, stage, e.t).status = 'unwound';
-			else if (!cycle.failure) enter(cycle, stage, e.t);
+			else if (cycle.aborted && isThaw(stage)) enter(cycle, stage, e.t).status = 'unwound';
+			else if (!cycle.aborted) enter(cycle, stage, e.t);
 			return;
 		}
 
@@ -114,6 +114,12 @@ export function onNote(d: Draft, e: NoteEvent): void {
 }
 
 export function onAction(d: Draft, e: ActionEvent): void {
+	// Every refused write counts, whatever file it went to (a log with failed writes never reads "0 errors").
+	if (e.op === 'write' && e.result && !e.result.ok) {
+		d.s.log = {...d.s.log, failedWrites: d.s.log.failedWrites + 1};
+		d.warn(e.t, 'crit', `write "${(e.value ?? '').trim()}" to ${e.path} failed: -${e.result.code} (${e.result.errno})`);
+	}
+
 	const file = parseFirmwarePath(e.path);
 	if (file?.file !== 'bus-activate' || e.op !== 'write') return;
 	if (e.result === null) {
@@ -130,10 +136,9 @@ export function onAction(d: Draft, e: ActionEvent): void {
 
 	const cycle = d.s.cycle?.status === 'running' && d.s.cycle.kind.startsWith('fwa') ? d.cycle : undefined;
 	const result = e.result.ok ? '0' : `-${e.result.code} (${e.result.errno})`;
-	if (!e.result.ok) d.warn(e.t, 'crit', `write "${(e.value ?? '').trim()}" to ${e.path} failed: ${result}`);
 	if (cycle) {
 		cycle.write = result;
-		if (!e.result.ok) cycle.failure ??= `write returned ${result}`;
+		if (!e.result.ok) d.addFailure(cycle, {id: 'write', t: e.t, text: `the write to ${e.path} returned an error`, errno: -e.result.code});
 		d.closeCycle(e.t);
 	}
 }
