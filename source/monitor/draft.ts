@@ -86,7 +86,10 @@ export class Draft {
 			// A new cycle while one runs: refine its kind if it has not got far (an entry line after
 			// an older kernel's sync line, a write after the freezer lines it caused).
 			const cycle = this.cycle!;
-			if (cycle.kind === 'freeze' || (kind !== 'freeze' && !cycle.phases.some(p => p.status !== 'pending') && cycle.failures.length === 0)) {
+			const untouched = !cycle.phases.some(p => p.status !== 'pending') && cycle.failures.length === 0;
+			// A quiesce write explains the freezer lines that came with it (capture clocks differ by a little).
+			const explains = kind.startsWith('fwa') && cycle.kind === 'freeze' && cycle.failures.length === 0;
+			if (kind !== 'freeze' && (untouched || explains)) {
 				Object.assign(cycle, {kind, detail: detail ?? cycle.detail});
 				relabel(cycle);
 				return cycle;
@@ -125,7 +128,12 @@ export class Draft {
 	 * one opens it as partial ("started before the log"); `whole` lines are a cycle's first.
 	 */
 	cycleFor(t: number, open: Opening | false = 'partial'): Cycle | undefined {
-		if (this.s.cycle?.status === 'running') return this.cycle;
+		const running = this.running;
+		// A cycle's first line (a sync, freezing user space) while one has got that far already: a new
+		// attempt began — unless a hibernation's boot kernel is restoring (it freezes again).
+		if (running && open === 'whole' && ['done', 'failed', 'skipped', 'unwound'].includes(running.phases[0]!.status) && !(running.kind === 'hibernate' && running.image !== undefined && running.image !== 'writing')) {
+			this.closeCycle(t, 'interrupted');
+		} else if (running) return this.cycle;
 		if (!open) return undefined;
 		const cycle = this.openCycle('freeze', t, undefined, open);
 		cycle.openedBy = open === 'whole' ? 'start' : 'middle';
@@ -164,6 +172,8 @@ export class Draft {
 		else if (how === 'evidence') cycle.status = cycle.partial === 'start-missing' ? 'incomplete' : 'ok';
 		else cycle.status = 'incomplete';
 		if (how === 'interrupted') cycle.partial ??= 'end-missing';
+		// Only a cycle the kernel ended waits for its exit line.
+		if (how !== 'evidence') cycle.exitPending = undefined;
 	}
 
 	/** Record a failure the kernel reported (bounded), and make it the cycle's reason if it is the first. */

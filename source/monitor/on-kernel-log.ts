@@ -144,6 +144,10 @@ function onSignal(d: Draft, signal: Signal, e: LogEvent): void {
 		}
 
 		case 'fs-sync': {
+			// A sync is the first thing an attempt does (a boot kernel's restore never syncs): after the
+			// freezer of a running cycle, it begins a new one.
+			const running = d.running;
+			if (running && (running.mode === 'restore' || running.phases[0]!.status !== 'pending')) d.closeCycle(t, 'interrupted');
 			d.cycleFor(t, 'whole');
 			return;
 		}
@@ -171,6 +175,15 @@ function onSignal(d: Draft, signal: Signal, e: LogEvent): void {
 				return;
 			}
 
+			// A failure that is a whole attempt cannot happen inside another one (system_transition_mutex):
+			// unless the running cycle is that very attempt just begun (its entry line) or a hibernation
+			// whose restore this is, the running one ended unseen.
+			const running = d.running;
+			if (f.whole && running) {
+				const same = running.kind === f.kind && (!running.phases.some(p => p.status !== 'pending') || (running.kind === 'hibernate' && running.image !== undefined && running.image !== 'writing'));
+				if (!same) d.closeCycle(t, 'interrupted');
+			}
+
 			if (!d.running && !awaitingExit(d, t)) {
 				const cycle = d.openCycle(f.kind ?? 'freeze', t, f.stage === 'restore' ? 'restore' : undefined, f.whole ? 'whole' : 'partial');
 				cycle.openedBy = f.whole ? 'failure' : 'middle';
@@ -184,8 +197,9 @@ function onSignal(d: Draft, signal: Signal, e: LogEvent): void {
 			}
 
 			report(d, target, f.stage === 'restore' ? undefined : f.stage, t, {id: f.id, text: f.text, errno: f.errno, device: f.device});
-			// The line is the whole attempt (the kernel printed nothing else and returned the error).
-			if (opened && f.whole) d.closeCycle(t);
+			// The line is the whole attempt (the kernel printed nothing else and returned the error), or it
+			// ends a restore attempt at boot (software_resume() gives up when swsusp_check() finds no image).
+			if ((opened && f.whole) || (f.whole && f.stage === 'restore' && target.open && target.cycle.mode === 'restore')) d.closeCycle(t);
 			return;
 		}
 
