@@ -3,6 +3,7 @@
  * state at each phase change, or `--summary` for the outcome only. Warnings
  * (file:line: what) go to stderr; the replay goes on.
  */
+import {once} from 'node:events';
 import {readFileSync} from 'node:fs';
 import type {Writable} from 'node:stream';
 import type {TimelineEvent} from '../events.js';
@@ -21,12 +22,12 @@ export type ReplayArgs = {path: string; json: boolean; summary: boolean; all?: b
 export const summaryLast = 50;
 
 /** Every event of a trace, in time order, streamed in batches. */
-export async function readTimeline(plan: TracePlan, onEvents: (events: TimelineEvent[]) => void, warn: (w: TraceWarning) => void): Promise<{lines: number}> {
+export async function readTimeline(plan: TracePlan, onEvents: (events: TimelineEvent[]) => unknown, warn: (w: TraceWarning) => void): Promise<{lines: number}> {
 	for (const w of plan.warnings) warn(w);
 	if (plan.native) {
 		const parsed = parseNativeEvents(readFileSync(plan.native, 'utf8'), plan.native);
 		parsed.warnings.forEach(warn);
-		onEvents(parsed.events);
+		await onEvents(parsed.events);
 		return {lines: parsed.events.length};
 	}
 
@@ -36,21 +37,21 @@ export async function readTimeline(plan: TracePlan, onEvents: (events: TimelineE
 	let lines = 0;
 	for (const file of plan.logs) {
 		const result = await streamLogFile(file, {
-			onBatch(batch) {
+			async onBatch(batch) {
 				const merged: TimelineEvent[] = [];
 				for (const event of batch) {
 					while (next < side.events.length && side.events[next]!.t <= event.t) merged.push(side.events[next++]!);
 					merged.push(event);
 				}
 
-				onEvents(merged);
+				await onEvents(merged);
 			},
 		});
 		result.warnings.forEach(warn);
 		lines += result.lines;
 	}
 
-	onEvents(side.events.slice(next));
+	await onEvents(side.events.slice(next));
 	return {lines: lines + side.events.length};
 }
 
@@ -68,6 +69,11 @@ async function runSummary(args: ReplayArgs, plan: TracePlan, out: Writable, warn
 		pending = [];
 	};
 
+	// A slow reader (a pipe into jq or less) must slow the replay down, not fill memory.
+	const drained = async () => {
+		if (out.writableNeedDrain) await once(out, 'drain');
+	};
+
 	const stream = args.json || args.all;
 	if (args.json) pending.push('{"kind":"summary","version":1,"cycles":[');
 	const collector = new SummaryCollector(stream ? 0 : summaryLast, doc => {
@@ -78,13 +84,14 @@ async function runSummary(args: ReplayArgs, plan: TracePlan, out: Writable, warn
 	});
 	const {lines} = await readTimeline(
 		plan,
-		events => {
+		async events => {
 			for (const event of events) {
 				state = reduce(state, event);
 				collector.observe(state);
 			}
 
 			flush();
+			await drained();
 		},
 		warn,
 	);

@@ -75,7 +75,7 @@ export function stateLines(state: MonitorState): string[] {
 	if (q.stallUs !== undefined) lines.push(`memory quiesce: ${q.stallUs} µs of ${q.budgetUs ?? '?'} µs budget`);
 	if (q.refusal) lines.push(`platform: ${q.refusal}`);
 	lines.push(...dimmLines(state));
-	const dimms = Object.values(state.dimms);
+	const dimms = Object.values(state.dimms).filter(d => d.activate !== undefined || d.result !== undefined);
 	if (dimms.length > 0) {
 		const results = countBy(dimms.map(d => d.result));
 		const activate = countBy(dimms.map(d => d.activate));
