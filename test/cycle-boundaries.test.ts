@@ -73,11 +73,20 @@ describe('a log cut at any line: whole cycles keep their kind and status', () =>
 });
 
 describe('two logs concatenated: whole cycles of each keep their kind and status', () => {
+	/**
+	 * B's cycles must survive unless A ends inside a cycle (end-missing): then B's first lines may be that
+	 * cycle's continuation ("PM: suspend entry" at A's end, "Freezing user space processes" at B's start
+	 * is one cycle, as far as any reader can tell), so B's first cycle is not whole in the joined log.
+	 */
 	function check(a: (typeof files)[number], b: (typeof files)[number]): void {
 		const end = Math.max(0, ...a.events.map(e => e.t));
 		const joined = cyclesOfEvents([...a.events, ...after(b.events, a.lines, end)]).map(c => key(c));
-		for (const cycle of cyclesOfEvents(a.events).filter(whole)) expect(joined, `${a.name} + ${b.name}`).toContain(key(cycle));
-		for (const cycle of cyclesOfEvents(b.events).filter(whole)) expect(joined, `${a.name} + ${b.name}`).toContain(key(cycle, -a.lines));
+		const aCycles = cyclesOfEvents(a.events);
+		for (const cycle of aCycles.filter(whole)) expect(joined, `${a.name} + ${b.name}`).toContain(key(cycle));
+		const open = aCycles.at(-1)?.partial === 'end-missing';
+		for (const [i, cycle] of cyclesOfEvents(b.events).entries()) {
+			if (whole(cycle) && !(open && i === 0)) expect(joined, `${a.name} + ${b.name}`).toContain(key(cycle, -a.lines));
+		}
 	}
 
 	it('every ordered pair of fixture logs', () => {
@@ -91,9 +100,12 @@ describe('two logs concatenated: whole cycles of each keep their kind and status
 				let end = 0;
 				const chain: TimelineEvent[] = [];
 				const expected: string[] = [];
+				let open = false;
 				for (const i of picks) {
 					const file = files[i]!;
-					for (const cycle of cyclesOfEvents(file.events).filter(whole)) expected.push(key(cycle, -lines));
+					const cycles = cyclesOfEvents(file.events);
+					for (const [n, cycle] of cycles.entries()) if (whole(cycle) && !(open && n === 0)) expected.push(key(cycle, -lines));
+					open = cycles.length > 0 ? cycles.at(-1)!.partial === 'end-missing' : open;
 					chain.push(...after(file.events, lines, end));
 					lines += file.lines;
 					end = Math.max(end, ...chain.map(e => e.t));

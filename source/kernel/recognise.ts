@@ -23,7 +23,8 @@ export type Signal =
 	| {type: 'cycle-error'; errno?: number; text: string}
 	| {type: 'freeze-start'; what: 'user' | 'kernel'}
 	/** `precisionUs`: resolution of the printed elapsed time ("%d.%03d" → 1 ms; 2.6–3.x "%d.%02d" → 10 ms). */
-	| {type: 'freeze-done'; what: 'user' | 'kernel'; elapsedMs?: number; precisionUs?: number}
+	/** `combined`: the 2.6–6.1 one-line form, stamped when it began ("Freezing … (elapsed N) done."). */
+	| {type: 'freeze-done'; what: 'user' | 'kernel'; elapsedMs?: number; precisionUs?: number; combined?: boolean}
 	| {type: 'freeze-failed'; what: 'user' | 'kernel' | 'unknown'; elapsedMs: number; refusing: number; aborted: boolean; precisionUs?: number}
 	| {type: 'task-dump'; comm: string; state: string; pid?: number}
 	| {type: 'oom-killer'; enabled: boolean}
@@ -138,7 +139,7 @@ const rules: Rule[] = [
 	// Freezer, 6.2+ split lines and 2.6–6.1 pr_cont lines (also when wrapped or cut short).
 	[/^Freezing (user space processes|remaining freezable tasks) completed \(elapsed (\d+\.\d+) seconds\)/, m => ({type: 'freeze-done', what: whatOf(m[1]!), elapsedMs: seconds(m[2]!), precisionUs: precision(m[2]!)})],
 	[/^Freezing (user space processes|remaining freezable tasks) (failed|aborted) after (\d+\.\d+) seconds \((\d+) tasks refusing to freeze/, m => ({type: 'freeze-failed', what: whatOf(m[1]!), aborted: m[2] === 'aborted', elapsedMs: seconds(m[3]!), refusing: Number(m[4]), precisionUs: precision(m[3]!)})],
-	[/^Freezing (user space processes|remaining freezable tasks) \.\.\. ?\(elapsed (\d+\.\d+) seconds\) done\./, m => ({type: 'freeze-done', what: whatOf(m[1]!), elapsedMs: seconds(m[2]!), precisionUs: precision(m[2]!)})],
+	[/^Freezing (user space processes|remaining freezable tasks) \.\.\. ?\(elapsed (\d+\.\d+) seconds\) done\./, m => ({type: 'freeze-done', what: whatOf(m[1]!), elapsedMs: seconds(m[2]!), precisionUs: precision(m[2]!), combined: true})],
 	[/^Freezing (user space processes|remaining freezable tasks)(?: \.\.\.)?\s*(?:\(elapsed\s*)?$/, m => ({type: 'freeze-start', what: whatOf(m[1]!)})],
 	[/^Freezing (user space processes|remaining freezable tasks) \.\.\. done\./, m => ({type: 'freeze-done', what: whatOf(m[1]!)})],
 	[/^Freezing of tasks (failed|aborted) after (\d+\.\d+) seconds \((\d+) tasks refusing to freeze/, m => ({type: 'freeze-failed', what: 'unknown', aborted: m[1] === 'aborted', elapsedMs: seconds(m[2]!), refusing: Number(m[3]), precisionUs: precision(m[2]!)})],

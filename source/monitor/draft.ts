@@ -131,7 +131,7 @@ export class Draft {
 		const running = this.running;
 		// A cycle's first line (a sync, freezing user space) while one has got that far already: a new
 		// attempt began — unless a hibernation's boot kernel is restoring (it freezes again).
-		if (running && open === 'whole' && ['done', 'failed', 'skipped', 'unwound'].includes(running.phases[0]!.status) && !(running.kind === 'hibernate' && running.image !== undefined && running.image !== 'writing')) {
+		if ((running && open === 'whole' && ['done', 'failed', 'skipped', 'unwound'].includes(running.phases[0]!.status) && !(running.kind === 'hibernate' && (running.image === 'restoring' || running.image === 'powered-off')))) {
 			this.closeCycle(t, 'interrupted');
 		} else if (running) return this.cycle;
 		if (!open) return undefined;
@@ -236,7 +236,7 @@ export function phase(cycle: Cycle, id: StageId): Phase {
 export function enter(cycle: Cycle, id: StageId, t: number, status: PhaseStatus = 'running'): Phase {
 	const index = stageOrder.indexOf(id);
 	const unwinding = cycle.aborted === true && isThaw(id);
-	const devicesFroze = ['done', 'failed'].includes(phase(cycle, 'freeze-devices').status);
+	const devicesFroze = ['running', 'done', 'failed'].includes(phase(cycle, 'freeze-devices').status);
 	for (const p of cycle.phases.slice(0, index)) {
 		if (p.status === 'running') {
 			p.status = cycle.aborted && isThaw(p.id) ? 'unwound' : 'done';
@@ -245,7 +245,8 @@ export function enter(cycle: Cycle, id: StageId, t: number, status: PhaseStatus 
 			// The kernel runs its steps in order (kernel/quiet-exec.ts, hibernate.c, suspend.c): a phase that
 			// printed nothing still ran if a later one of the same side did (pm_debug_messages off); devices
 			// that froze were thawed. A cycle seen from its middle does not vouch for what came before.
-			const ran = cycle.partial !== 'start-missing' && ((!isThaw(p.id) && !isThaw(id) && !cycle.aborted) || (p.id === 'thaw-devices' && devicesFroze));
+			// Entering the thaw of a cycle that did not abort: every suspend-side step ran (quiet-exec.ts order).
+			const ran = cycle.partial !== 'start-missing' && (isThaw(p.id) ? p.id === 'thaw-devices' && devicesFroze : !cycle.aborted);
 			p.status = ran ? (cycle.aborted && isThaw(p.id) ? 'unwound' : 'done') : 'skipped';
 		}
 	}

@@ -205,27 +205,39 @@ function onSignal(d: Draft, signal: Signal, e: LogEvent): void {
 
 		case 'freeze-start': {
 			const cycle = d.cycleFor(t, signal.what === 'user' ? 'whole' : 'partial')!;
-			const p = enter(cycle, signal.what === 'user' ? 'freeze-user' : 'freeze-kthreads', t);
-			if (signal.what === 'user') cycle.userFrozenFromUs ??= t;
-			p.startUs ??= t;
+			// A pr_cont fragment ("Freezing user space processes ... ") is stamped when it began, and may be
+			// seen only when the next line cuts it: the stamp says when freezing started.
+			const at = e.stamp !== undefined && e.stamp <= t && t - e.stamp < 60_000_000 ? e.stamp : t;
+			const p = enter(cycle, signal.what === 'user' ? 'freeze-user' : 'freeze-kthreads', at);
+			if (signal.what === 'user') cycle.userFrozenFromUs ??= at;
+			p.startUs ??= at;
 			return;
 		}
 
 		case 'freeze-done': {
 			const cycle = d.cycleFor(t, signal.what === 'user' ? 'whole' : 'partial')!;
+			// The one-line form is stamped when freezing began (printk stamps the first fragment of a pr_cont
+			// line): it ends `elapsed` later. The 6.2+ completion line is stamped when it ends.
+			const began = signal.combined ? (e.stamp ?? t) : undefined;
+			const end = began !== undefined && signal.elapsedMs !== undefined ? began + signal.elapsedMs * 1000 : t;
 			const id = signal.what === 'user' ? 'freeze-user' : 'freeze-kthreads';
 			const p = phase(cycle, id);
 			// The kernel's own elapsed time beats the stamp of the start line (kernel/power/process.c
 			// try_to_freeze_tasks(): "(elapsed %d.%03d seconds)", millisecond resolution).
 			if (signal.elapsedMs !== undefined) {
-				p.startUs = Math.min(p.startUs ?? t, t - signal.elapsedMs * 1000);
-				p.source = 'kernel';
-				p.precisionUs = signal.precisionUs ?? 1000;
-				addTiming(cycle, {id: `${id}-elapsed`, label: signal.what === 'user' ? 'freeze user space (kernel: elapsed)' : 'freeze remaining tasks (kernel: elapsed)', startUs: t - signal.elapsedMs * 1000, durationUs: signal.elapsedMs * 1000, source: 'kernel', precisionUs: signal.precisionUs ?? 1000});
+				// Without a start line (≤6.1 prints one line), the kernel's figure gives the start; with one
+				// (6.2+), two µs stamps measure it finer than the kernel's milliseconds.
+				if (p.startUs === undefined || (d.where.clockUs ?? 1) > (signal.precisionUs ?? 1000)) {
+					p.startUs = end - signal.elapsedMs * 1000;
+					p.source = 'kernel';
+					p.precisionUs = signal.precisionUs ?? 1000;
+				}
+
+				addTiming(cycle, {id: `${id}-elapsed`, label: signal.what === 'user' ? 'freeze user space (kernel: elapsed)' : 'freeze remaining tasks (kernel: elapsed)', startUs: end - signal.elapsedMs * 1000, durationUs: signal.elapsedMs * 1000, source: 'kernel', precisionUs: signal.precisionUs ?? 1000});
 			}
 
 			if (signal.what === 'user') cycle.userFrozenFromUs = Math.min(cycle.userFrozenFromUs ?? t, p.startUs ?? t);
-			finish(cycle, id, t);
+			finish(cycle, id, end);
 			return;
 		}
 
@@ -318,7 +330,7 @@ function onSignal(d: Draft, signal: Signal, e: LogEvent): void {
 			// One failing callback prints up to three lines (the bus's report, dpm_run_callback's, then
 			// pm_dev_err's "failed to …"): they are one failure.
 			if (last?.id === 'device-callback' && last.errno === signal.errno && (!last.device || !device || last.device === device)) return;
-			const stage: StageId = /resume|thaw|restore|recover|complete/.test(`${signal.caller} ${signal.callee}`) ? 'thaw-devices' : 'freeze-devices';
+			const stage: StageId = /prepare/.test(`${signal.caller} ${signal.callee}`) ? 'prepare-devices' : /resume|thaw|restore|recover|complete/.test(`${signal.caller} ${signal.callee}`) ? 'thaw-devices' : 'freeze-devices';
 			report(d, target, stage, t, {id: 'device-callback', text, errno: signal.errno, device});
 			return;
 		}
@@ -370,7 +382,9 @@ function onSignal(d: Draft, signal: Signal, e: LogEvent): void {
 
 		case 'acpi-sleep': {
 			const cycle = d.cycleFor(t)!;
-			refine(d, cycle, signal.state === 'S4' ? 'hibernate' : 'suspend');
+			// S3/S1 are suspend; S4 is also what hibernate_quiet_exec() prints around a firmware activation
+			// (kernel.md §3.3), so it does not tell a hibernation on its own.
+			if (signal.state !== 'S4') refine(d, cycle, 'suspend');
 			if (cycle.kind === 'suspend' && !cycle.mode) cycle.mode = signal.state === 'S3' ? 'deep' : signal.state === 'S1' ? 'shallow' : undefined;
 			if (cycle.kind === 'hibernate' && !cycle.mode && signal.state === 'S4') cycle.mode = 'platform';
 			if (signal.direction === 'enter') {
@@ -515,12 +529,21 @@ function onSignal(d: Draft, signal: Signal, e: LogEvent): void {
 		case 'restart': {
 			const cycle = d.running ? d.cycle! : undefined;
 			if (!cycle) return;
+			if (signal.what === 'kernel' && signal.stage === 'done' && cycle.kind === 'freeze' && !cycle.aborted && cycle.failures.length === 0 && ['done', 'running'].includes(phase(cycle, 'freeze-devices').status)) {
+				// kernel/power/hibernate.c hibernate_quiet_exec(): only its success path thaws the kernel threads
+				// on their own after the devices ("Restarting kernel threads … done." before "Restarting tasks");
+				// suspend never prints it and hibernation only on failure or a freezer test (kernel.md §3.3).
+				cycle.kind = 'fwa-quiesce';
+				relabel(cycle);
+			}
+
 			if (signal.what === 'tasks' && signal.stage === 'done') {
 				finish(cycle, 'thaw-tasks', t);
 				cycle.userFrozenToUs = t;
-				// A firmware activation ends when its write returns; a sleep cycle when its tasks are back
+				// A firmware activation ends when its write returns (or, with no write in the trace, when its
+				// tasks are back); a sleep cycle when its tasks are back
 				// (failures printed before its exit line still join it: exitPending).
-				if (!cycle.kind.startsWith('fwa')) d.closeCycle(t);
+				if (!cycle.kind.startsWith('fwa') || cycle.openedBy !== 'write') d.closeCycle(t);
 			} else enter(cycle, 'thaw-tasks', t);
 			return;
 		}

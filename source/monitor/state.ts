@@ -133,6 +133,19 @@ export type DeviceView = {
 
 export type Warning = {t: number; severity: 'warn' | 'crit'; text: string; where?: string};
 
+/**
+ * What only the simulator knows (no kernel shows it): per-step progress of hibernate_quiet_exec(),
+ * tasks frozen so far, device callbacks and DMA in flight, the memory stall. Labelled simulated
+ * wherever it is shown; phases, statuses and the outcome never read it.
+ */
+export type SimulatedState = {
+	steps: Array<{t: number; step: string; status: string; errno?: string}>;
+	tasks: {user?: {frozen: number; total: number}; kernel?: {frozen: number; total: number}};
+	devices: Record<string, {pm?: string; dmaInflight?: number; dmaTimedOut?: boolean; completionTimeoutUs?: number}>;
+	quiesce: Quiesce;
+	warnings: Warning[];
+};
+
 export type MonitorState = {
 	t: number;
 	source: {scenario?: string; seed?: number; kernel?: string; description?: string};
@@ -152,6 +165,8 @@ export type MonitorState = {
 	 * operator writes count as errors too (`failedWrites`).
 	 */
 	log: {count: number; errors: number; warnings: number; failedWrites: number};
+	/** Simulator-only truth (absent for a real trace). */
+	simulated?: SimulatedState;
 };
 
 export function initialState(): MonitorState {
