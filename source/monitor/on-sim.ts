@@ -62,11 +62,15 @@ export function onNote(d: Draft, e: NoteEvent): void {
 
 		case 'firmware': {
 			// Firmware versions are what `ndctl list -F` shows (firmware_version attributes): DIMM facts, not phases.
+			const sim = simulated(d);
+			const firmware = {...sim.firmware};
 			for (const v of (data['dimms'] as Array<{dimm: number; current: string | null; next: string | null}> | undefined) ?? []) {
-				const dimm = d.dimm(`nmem${v.dimm}`);
-				dimm.current = v.current;
-				dimm.next = v.next;
+				firmware[`nmem${v.dimm}`] = {current: v.current, next: v.next};
+				// Only DIMMs the kernel shows (sysfs) are listed; the simulator's versions are mirrored onto them.
+				if (d.s.dimms[`nmem${v.dimm}`]) Object.assign(d.dimm(`nmem${v.dimm}`), {current: v.current, next: v.next});
 			}
+
+			sim.firmware = firmware;
 
 			return;
 		}

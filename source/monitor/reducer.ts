@@ -24,7 +24,12 @@ function onSysfs(d: Draft, e: SysfsEvent): void {
 	const bus = /^bus\/nd\/devices\/(ndbus\d+)(?:\/|$)/.exec(path);
 	if (bus) d.s.bus = {...d.s.bus, present: true, name: d.s.bus.name ?? bus[1]};
 	const nmem = /^bus\/nd\/devices\/(nmem\d+)(?:\/|$)/.exec(path);
-	if (nmem && !d.s.dimms[nmem[1]!]) d.dimm(nmem[1]!);
+	if (nmem && !d.s.dimms[nmem[1]!]) {
+		const dimm = d.dimm(nmem[1]!);
+		// A simulated run's firmware versions (state.simulated), mirrored for the DIMM pane.
+		const versions = d.s.simulated?.firmware?.[nmem[1]!];
+		if (versions) Object.assign(dimm, versions);
+	}
 	const file = parseFirmwarePath(path);
 	if (!file) return;
 	switch (file.file) {

@@ -143,6 +143,8 @@ export type SimulatedState = {
 	tasks: {user?: {frozen: number; total: number}; kernel?: {frozen: number; total: number}};
 	devices: Record<string, {pm?: string; dmaInflight?: number; dmaTimedOut?: boolean; completionTimeoutUs?: number}>;
 	quiesce: Quiesce;
+	/** Firmware versions per DIMM as the simulator holds them (shown on DIMMs the sysfs tree has). */
+	firmware?: Record<string, {current: string | null; next: string | null}>;
 	warnings: Warning[];
 };
 
