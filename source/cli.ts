@@ -113,8 +113,9 @@ await yargs(hideBin(process.argv))
 				.options({
 					headless: {type: 'boolean', default: false, describe: 'print the timeline and exit'},
 					json: {type: 'boolean', default: false, describe: 'one JSON object per event (implies --headless)'},
-					summary: {type: 'boolean', default: false, describe: 'print only the outcome: phases with durations, failures, DIMM results'},
+					summary: {type: 'boolean', default: false, describe: 'print only the outcome: every cycle with phases, failures and totals, the DIMMs'},
 					...deviceOptions,
+					all: {type: 'boolean', default: false, describe: 'with --summary: list every cycle (default: the last 50)'},
 				}),
 		async argv => {
 			try {
@@ -129,7 +130,7 @@ await yargs(hideBin(process.argv))
 
 				const {runReplayHeadless, loadTimeline} = await import('./commands/replay.js');
 				if (argv.headless || argv.json || argv.summary || !process.stdout.isTTY) {
-					process.exitCode = await runReplayHeadless({path: argv.path, json: argv.json, summary: argv.summary}, process.stdout, process.stderr);
+					process.exitCode = await runReplayHeadless({path: argv.path, json: argv.json, summary: argv.summary, all: argv.all}, process.stdout, process.stderr);
 					return;
 				}
 

@@ -70,7 +70,9 @@ describe('Player', () => {
 		expect(player.stateNow().cycle?.phases[0]?.status).toBe('pending');
 		player.nextPhase();
 		const first = player.position;
-		expect(player.stateNow().cycle?.phases[0]?.status).toBe('running');
+		// 5.10 prints "Freezing user space processes ... " as a pr_cont fragment that shows only when the
+		// failure line cuts it: from the kernel's log, the freezer goes from pending straight to failed.
+		expect(player.stateNow().cycle?.phases[0]?.status).toBe('failed');
 		player.nextPhase();
 		expect(player.position).toBeGreaterThan(first);
 		player.previousPhase();

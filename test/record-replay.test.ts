@@ -1,4 +1,4 @@
-import {mkdtempSync, rmSync} from 'node:fs';
+import {mkdtempSync, readFileSync, rmSync} from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import {describe, expect, it} from 'vitest';
@@ -6,6 +6,10 @@ import {runRecord} from '../source/commands/record.js';
 import {runReplayHeadless} from '../source/commands/replay.js';
 import {runHeadless} from '../source/commands/sim.js';
 import {builtinScenarioNames} from '../source/sim/scenario.js';
+import {cycleDocument} from '../source/monitor/summary-document.js';
+import {fixturesDir} from '../source/paths.js';
+import {parseNativeEvents} from '../source/trace/bundle.js';
+import {parseWritesText} from '../source/trace/writes.js';
 import {allCycles, replay} from './helpers/replay.js';
 import {Sink} from './helpers/sink.js';
 
@@ -25,23 +29,54 @@ describe('record, then replay', () => {
 		expect(body(replayed.text)).toBe(body(sim.text));
 	});
 
-	it.each(['default', 'task-wont-freeze', 'device-freeze-error', 'overflow', 'busy-window', 'rdma-dma-during-quiesce'])(
-		'%s: from kernel.log and sysfs.tsv alone, the same phases and DIMM states',
+	it.each(builtinScenarioNames())(
+		'%s: from kernel.log, sysfs.tsv and writes.tsv alone (no events.ndjson), the same cycles, phases, statuses, failures, warnings, bus and DIMMs as the live run',
 		async name => {
 			const out = path.join(tmp, `${name}-parsed`);
 			runRecord({scenario: name, seed: 5, json: false, out, force: true});
-			const native = await replay(out);
+			const live = await replay(out);
 			rmSync(path.join(out, 'events.ndjson'));
 			const parsed = await replay(out);
 			expect(parsed.warnings).toEqual([]);
-			const phases = (s: typeof native.state) => allCycles(s).map(c => c.phases.map(p => `${p.id}:${p.status}`));
-			// The log alone cannot tell a firmware activation from a freeze cycle, nor see the steps that print nothing.
-			const comparable = (s: typeof native.state) => phases(s).map(list => list.filter(p => !/^(?:prepare-devices|platform-prep|activation)/.test(p)));
-			expect(comparable(parsed.state)).toEqual(comparable(native.state));
-			expect(parsed.state.dimms).toEqual(Object.fromEntries(Object.entries(native.state.dimms).map(([k, v]) => [k, {name: v.name, activate: v.activate, result: v.result}])));
-			expect(parsed.state.bus).toEqual(native.state.bus);
+			expect(parsed.events.some(e => e.kind === 'note')).toBe(false);
+			// Everything but the line numbers (the live events have none), phase by phase, with their times.
+			const cycles = (s: typeof live.state) => allCycles(s).map((c, i) => ({...cycleDocument(c, i + 1), lines: null, failures: cycleDocument(c, i + 1).failures.map(f => ({...f, line: null}))}));
+			expect(cycles(parsed.state)).toEqual(cycles(live.state));
+			expect(allCycles(live.state).length).toBeGreaterThan(0);
+			expect(parsed.state.warnings.map(w => w.text)).toEqual(live.state.warnings.map(w => w.text));
+			expect(parsed.state.log).toMatchObject({errors: live.state.log.errors, warnings: live.state.log.warnings, failedWrites: live.state.log.failedWrites});
+			expect(parsed.state.dimms).toEqual(Object.fromEntries(Object.entries(live.state.dimms).map(([k, v]) => [k, {name: v.name, activate: v.activate, result: v.result}])));
+			expect(parsed.state.bus).toEqual(live.state.bus);
+			// The simulator's own truth stays apart, labelled.
+			expect(parsed.state.simulated).toBeUndefined();
+			expect(live.state.simulated).toBeDefined();
 		},
 	);
+
+	it('writes.tsv reads like a real capture\'s and round-trips the writes', () => {
+		const out = path.join(tmp, 'writes');
+		runRecord({scenario: 'device-freeze-error', seed: 2, json: false, out, force: true});
+		const text = readFileSync(path.join(out, 'writes.tsv'), 'utf8');
+		expect(text).toMatch(/^write\t\/sys\/bus\/nd\/devices\/ndbus0\/firmware\/activate\tquiesce\tstart_mono=\d+\.\d{6}\tend_mono=\d+\.\d{6}\tdur_ms=\d+\.\d{3}\trc=-1\terrno=EBUSY Device or resource busy/m);
+		const native = parseNativeEvents(readFileSync(path.join(out, 'events.ndjson'), 'utf8'), 'events.ndjson').events.filter(e => e.kind === 'action' && e.op === 'write');
+		const parsed = parseWritesText(text, 'writes.tsv').events;
+		expect(parsed.map(e => [e.t, e.path, e.value?.trim(), e.result])).toEqual(native.map(e => e.kind === 'action' && [e.t, e.path, e.value?.trim(), e.result && (e.result.ok ? {ok: true} : e.result)]));
+		expect(parsed.some(e => e.result === null)).toBe(true); // the blocking bus write: issued, then returned
+	});
+
+	it('the real nfit_test capture: its writes.tsv and dmesg make one firmware activation that returned 0', async () => {
+		const {state} = await replay(path.join(fixturesDir('traces'), 'nfit-test-6.1', '01-quiesce-sysfs'));
+		const [cycle, ...rest] = allCycles(state);
+		expect(rest).toEqual([]);
+		// "write … quiesce … rc=8 errno=0"; the freezer lines (printk clock) come ≈47 ms before CLOCK_MONOTONIC's start.
+		expect(cycleDocument(cycle!, 1)).toMatchObject({kind: 'fwa-quiesce', status: 'ok', write: '0', partial: null});
+		expect(cycle!.phases.map(p => p.status)).toEqual(['done', 'done', 'done', 'done', 'done', 'done', 'done', 'done', 'done']);
+	});
+
+	it('the same capture without its writes: the log alone still says firmware activation (kernel threads thawed on the success path)', async () => {
+		const {state} = await replay(path.join(fixturesDir('traces'), 'nfit-test-6.1', '01-quiesce-sysfs', 'dmesg-01-quiesce-sysfs.log'));
+		expect(allCycles(state).map(c => [c.kind, cycleDocument(c, 1).status])).toEqual([['fwa-quiesce', 'ok']]);
+	});
 
 	it('refuses to overwrite a bundle without --force', () => {
 		const out = path.join(tmp, 'twice');

@@ -12,7 +12,10 @@ import type {LogEvent} from '../source/events.js';
 import {recognise} from '../source/kernel/recognise.js';
 import {fixturesDir} from '../source/paths.js';
 import {lostText} from './helpers/lost-text.js';
+import {cycleDocument} from '../source/monitor/summary-document.js';
 import {allCycles, phaseStatus, replay} from './helpers/replay.js';
+
+const docs = (state: Parameters<typeof allCycles>[0]) => allCycles(state).map((c, i) => cycleDocument(c, i + 1));
 
 const traces = fixturesDir('traces');
 const file = (name: string) => path.join(traces, name);
@@ -150,10 +153,15 @@ describe('every power-management line is classified', () => {
 });
 
 describe('per-file expectations', () => {
-	it('01: a full 3.17 hibernation: freeze, devices, S4, thaw — ok', async () => {
+	it('01: a full 3.17 hibernation: freeze, devices, S4, thaw — all phases ran, but ACPI Exceptions and WARNINGs inside it: failed', async () => {
 		const {state} = await replay(file('01-hibernate-3.17-qemu-em28xx-full-cycle.log'));
 		const [cycle] = allCycles(state);
-		expect(cycle).toMatchObject({kind: 'hibernate', status: 'ok'});
+		expect(cycle).toMatchObject({kind: 'hibernate', status: 'failed'});
+		// Line 24 "ACPI Exception: AE_NOT_FOUND, While evaluating Sleep State [\_S0_]", line 39 the em28xx WARNING,
+		// line 168 the restore kernel's firmware_class WARNING, then the restored image's copies at lines 231 and 258.
+		expect(cycle!.failures.map(f => f.line)).toEqual([24, 39, 168, 231, 258]);
+		expect(cycle!.failures[1]!.text).toMatch(/WARNING: CPU: 2 PID: 2055 at drivers\/media\/usb\/em28xx\/em28xx-cards\.c:3505/);
+		expect(state.log).toMatchObject({errors: 2, warnings: 3});
 		for (const id of ['freeze-user', 'freeze-kthreads', 'freeze-devices', 'freeze-late-noirq', 'activation', 'thaw-devices', 'thaw-tasks']) expect(phaseStatus(cycle!, id)).toBe('done');
 		const devices = cycle!.phases.find(p => p.id === 'freeze-devices')!;
 		expect(devices.endUs! - devices.startUs!).toBe(14_358); // "freeze of devices complete after 14.358 msecs"
@@ -165,7 +173,12 @@ describe('per-file expectations', () => {
 		const {state} = await replay(file('03-hibernate-2.6.35-ubuntu1010-syslog-enomem-recover-ebusy.log'));
 		const [cycle] = allCycles(state);
 		expect(cycle!.kind).toBe('hibernate');
-		expect(cycle!.failure).toMatch(/Not enough free memory|-12/);
+		expect(cycle!.failure).toMatch(/not enough free memory|-12/);
+		// "PM: Not enough free memory" then "PM: Error -12 creating hibernation image" (lines 36, 37), then the failed
+		// recover: "pm_op(): pci_pm_thaw+0x0/0x80 returns -16" (line 41) and "PM: Device 0000:00:00.0 failed to recover async" (42), one failure.
+		expect(cycle!.failures.map(f => [f.line, f.errno, f.errnoName])).toEqual([[36, -12, 'ENOMEM'], [37, -12, 'ENOMEM'], [41, -16, 'EBUSY']]);
+		expect(cycle!.failures[2]!.text).toMatch(/failed to recover async \(pm_op\(\): pci_pm_thaw/);
+		expect(cycle!.failures[2]).toMatchObject({device: '0000:00:00.0'});
 		expect(state.devices['0000:00:00.0']?.errors.join()).toMatch(/recover async: error -16/);
 	});
 
@@ -177,6 +190,9 @@ describe('per-file expectations', () => {
 		expect(phaseStatus(cycle!, 'freeze-kthreads')).toBe('failed');
 		expect(cycle!.refusing.map(t => t.comm)).toEqual(['khubd']);
 		expect(phaseStatus(cycle!, 'thaw-tasks')).toBe('unwound');
+		// try_to_freeze_tasks() returns -EBUSY.
+		expect(cycle!.failures).toMatchObject([{line: 13, errno: -16, errnoName: 'EBUSY'}]);
+		expect(docs(state)[0]!.mode).toBe('mem');
 	});
 
 	it('07: a 4.x S3 cycle with timestamps that go backwards, kernel threads frozen in 1.335 s', async () => {
@@ -194,7 +210,11 @@ describe('per-file expectations', () => {
 		const cycles = allCycles(state);
 		expect(cycles).toHaveLength(2);
 		expect(cycles[0]).toMatchObject({kind: 'suspend', detail: 'deep', status: 'ok'});
+		// The second resume hits "Unable to handle kernel NULL pointer dereference" (line 176), "Internal error: Oops" (188), and the log ends.
 		expect(cycles[1]!.status).toBe('running');
+		expect(docs(state)[1]).toMatchObject({status: 'failed', partial: 'end-missing'});
+		expect(cycles[1]!.failures.map(f => f.line)).toEqual([176, 188]);
+		expect(cycles[1]!.failures[1]!.text).toMatch(/kernel Oops.*Internal error: Oops: 96000004/);
 		// The firmware fragment glued to a kernel line is split off and kept.
 		expect(events.some(e => e.kind === 'log' && e.text === 'Lit' && e.origin === 'unknown')).toBe(true);
 		expect(events.some(e => e.kind === 'log' && e.text === 'Enabling non-boot CPUs ...' && e.origin === 'kernel')).toBe(true);
@@ -217,11 +237,13 @@ describe('per-file expectations', () => {
 		expect(events.some(e => e.kind === 'log' && e.origin === 'userspace' && e.ident === 'systemd-sleep')).toBe(true);
 	});
 
-	it('14: a 5.6 hibernation cut off while saving the image', async () => {
+	it('14: a 5.6 hibernation cut off while saving the image, with an rcutorture WARNING inside', async () => {
 		const {state} = await replay(file('14-hibernate-5.6rc6-arm64-juno-image-saving-warning.log'));
 		const [cycle] = allCycles(state);
 		expect(cycle).toMatchObject({kind: 'hibernate', status: 'running'});
 		expect(phaseStatus(cycle!, 'freeze-user')).toBe('done');
+		expect(docs(state)[0]).toMatchObject({status: 'failed', partial: 'end-missing'});
+		expect(cycle!.failures).toMatchObject([{line: 53, id: 'kernel-bug'}]);
 	});
 
 	it('17: 6.17 journal-monotonic: btrfs refuses to freeze (20.001 s), then a second attempt hangs', async () => {
@@ -232,6 +254,7 @@ describe('per-file expectations', () => {
 		expect(cycles[0]!.refusing).toEqual([{comm: 'btrfs', pid: 15_156, state: 'D'}]);
 		expect(cycles[0]!.userFrozenToUs! - cycles[0]!.userFrozenFromUs!).toBeGreaterThanOrEqual(20_001_000);
 		expect(cycles[1]).toMatchObject({detail: 's2idle', status: 'running'});
+		expect(docs(state).map(d => [d.status, d.partial, d.mode])).toEqual([['failed', null, 'deep'], ['incomplete', 'end-missing', 's2idle']]);
 	});
 
 	it('19: 5.17 without timestamps: xhci_hcd fails to suspend with -16', async () => {
@@ -239,6 +262,9 @@ describe('per-file expectations', () => {
 		const [cycle] = allCycles(state);
 		expect(phaseStatus(cycle!, 'freeze-devices')).toBe('failed');
 		expect(state.devices['xhci_hcd 0000:00:14.0']?.errors).toContain('failed to suspend async: error -16');
+		// The file starts at "Freezing remaining freezable tasks": the cycle began before it.
+		expect(docs(state)[0]).toMatchObject({kind: 'suspend', status: 'failed', partial: 'start-missing'});
+		expect(cycle!.failures[0]).toMatchObject({errno: -16, errnoName: 'EBUSY', device: 'xhci_hcd 0000:00:14.0'});
 	});
 
 	it('22: German dmesg -T, e-mail quoted and wrapped: a complete deep S3 cycle', async () => {
@@ -281,6 +307,10 @@ describe('per-file expectations', () => {
 		const {state, warnings} = await replay(file('qemu-6.1'));
 		const cycles = allCycles(state);
 		expect(cycles.map(c => [c.kind, c.status])).toEqual([['hibernate', 'ok'], ['hibernate', 'ok']]);
+		// "PM: hibernation: debug: Waiting for 5 seconds." right after freezing, then after the devices froze.
+		expect(cycles.map(c => c.pmTest)).toEqual(['freezer', 'devices']);
+		expect(docs(state)[0]!.phases.find(p => p.id === 'activation')?.label).toMatch(/pm_test debug wait \(freezer\)/);
+		expect(docs(state).map(d => d.mode)).toEqual(['platform', 'platform']);
 		expect(phaseStatus(cycles[1]!, 'freeze-devices')).toBe('done'); // pm_test=devices
 		expect(phaseStatus(cycles[0]!, 'freeze-devices')).toBe('skipped'); // pm_test=freezer
 		expect(state.bus).toMatchObject({present: true, name: 'ndbus0'});

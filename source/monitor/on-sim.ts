@@ -4,9 +4,9 @@
  * — and the operator's actions on the bus.
  */
 import type {ActionEvent, NoteEvent} from '../events.js';
-import {stageOfStep, type StepId} from '../kernel/quiet-exec.js';
 import {parseFirmwarePath} from '../kernel/sysfs.js';
-import {enter, fail, finish, isThaw, phase, type Draft} from './draft.js';
+import {enter, maxWarnings, phase, type Draft} from './draft.js';
+import type {Quiesce, SimulatedState, Warning} from './state.js';
 
 const deviceStateAfter: Record<string, string> = {
 	prepare: 'prepared',
@@ -19,93 +19,120 @@ const deviceStateAfter: Record<string, string> = {
 	complete: 'active',
 };
 
+function simulated(d: Draft): SimulatedState {
+	const previous = d.s.simulated ?? {steps: [], tasks: {}, devices: {}, quiesce: {state: 'idle'}, warnings: []};
+	const copy: SimulatedState = {...previous};
+	d.s.simulated = copy;
+	return copy;
+}
+
+function simDevice(d: Draft, name: string) {
+	const sim = simulated(d);
+	const device = {...sim.devices[name]};
+	sim.devices = {...sim.devices, [name]: device};
+	return device;
+}
+
+function simWarn(d: Draft, t: number, severity: Warning['severity'], text: string): void {
+	const sim = simulated(d);
+	if (sim.warnings.some(w => w.text === text)) return;
+	sim.warnings = [...sim.warnings.slice(-(maxWarnings - 1)), {t, severity, text}];
+}
+
+/**
+ * Simulator notes go to `state.simulated` only. The device pane's DMA figures and the quiesce
+ * countdown (state.devices[].dma*, state.quiesce) mirror them for the panes that show them; no
+ * phase, status, warning or outcome depends on them.
+ */
 export function onNote(d: Draft, e: NoteEvent): void {
 	const data = e.data ?? {};
 	switch (e.topic) {
 		case 'scenario': {
 			d.s.source = {scenario: data['scenario'] as string, seed: data['seed'] as number, kernel: data['kernel'] as string, description: e.text};
-			d.s.quiesce = {...d.s.quiesce, budgetUs: data['budgetUs'] as number, method: data['method'] as string};
+			const quiesce = {...d.s.quiesce, budgetUs: data['budgetUs'] as number, method: data['method'] as string};
+			d.s.quiesce = quiesce;
+			simulated(d).quiesce = quiesce;
 			for (const device of (data['devices'] as Array<{device: string; completionTimeoutUs: number}> | undefined) ?? []) {
 				d.device(device.device).completionTimeoutUs = device.completionTimeoutUs;
+				simDevice(d, device.device).completionTimeoutUs = device.completionTimeoutUs;
 			}
 
 			return;
 		}
 
 		case 'firmware': {
+			// Firmware versions are what `ndctl list -F` shows (firmware_version attributes): DIMM facts, not phases.
+			const sim = simulated(d);
+			const firmware = {...sim.firmware};
 			for (const v of (data['dimms'] as Array<{dimm: number; current: string | null; next: string | null}> | undefined) ?? []) {
-				const dimm = d.dimm(`nmem${v.dimm}`);
-				dimm.current = v.current;
-				dimm.next = v.next;
+				firmware[`nmem${v.dimm}`] = {current: v.current, next: v.next};
+				// Only DIMMs the kernel shows (sysfs) are listed; the simulator's versions are mirrored onto them.
+				if (d.s.dimms[`nmem${v.dimm}`]) Object.assign(d.dimm(`nmem${v.dimm}`), {current: v.current, next: v.next});
 			}
+
+			sim.firmware = firmware;
 
 			return;
 		}
 
 		case 'step': {
-			const cycle = d.cycleFor(e.t, false);
-			const step = data['step'] as StepId;
-			const stage = stageOfStep(step);
-			if (!cycle || !stage) return;
-			if (data['status'] === 'failed') fail(d, cycle, stage, e.t, `${step} failed with ${String(data['errno'])}`);
-			else if (cycle.failure && isThaw(stage)) enter(cycle, stage, e.t).status = 'unwound';
-			else if (!cycle.failure) enter(cycle, stage, e.t);
+			const sim = simulated(d);
+			sim.steps = [...sim.steps.slice(-63), {t: e.t, step: String(data['step']), status: String(data['status']), ...(data['errno'] === undefined ? {} : {errno: String(data['errno'])})}];
 			return;
 		}
 
 		case 'tasks': {
-			const cycle = d.cycleFor(e.t, false);
+			if (data['frozen'] === undefined) return;
+			const sim = simulated(d);
+			sim.tasks = {...sim.tasks, [data['kind'] === 'kernel' ? 'kernel' : 'user']: {frozen: data['frozen'] as number, total: data['total'] as number}};
+			// Mirrored for the freeze-progress pane (a count, never a status).
+			const cycle = d.running ? d.cycle! : undefined;
 			const kind = data['kind'] === 'kernel' ? 'freeze-kthreads' : 'freeze-user';
-			if (!cycle || data['frozen'] === undefined) return;
-			const p = phase(cycle, kind);
-			p.progress = {done: data['frozen'] as number, total: data['total'] as number, what: kind === 'freeze-user' ? 'tasks frozen' : 'threads frozen'};
+			if (cycle) phase(cycle, kind).progress = {done: data['frozen'] as number, total: data['total'] as number, what: kind === 'freeze-user' ? 'tasks frozen' : 'threads frozen'};
 			return;
 		}
 
 		case 'device': {
 			const name = data['device'] as string;
-			const device = d.device(name);
+			const device = simDevice(d, name);
 			if (data['event'] === 'dma-timeout') {
 				device.dmaTimedOut = true;
+				d.device(name).dmaTimedOut = true;
 				return;
 			}
 
 			const callback = data['callback'] as string;
 			if (data['error'] !== undefined) return;
 			device.pm = data['recovering'] ? 'recovered' : (deviceStateAfter[callback] ?? device.pm);
-			const cycle = d.cycleFor(e.t, false);
-			if (cycle && callback === 'freeze') {
-				const p = phase(cycle, 'freeze-devices');
-				p.progress = {done: (p.progress?.done ?? 0) + 1, total: Object.keys(d.s.devices).length, what: 'devices frozen'};
-			}
-
+			// Mirrored for the devices pane (a device's state, never a phase status).
+			if (device.pm) d.device(name).pm = device.pm;
 			return;
 		}
 
 		case 'dma': {
-			const device = d.device(data['device'] as string);
-			device.dmaInflight = data['inflight'] as number;
-			device.completionTimeoutUs = data['completionTimeoutUs'] as number;
-			d.warn(e.t, data['timedOut'] ? 'crit' : 'warn', `${String(data['device'])}: ${String(data['inflight'])} DMA reads in flight during the memory quiesce${data['timedOut'] ? ' — they will time out' : ''}`);
+			const name = data['device'] as string;
+			const inflight = data['inflight'] as number;
+			const timeout = data['completionTimeoutUs'] as number;
+			Object.assign(simDevice(d, name), {dmaInflight: inflight, completionTimeoutUs: timeout});
+			Object.assign(d.device(name), {dmaInflight: inflight, completionTimeoutUs: timeout});
+			simWarn(d, e.t, data['timedOut'] ? 'crit' : 'warn', `${name}: ${inflight} DMA reads in flight during the memory quiesce${data['timedOut'] ? ' — they will time out' : ''} (simulated)`);
 			return;
 		}
 
 		case 'quiesce': {
-			const cycle = d.cycleFor(e.t, false);
-			if (data['state'] === 'begin') {
-				d.s.quiesce = {...d.s.quiesce, state: 'running', startUs: e.t, endUs: undefined, stallUs: data['stallUs'] as number, budgetUs: data['budgetUs'] as number, estimateUs: data['estimateUs'] as number, forceIdle: data['forceIdle'] as boolean, method: data['method'] as string};
-				if (cycle) enter(cycle, 'activation', e.t);
-			} else {
-				d.s.quiesce = {...d.s.quiesce, state: 'done', endUs: e.t};
-				if (cycle && cycle.kind === 'fwa-live') finish(cycle, 'activation', e.t);
-			}
-
+			const quiesce: Quiesce = data['state'] === 'begin'
+				? {...d.s.quiesce, state: 'running', startUs: e.t, endUs: undefined, stallUs: data['stallUs'] as number, budgetUs: data['budgetUs'] as number, estimateUs: data['estimateUs'] as number, forceIdle: data['forceIdle'] as boolean, method: data['method'] as string}
+				: {...d.s.quiesce, state: 'done', endUs: e.t};
+			d.s.quiesce = quiesce;
+			simulated(d).quiesce = quiesce;
 			return;
 		}
 
 		case 'platform': {
-			d.s.quiesce = {...d.s.quiesce, state: 'refused', refusal: e.text, estimateUs: data['estimateUs'] as number, budgetUs: data['budgetUs'] as number};
-			d.warn(e.t, 'crit', e.text);
+			const quiesce: Quiesce = {...d.s.quiesce, state: 'refused', refusal: e.text, estimateUs: data['estimateUs'] as number, budgetUs: data['budgetUs'] as number};
+			d.s.quiesce = quiesce;
+			simulated(d).quiesce = quiesce;
+			simWarn(d, e.t, 'crit', `${e.text} (simulated)`);
 			return;
 		}
 
@@ -114,11 +141,19 @@ export function onNote(d: Draft, e: NoteEvent): void {
 }
 
 export function onAction(d: Draft, e: ActionEvent): void {
+	// Every refused write counts, whatever file it went to (a log with failed writes never reads "0 errors").
+	if (e.op === 'write' && e.result && !e.result.ok) {
+		d.s.log = {...d.s.log, failedWrites: d.s.log.failedWrites + 1};
+		d.warn(e.t, 'crit', `write "${(e.value ?? '').trim()}" to ${e.path} failed: -${e.result.code} (${e.result.errno})`);
+	}
+
 	const file = parseFirmwarePath(e.path);
 	if (file?.file !== 'bus-activate' || e.op !== 'write') return;
 	if (e.result === null) {
 		const live = (e.value ?? '').trim() === 'live';
 		const cycle = d.openCycle(live ? 'fwa-live' : 'fwa-quiesce', e.t);
+		cycle.openedBy = 'write';
+		cycle.partial = undefined;
 		if (live) {
 			for (const p of cycle.phases) if (p.id !== 'activation') p.status = 'skipped';
 			enter(cycle, 'activation', e.t);
@@ -130,10 +165,9 @@ export function onAction(d: Draft, e: ActionEvent): void {
 
 	const cycle = d.s.cycle?.status === 'running' && d.s.cycle.kind.startsWith('fwa') ? d.cycle : undefined;
 	const result = e.result.ok ? '0' : `-${e.result.code} (${e.result.errno})`;
-	if (!e.result.ok) d.warn(e.t, 'crit', `write "${(e.value ?? '').trim()}" to ${e.path} failed: ${result}`);
 	if (cycle) {
 		cycle.write = result;
-		if (!e.result.ok) cycle.failure ??= `write returned ${result}`;
+		if (!e.result.ok) d.addFailure(cycle, {id: 'write', t: e.t, text: `the write to ${e.path} returned an error`, errno: -e.result.code});
 		d.closeCycle(e.t);
 	}
 }

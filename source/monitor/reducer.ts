@@ -24,7 +24,12 @@ function onSysfs(d: Draft, e: SysfsEvent): void {
 	const bus = /^bus\/nd\/devices\/(ndbus\d+)(?:\/|$)/.exec(path);
 	if (bus) d.s.bus = {...d.s.bus, present: true, name: d.s.bus.name ?? bus[1]};
 	const nmem = /^bus\/nd\/devices\/(nmem\d+)(?:\/|$)/.exec(path);
-	if (nmem && !d.s.dimms[nmem[1]!]) d.dimm(nmem[1]!);
+	if (nmem && !d.s.dimms[nmem[1]!]) {
+		const dimm = d.dimm(nmem[1]!);
+		// A simulated run's firmware versions (state.simulated), mirrored for the DIMM pane.
+		const versions = d.s.simulated?.firmware?.[nmem[1]!];
+		if (versions) Object.assign(dimm, versions);
+	}
 	const file = parseFirmwarePath(path);
 	if (!file) return;
 	switch (file.file) {
@@ -58,8 +63,18 @@ function onSysfs(d: Draft, e: SysfsEvent): void {
 	}
 }
 
+/**
+ * A parsed record's stamp resolution: journal and syslog stamps without a fraction (and dmesg -T)
+ * are whole seconds. Parsed records with a printk stamp are µs; simulated ones (no origin) too.
+ */
+function clockOf(event: TimelineEvent): number | undefined {
+	if (event.kind !== 'log' || event.origin === undefined) return undefined;
+	return event.stamp === undefined && event.t % 1_000_000 === 0 ? 1_000_000 : 1;
+}
+
 export function reduce(state: MonitorState, event: TimelineEvent): MonitorState {
-	const d = new Draft(state, event.t);
+	const source = 'source' in event ? event.source : undefined;
+	const d = new Draft(state, event.t, {file: source?.file, line: source?.line, clockUs: clockOf(event)});
 	switch (event.kind) {
 		case 'log': {
 			onLog(d, event);
@@ -80,6 +95,17 @@ export function reduce(state: MonitorState, event: TimelineEvent): MonitorState 
 			onAction(d, event);
 			break;
 		}
+	}
+
+	// The lines a cycle spans (first and last), and the coarsest clock among them.
+	if (d.touched && d.s.cycle) {
+		const cycle = d.cycle!;
+		if (source) {
+			const last = source.endLine ?? source.line;
+			cycle.lines = cycle.lines && cycle.lines.file === source.file ? {...cycle.lines, last: Math.max(cycle.lines.last, last)} : {file: source.file, first: source.line, last};
+		}
+
+		if (d.where.clockUs !== undefined && d.where.clockUs > (cycle.clockUs ?? 0)) cycle.clockUs = d.where.clockUs;
 	}
 
 	return d.s;

@@ -4,6 +4,7 @@
  */
 import {formatStamp} from '../kernel/log-format.js';
 import type {Cycle, MonitorState, Phase} from './state.js';
+import {cycleLines, dimmLines, SummaryCollector, totalsLines} from './summary-document.js';
 
 export function phaseKey(state: MonitorState): string {
 	const cycle = state.cycle;
@@ -65,29 +66,16 @@ export function stateSummary(state: MonitorState) {
 	};
 }
 
-/** `replay --summary`: every cycle with its phases and durations, failures, DIMM results. */
-export function summaryText(state: MonitorState): string {
-	const cycles = [...state.cycles, ...(state.cycle ? [state.cycle] : [])];
+/** The lines after the cycles and totals: /sys/power, the quiesce, the bus and DIMMs, device errors, warnings. */
+export function stateLines(state: MonitorState): string[] {
 	const lines: string[] = [];
-	if (cycles.length === 0) lines.push('no suspend, hibernation or firmware-activation cycle in this trace');
-	for (const [i, cycle] of cycles.entries()) {
-		const frozen = cycle.userFrozenFromUs !== undefined && cycle.userFrozenToUs !== undefined ? `, user space frozen ${ms(cycle.userFrozenToUs - cycle.userFrozenFromUs)}` : '';
-		const status = cycle.status === 'running' ? (cycle.failure ? 'failed, trace ends before the thaw completes' : 'incomplete, trace ends here') : cycle.status;
-		lines.push(`cycle ${i + 1}: ${cycle.kind}${cycle.detail ? ` (${cycle.detail})` : ''} at ${formatStamp(cycle.startUs)} — ${status}${cycle.failure ? `: ${cycle.failure}` : ''}${cycle.write ? `; write returned ${cycle.write}` : ''}${frozen}`);
-		for (const p of cycle.phases) if (p.status !== 'pending' && p.status !== 'skipped') lines.push(`  ${describePhase(p)}`);
-		for (const task of cycle.refusing) lines.push(`  refused to freeze: ${task.comm}${task.pid ? ` (pid ${task.pid})` : ''} state ${task.state ?? '?'}`);
-	}
-
 	const power = ['mem_sleep', 'disk', 'pm_freeze_timeout', 'pm_debug_messages', 'pm_print_times', 'pm_test'].filter(k => state.power[k] !== undefined);
 	if (power.length > 0) lines.push(`/sys/power: ${power.map(k => `${k}=${state.power[k]!.trim()}`).join(', ')}`);
 	const q = state.quiesce;
 	if (q.stallUs !== undefined) lines.push(`memory quiesce: ${q.stallUs} µs of ${q.budgetUs ?? '?'} µs budget`);
 	if (q.refusal) lines.push(`platform: ${q.refusal}`);
-	if (state.bus.present) {
-		lines.push(`nd bus ${state.bus.name ?? ''}: ${state.bus.capability ? `capability ${state.bus.capability}, activate ${state.bus.activate ?? '?'}` : 'no firmware activation support (capability none)'}${state.bus.noidle ? `, noidle ${state.bus.noidle}` : ''}`);
-	}
-
-	const dimms = Object.values(state.dimms);
+	lines.push(...dimmLines(state));
+	const dimms = Object.values(state.dimms).filter(d => d.activate !== undefined || d.result !== undefined);
 	if (dimms.length > 0) {
 		const results = countBy(dimms.map(d => d.result));
 		const activate = countBy(dimms.map(d => d.activate));
@@ -96,5 +84,17 @@ export function summaryText(state: MonitorState): string {
 
 	for (const device of Object.values(state.devices)) if (device.errors.length > 0) lines.push(`device ${device.name}: ${device.errors.join('; ')}`);
 	for (const w of state.warnings) lines.push(`${w.severity === 'crit' ? 'CRIT' : 'WARN'} ${formatStamp(w.t)} ${w.text}`);
+	return lines;
+}
+
+/** `replay --summary` of a state already reduced (the cycles it still holds, the totals it counted). */
+export function summaryText(state: MonitorState): string {
+	const collector = new SummaryCollector(Number.POSITIVE_INFINITY);
+	for (const cycle of state.cycles) collector.take(cycle);
+	if (state.cycle) collector.take(state.cycle);
+	const lines: string[] = [];
+	if (collector.kept.length === 0) lines.push('no suspend, hibernation or firmware-activation cycle in this trace');
+	for (const doc of collector.kept) lines.push(...cycleLines(doc));
+	lines.push(...totalsLines(collector.totals(state)), ...stateLines(state));
 	return lines.join('\n');
 }

@@ -6,6 +6,8 @@
  *   kernel.log     the kernel log, in any format the log parser reads
  *   sysfs.tsv      t_us<TAB>path<TAB>value polls (or a path<TAB>value dump)
  *   ndctl.json     optional `ndctl list -BDF`
+ *   writes.tsv     optional: the operator's writes (trace/writes.ts; the
+ *                  format of a real capture's *-writes.tsv)
  *   events.ndjson  optional: the full native timeline, one event per line
  *                  (lossless; replay prefers it when present)
  *
@@ -18,6 +20,7 @@ import type {TimelineEvent} from '../events.js';
 import type {TraceWarning} from './log-parser.js';
 import {parseNdctlText} from './ndctl-parser.js';
 import {parseSysfsText} from './sysfs-parser.js';
+import {parseWritesText} from './writes.js';
 import {TraceError} from '../errors.js';
 
 export const bundleFormat = 'quiesce-trace';
@@ -42,6 +45,8 @@ export type TracePlan = {
 	logs: string[];
 	sysfs: string[];
 	ndctl: string[];
+	/** Operator writes (writes.tsv, *-writes.tsv). */
+	writes: string[];
 	native?: string;
 	/** Files named in a "skipped/unreadable" list or not readable. */
 	unreadable: string[];
@@ -50,7 +55,7 @@ export type TracePlan = {
 
 export {TraceError};
 
-type FileKind = 'log' | 'sysfs' | 'ndctl' | 'native' | 'meta' | 'links' | 'skipped' | 'ignore';
+type FileKind = 'log' | 'sysfs' | 'ndctl' | 'native' | 'meta' | 'links' | 'skipped' | 'writes' | 'ignore';
 
 function sniff(file: string): FileKind {
 	const base = path.basename(file);
@@ -74,6 +79,7 @@ function sniff(file: string): FileKind {
 	}
 
 	const firstLines = head.split('\n').slice(0, 12).map(l => l.trim()).filter(Boolean);
+	if (firstLines.length > 0 && firstLines.every(l => /^write\t\/sys\//.test(l))) return 'writes';
 	if (/ndctl/.test(base) || /^\s*(?:ndctl list.*\n\s*)?[[{]/.test(head) && /"dev"\s*:/.test(head)) return 'ndctl';
 	const sysfsLike = firstLines.filter(l => /^(?:\d+\t)?\/sys\/\S+(?:\t|:)/.test(l) || /^(?:(?:ndbus|nmem|region|namespace|btt|pfn|dax)\d+(?:\.\d+)?\s*)+$/.test(l)).length;
 	if (sysfsLike > 0 && sysfsLike >= firstLines.length / 2) return 'sysfs';
@@ -89,12 +95,13 @@ export function planTrace(target: string): TracePlan {
 		throw new TraceError(`${target}: no such file or directory`);
 	}
 
-	const plan: TracePlan = {root: target, logs: [], sysfs: [], ndctl: [], unreadable: [], warnings: []};
+	const plan: TracePlan = {root: target, logs: [], sysfs: [], ndctl: [], writes: [], unreadable: [], warnings: []};
 	if (!stat.isDirectory()) {
 		const kind = sniff(target);
 		if (kind === 'sysfs') plan.sysfs.push(target);
 		else if (kind === 'ndctl') plan.ndctl.push(target);
 		else if (kind === 'native') plan.native = target;
+		else if (kind === 'writes') plan.writes.push(target);
 		else plan.logs.push(target);
 		return plan;
 	}
@@ -136,6 +143,11 @@ export function planTrace(target: string): TracePlan {
 				break;
 			}
 
+			case 'writes': {
+				plan.writes.push(file);
+				break;
+			}
+
 			case 'skipped': {
 				for (const line of readFileSync(file, 'utf8').split('\n')) if (line.includes('\t')) plan.unreadable.push(line.split('\t')[0]!.replace(/^\/sys\//, ''));
 				break;
@@ -152,7 +164,7 @@ export function planTrace(target: string): TracePlan {
 		plan.warnings.push({file: other, line: 0, message: `another kernel log in the folder; replaying ${path.basename(preferred!)} only (give this file's path to replay it)`});
 	}
 
-	if (!plan.native && plan.logs.length === 0 && plan.sysfs.length === 0 && plan.ndctl.length === 0) {
+	if (!plan.native && plan.logs.length === 0 && plan.sysfs.length === 0 && plan.ndctl.length === 0 && plan.writes.length === 0) {
 		throw new TraceError(`${target}: no kernel log, sysfs dump or ndctl output found`);
 	}
 
@@ -197,6 +209,13 @@ export function loadSideEvents(plan: TracePlan): {events: TimelineEvent[]; warni
 		events.push(...parsed.events);
 	}
 
+	for (const file of plan.writes) {
+		const parsed = parseWritesText(readFileSync(file, 'utf8'), file);
+		warnings.push(...parsed.warnings);
+		events.push(...parsed.events);
+	}
+
+	// Stable: a write issued and returned at the same µs stays in that order.
 	events.sort((a, b) => a.t - b.t);
 	return {events, warnings};
 }

@@ -2,10 +2,10 @@ import {Box, Text} from 'ink';
 import {memo} from 'react';
 import type {LogEvent} from '../events.js';
 import {formatStamp} from '../kernel/log-format.js';
-import {recognise} from '../kernel/recognise.js';
+import {isFailureSignal, recognise} from '../kernel/recognise.js';
 import {color, levelColor} from './theme.js';
 
-const failures = new Set(['freeze-failed', 'device-failed', 'callback-error', 'device-not-prepared', 'devices-failed', 'cycle-error', 'aer-completion-timeout', 'aer']);
+
 
 type KernelLogProps = {lines: LogEvent[]; total: number; back: number; width: number; height: number; border?: boolean};
 
@@ -17,7 +17,7 @@ function KernelLogPane({lines, total, back, width, height, border = true}: Kerne
 			</Text>
 			{lines.map((line, i) => {
 				const signal = recognise(line.text);
-				const failure = signal !== undefined && failures.has(signal.type);
+				const failure = signal !== undefined && isFailureSignal(signal);
 				// Simulated records always have a printk time; parsed ones only when the line carried one.
 				const stamp = line.stamp ?? (line.origin === undefined ? line.t : undefined);
 				return (
