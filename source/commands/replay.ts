@@ -15,11 +15,15 @@ import {busDocument, cycleLines, dimmDocuments, SummaryCollector, totalsLines} f
 import {loadSideEvents, parseNativeEvents, planTrace, TraceError, type TracePlan} from '../trace/bundle.js';
 import type {TraceWarning} from '../trace/log-parser.js';
 import {streamLogFile} from '../trace/stream.js';
+import {DeviceTimelineBuilder} from '../timeline/device-timeline.js';
+import {safe, topCallbacksByCycle} from '../timeline/report.js';
 
 export type ReplayArgs = {path: string; json: boolean; summary: boolean; all?: boolean};
 
 /** Cycles `--summary` lists without --all (the totals always count every one). */
 export const summaryLast = 50;
+/** Callbacks per cycle the summary lists (replay --devices lists them all). */
+const summaryTopCallbacks = 5;
 
 /** Every event of a trace, in time order, streamed in batches. */
 export async function readTimeline(plan: TracePlan, onEvents: (events: TimelineEvent[]) => unknown, warn: (w: TraceWarning) => void): Promise<{lines: number}> {
@@ -82,12 +86,15 @@ async function runSummary(args: ReplayArgs, plan: TracePlan, out: Writable, warn
 		first = false;
 		if (pending.length >= 256) flush();
 	});
+	// Each cycle's slowest (and failed) device callbacks, for the last cycles that printed any.
+	const devices = new DeviceTimelineBuilder({keepText: false, top: summaryTopCallbacks, retain: summaryLast});
 	const {lines} = await readTimeline(
 		plan,
 		async events => {
 			for (const event of events) {
 				state = reduce(state, event);
 				collector.observe(state);
+				if (event.kind === 'log') devices.push(event);
 			}
 
 			flush();
@@ -98,8 +105,9 @@ async function runSummary(args: ReplayArgs, plan: TracePlan, out: Writable, warn
 	if (lines === 0) throw new TraceError(`${args.path}: nothing to replay (empty trace)`);
 	collector.finish(state);
 	const totals = collector.totals(state);
+	const topCallbacks = topCallbacksByCycle(devices.finish(), summaryTopCallbacks);
 	if (args.json) {
-		pending.push(`${first ? '' : '\n'}],\n"totals":${JSON.stringify(totals)},\n"bus":${JSON.stringify(busDocument(state))},\n"dimms":${JSON.stringify(dimmDocuments(state))},\n"power":${JSON.stringify(state.power)},\n"warnings":${JSON.stringify(state.warnings)}}\n`);
+		pending.push(`${first ? '' : '\n'}],\n"totals":${JSON.stringify(totals)},\n"topCallbacks":${JSON.stringify(topCallbacks)},\n"bus":${JSON.stringify(busDocument(state))},\n"dimms":${JSON.stringify(dimmDocuments(state))},\n"power":${JSON.stringify(state.power)},\n"warnings":${JSON.stringify(state.warnings)}}\n`);
 		flush();
 		return 0;
 	}
@@ -112,6 +120,13 @@ async function runSummary(args: ReplayArgs, plan: TracePlan, out: Writable, warn
 	}
 
 	text.push(...totalsLines(totals), ...stateLines(state));
+	for (const c of topCallbacks) {
+		text.push(`device callbacks, cycle ${c.cycle} (${c.kind}${c.failed ? ', FAILED' : ''}) — slowest, failed first (replay --devices for all):`);
+		for (const t of c.top) {
+			const status = t['status'] === 'ok' || t['status'] === 'no-calling-line' ? '' : `  ${String(t['status']).toUpperCase()}`;
+			text.push(`  ${String(t['usecs'] ?? '?').padStart(7)} µs  ${safe(String(t['driver'] ? `${t['driver']} ${t['device']}` : t['device']))}  ${safe(String(t['callback'] ?? ''))}  [${t['phase']}]${status}  line ${t['line']}`);
+		}
+	}
 	const notes = (plan.meta?.['notes'] as string[] | undefined) ?? [];
 	flush();
 	out.write(text.join('\n') + '\n' + notes.map(n => `capture: ${n}\n`).join(''));

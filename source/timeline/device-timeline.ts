@@ -131,6 +131,8 @@ export type BuilderOptions = {
 	top?: number;
 	/** Every finished cycle with all its callbacks, before any are dropped (streaming --json). */
 	onCycle?: (cycle: CycleTimeline) => void;
+	/** Keep only the latest `retain` cycles (a summary of a huge log prints the last few). */
+	retain?: number;
 };
 
 export type DeviceTimeline = {cycles: CycleTimeline[]; callbacks: number; returnedLines: number; callingLines: number};
@@ -170,6 +172,7 @@ export class DeviceTimelineBuilder {
 	private readonly keepText: boolean;
 	private readonly top: number | undefined;
 	private readonly onCycle: ((cycle: CycleTimeline) => void) | undefined;
+	private readonly retain: number | undefined;
 
 	/** The calling line of each callback still open (for the "never returned" failure line). */
 	private readonly openText = new Map<DeviceCallback, string>();
@@ -180,6 +183,7 @@ export class DeviceTimelineBuilder {
 		this.keepText = options.keepText ?? true;
 		this.top = options.top;
 		this.onCycle = options.onCycle;
+		this.retain = options.retain;
 	}
 
 	/**
@@ -510,6 +514,7 @@ export class DeviceTimelineBuilder {
 		}
 
 		this.cycles.push(done);
+		if (this.retain !== undefined && this.cycles.length > this.retain) this.cycles.shift();
 	}
 }
 
