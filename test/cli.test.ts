@@ -1,4 +1,5 @@
 import {describe, expect, it} from 'vitest';
+import {kernelIds} from '../source/kernel/profiles.js';
 import {quiesce} from './helpers/cli.js';
 
 describe('quiesce sim --headless', () => {
@@ -36,9 +37,9 @@ describe('quiesce sim --headless', () => {
 		expect(String(result.stdout).trimEnd().split('\n').at(-1)).toMatch(/^# outcome success: .*live write returned 0/);
 	});
 
-	it('accepts a scenario file by path', async () => {
+	it('accepts a scenario file by path (exit 1: the outcome is not success)', async () => {
 		const result = await quiesce(['sim', '--headless', '--scenario', 'fixtures/scenarios/need-reset.yaml']);
-		expect(result.exitCode).toBe(0);
+		expect(result.exitCode).toBe(1);
 		expect(String(result.stdout)).toMatch(/# outcome need-reset:/);
 	});
 
@@ -46,11 +47,16 @@ describe('quiesce sim --headless', () => {
 		[['sim', '--headless', '--scenario', 'nope'], /^quiesce: unknown scenario "nope" \(built-in: default, .*\)$/],
 		[['sim', '--headless', '--seed', 'abc'], /^quiesce: --seed: expected an integer from 0 to 4294967295, got "abc"$/],
 		[['sim', '--headless', '--seed', '-3'], /^quiesce: --seed: expected an integer/],
-		[['sim', '--headless', '--kernel', '4.4'], /^quiesce: Invalid values:/],
-		[['sim', '--headless', '--frobnicate'], /^quiesce: Unknown arguments?: frobnicate$/],
-		[['sim', '--speed', '5000'], /^quiesce: --speed: expected a number from 0\.001 to 1000, got 5000$/],
+		[['sim', '--headless', '--kernel', '4.4'], new RegExp(`^quiesce: --kernel: got "4\\.4"; one of ${kernelIds.map(k => k.replaceAll('.', '\\.')).join(', ')}$`)],
+		[['risk', '--method', 'foo'], /^quiesce: --method: got "foo"; one of quiesce, live$/],
+		[['sim', '--headless', '--frobnicate'], /^quiesce: unknown option --frobnicate \(see --help for the options of this command\)$/],
+		[['sim', '--speed', '5000'], /^quiesce: --speed: got "5000"; expected a number from 0\.001 to 1000$/],
+		[['sim', '--speed', 'fast'], /^quiesce: --speed: got "fast"; expected a number from 0\.001 to 1000$/],
 		[['sim', '--headless', '--scenario', './missing.yaml'], /^quiesce: \.\/missing\.yaml: no such scenario file$/],
-		[['launch'], /^quiesce: Unknown argument: launch$/],
+		[['launch'], /^quiesce: unknown command or argument "launch"; one of sim, replay, record, capture, rehearse, risk, scenarios, completion \(see --help\)$/],
+		[['replay'], /^quiesce: replay: missing PATH \(a log file, a bundle folder, or - for standard input; see --help\)$/],
+		[['record'], /^quiesce: --out: required \(see --help\)$/],
+		[['record', '--out', ''], /^quiesce: --out: got ""; expected a directory/],
 		[[], /^quiesce: give a command: sim, replay, record, capture, rehearse, risk, scenarios/],
 	])('%j ⇒ one clear line on stderr, exit 2', async (args, message) => {
 		const result = await quiesce(args);

@@ -18,7 +18,7 @@ export function createSimulation(args: SimArgs): Simulation {
 }
 
 /** `quiesce sim --headless`: the whole timeline with its phase changes, then a one-line outcome. */
-export function runHeadless(args: SimArgs, out: Writable): void {
+export function runHeadless(args: SimArgs, out: Writable): string {
 	const sim = createSimulation(args);
 	const printer = new TimelinePrinter(out, args.json);
 	sim.onEvent(event => printer.push(event));
@@ -30,6 +30,7 @@ export function runHeadless(args: SimArgs, out: Writable): void {
 			: `# ${outcomeLine(outcome)} [scenario ${sim.scenario.name}, seed ${args.seed}, kernel ${sim.kernel.id}]`,
 	);
 	printer.flush();
+	return outcome.kind;
 }
 
 function withoutKind<T extends {kind: unknown}>(value: T): Omit<T, 'kind'> {
