@@ -372,7 +372,8 @@ export async function openText(target: string, options: OpenOptions = {}): Promi
 	}
 
 	const headText = head.head.toString('utf8');
-	const sample = head.head.subarray(0, 64 * 1024).toString('utf8');
+	// The start decides: a log followed by garbage is read up to the garbage (guardBinary).
+	const sample = head.head.subarray(0, 4096).toString('utf8');
 	if (sample.length >= 16 && binaryShare(sample) > 0.3) {
 		bytes.close();
 		const first = [...head.head.subarray(0, 8)].map(b => b.toString(16).padStart(2, '0')).join(' ');

@@ -57,7 +57,22 @@ export class JsonObjectSplitter {
 		let segmentStart = 0;
 		for (let i = 0; i < text.length; i++) {
 			const c = text.charCodeAt(i);
-			if (c === 10) this.line++;
+			if (c === 10) {
+				this.line++;
+				// JSON strings hold no raw newline: a record cut inside a string ends here.
+				this.inString = false;
+				this.escaped = false;
+				// A record at the start of a line while another is open: the open one was cut off.
+				if (this.collecting && this.mode === 'journal' && text.charCodeAt(i + 1) === 123) {
+					this.warn(this.startLine, 'record cut off (not closed before the next one); skipped');
+					this.collecting = false;
+					this.buffer = [];
+					this.depth = this.targetDepth ?? 0;
+				}
+
+				continue;
+			}
+
 			if (this.inString) {
 				if (this.escaped) this.escaped = false;
 				else if (c === 92) this.escaped = true;
