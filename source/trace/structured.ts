@@ -165,7 +165,15 @@ function firstValue(value: z.infer<typeof repeated> | undefined): string | undef
 
 /** Where a zod error points, as "field X: what". */
 export function describeIssue(error: z.ZodError): string {
-	const issue = error.issues[0]!;
+	let issue = error.issues[0]!;
+	// A union (e.g. an action's result): the branch that got furthest tells what is wrong.
+	if (issue.code === 'invalid_union') {
+		const deepest = issue.unionErrors
+			.flatMap(e => e.issues)
+			.sort((a, b) => b.path.length - a.path.length || Number(a.code === 'invalid_literal') - Number(b.code === 'invalid_literal'))[0];
+		if (deepest && deepest.path.length > issue.path.length) issue = deepest;
+	}
+
 	const field = issue.path.length > 0 ? issue.path.join('.') : '(record)';
 	return `field ${field}: ${issue.message === 'Required' ? 'missing' : issue.message}`;
 }
