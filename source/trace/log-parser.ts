@@ -121,7 +121,7 @@ const bareKernel = /^kernel: ?(.*)$/;
  * What is left of a syslog/journal line whose date was cut (a paste that
  * lost its first columns): a few date/time/host words, then `kernel:`.
  */
-const fragmentKernel = /^(?:(?:[A-Z][a-z]{2}|[\w.+-]*\d[\w:.,+-]*) ){1,4}(?:[\w.-]+ )?kernel: ?(.*)$/;
+const fragmentKernel = /^(?:(?:[A-Z][a-z]{2}|[\w.+-]*\d[\w:.,+-]*) ){0,4}(?:[\w.-]+ )?kernel: ?(.*)$/;
 /** A printk stamp glued after other text (serial consoles, pr_cont without newline). */
 const gluedStamp = /\[\s*\d+\.\d{6}\](?:\[\s*[TC]\d+\])? /;
 
@@ -445,11 +445,15 @@ export function quote(value: string, max = 60): string {
  */
 function continues(previous: LogEvent, next: string): boolean {
 	if (previous.origin !== 'kernel') return false;
+	// Console output of its own (systemd status, a shell prompt) or a complete kernel message is never a continuation.
+	if (/^\s*(?:\[\s*(?:OK|FAILED|DEPEND|TIME|\*+)\s*\]|[#$] |[A-Z][\w-]*:\s)/.test(next) || recognise(next.trim())) return false;
 	const alone = recognise(previous.text.trimEnd());
 	const joined = recognise(`${previous.text.trimEnd()} ${next.trim()}`);
 	if (!joined) return false;
 	if (!alone) return true;
-	return alone.type !== joined.type || (alone.type === 'pm-other' && joined.type === 'pm-other' ? false : JSON.stringify(alone) !== JSON.stringify(joined));
+	// A known message made generic by the next line was not wrapped: the next line is text of its own.
+	if (joined.type === 'pm-other') return false;
+	return alone.type !== joined.type || JSON.stringify(alone) !== JSON.stringify(joined);
 }
 
 /**
