@@ -66,10 +66,23 @@ export function repair(text: string): string {
 
 	if (inString) body += '"';
 	// A dangling key or comma before the closers: `"dev":` or `"a",` → drop it.
-	body = trimTrailingComma(body.replace(/,?\s*"[^"\n]*"\s*:\s*$/, ''));
+	body = trimTrailingComma(dropDanglingKey(body));
 	const closers: string[] = [];
 	for (let i = stack.length - 1; i >= 0; i--) closers.push(stack[i]!);
 	return body + closers.join('');
+}
+
+/** `…, "key":` at the very end (a cut between a key and its value): drop the key. Scans backwards only. */
+function dropDanglingKey(text: string): string {
+	let end = text.length;
+	while (end > 0 && /\s/.test(text[end - 1]!)) end--;
+	if (text[end - 1] !== ':') return text;
+	end--;
+	while (end > 0 && /\s/.test(text[end - 1]!)) end--;
+	if (text[end - 1] !== '"') return text;
+	let start = end - 2;
+	while (start >= 0 && !(text[start] === '"' && text[start - 1] !== '\\')) start--;
+	return start < 0 ? text : text.slice(0, start);
 }
 
 function trimTrailingComma(text: string): string {
