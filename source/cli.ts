@@ -3,6 +3,7 @@
 import process from 'node:process';
 import yargs from 'yargs';
 import {hideBin} from 'yargs/helpers';
+import {runBeforeExit} from './cleanup.js';
 import {UsageError, parseSeed} from './commands/errors.js';
 import {CaptureError, DrillError, ScenarioError, TraceError} from './errors.js';
 import {kernelIds, type KernelId} from './kernel/profiles.js';
@@ -44,10 +45,21 @@ function handle(error: unknown): never {
 process.on('uncaughtException', handle);
 process.on('unhandledRejection', handle);
 
+// Test hook: an internal error on purpose, to check how one is reported (test/cli.test.ts).
+if (process.env['QUIESCE_INTERNAL_ERROR_TEST'] === '1') setImmediate(() => {
+	throw new TypeError('deliberate internal error for the test suite\n    at nowhere (cli.ts:0:0)');
+});
+
 /** Ctrl-C / SIGTERM in a headless run: the conventional 128 + signal status, at once. */
 function exitOnSignals(): void {
-	process.once('SIGINT', () => process.exit(exitStatus.interrupted));
-	process.once('SIGTERM', () => process.exit(exitStatus.terminated));
+	process.once('SIGINT', () => {
+		runBeforeExit();
+		process.exit(exitStatus.interrupted);
+	});
+	process.once('SIGTERM', () => {
+		runBeforeExit();
+		process.exit(exitStatus.terminated);
+	});
 }
 
 /** A number option given as text: one line naming the option, the value and the range on error. */

@@ -16,6 +16,7 @@ import {LineSplitter, quote, type TraceWarning} from '../trace/log-parser.js';
 import {parseNdctlText} from '../trace/ndctl-parser.js';
 import {parseSysfsText} from '../trace/sysfs-parser.js';
 import {streamLog} from '../trace/stream.js';
+import {jsonVersion} from '../json-version.js';
 
 export type ReplayArgs = {path: string; json: boolean; summary: boolean};
 
@@ -144,7 +145,7 @@ export async function runReplayHeadless(args: ReplayArgs, out: Writable, err: Wr
 	const outcome = {cycles: state.totals.cycles + (state.cycle ? 1 : 0), failed: state.totals.failed + (state.cycle?.status === 'failed' ? 1 : 0)};
 	if (args.summary) {
 		printer.flush();
-		if (args.json) out.write(JSON.stringify({kind: 'summary', version: 1, state: printer.state}) + '\n');
+		if (args.json) out.write(JSON.stringify({kind: 'summary', version: jsonVersion, state: printer.state}) + '\n');
 		else {
 			const notes = (plan.meta?.['notes'] as string[] | undefined) ?? [];
 			out.write(summaryText(printer.state) + '\n' + notes.map(n => `capture: ${n}\n`).join(''));
@@ -153,7 +154,7 @@ export async function runReplayHeadless(args: ReplayArgs, out: Writable, err: Wr
 		return outcome.failed > 0 ? 1 : 0;
 	}
 
-	printer.line(args.json ? JSON.stringify({kind: 'end', version: 1, lines, cycles: outcome.cycles, failed: outcome.failed, warnings}) : `# end: ${lines} records, ${outcome.cycles} cycle(s), ${outcome.failed} failed, ${warnings} warning(s) [${args.path === "-" ? "(stdin)" : args.path}]`);
+	printer.line(args.json ? JSON.stringify({kind: 'end', version: jsonVersion, lines, cycles: outcome.cycles, failed: outcome.failed, warnings}) : `# end: ${lines} records, ${outcome.cycles} cycle(s), ${outcome.failed} failed, ${warnings} warning(s) [${args.path === "-" ? "(stdin)" : args.path}]`);
 	printer.flush();
 	return outcome.failed > 0 ? 1 : 0;
 }

@@ -4,6 +4,7 @@ import type {KernelId} from '../kernel/profiles.js';
 import {outcomeLine} from '../sim/outcome.js';
 import {loadScenario} from '../sim/scenario.js';
 import {Simulation} from '../sim/simulation.js';
+import {jsonVersion} from '../json-version.js';
 
 export type SimArgs = {
 	scenario: string;
@@ -26,7 +27,7 @@ export function runHeadless(args: SimArgs, out: Writable): string {
 	const outcome = sim.outcome();
 	printer.line(
 		args.json
-			? JSON.stringify({kind: 'outcome', t: sim.now, scenario: sim.scenario.name, seed: args.seed, kernel: sim.kernel.id, outcome: outcome.kind, ...withoutKind(outcome)})
+			? JSON.stringify({kind: 'outcome', version: jsonVersion, t: sim.now, scenario: sim.scenario.name, seed: args.seed, kernel: sim.kernel.id, outcome: outcome.kind, ...withoutKind(outcome)})
 			: `# ${outcomeLine(outcome)} [scenario ${sim.scenario.name}, seed ${args.seed}, kernel ${sim.kernel.id}]`,
 	);
 	printer.flush();

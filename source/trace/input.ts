@@ -21,6 +21,7 @@ import {Readable} from 'node:stream';
 import {StringDecoder} from 'node:string_decoder';
 import {createGunzip} from 'node:zlib';
 import {Decompress as ZstdDecompress} from 'fzstd';
+import {beforeExit} from '../cleanup.js';
 import {TraceError} from '../errors.js';
 import {quote, type TraceWarning} from './log-parser.js';
 
@@ -130,6 +131,14 @@ async function openFifo(target: string, options: OpenOptions): Promise<FileHandl
 	const timeoutMs = options.fifoTimeoutMs ?? fifoTimeoutMs();
 	const noticeMs = options.fifoNoticeMs ?? 1000;
 	const opening = open(target, constants.O_RDONLY);
+	// Release the blocked open: a writer that opens and closes at once gives it EOF.
+	const release = () => {
+		try {
+			closeSync(openSync(target, constants.O_WRONLY | constants.O_NONBLOCK));
+		} catch {}
+	};
+
+	beforeExit.add(release);
 	let notice: NodeJS.Timeout | undefined;
 	let timer: NodeJS.Timeout | undefined;
 	const timedOut = new Promise<'timeout'>(resolve => {
@@ -139,16 +148,14 @@ async function openFifo(target: string, options: OpenOptions): Promise<FileHandl
 	try {
 		const first = await Promise.race([opening, timedOut]);
 		if (first !== 'timeout') return first;
-		// Release the blocked open: a writer that opens and closes at once gives it EOF.
-		try {
-			closeSync(openSync(target, constants.O_WRONLY | constants.O_NONBLOCK));
-		} catch {}
+		release();
 
 		void opening.then(handle => handle.close()).catch(() => undefined);
 		throw new TraceError(`${quotePath(target)}: a FIFO with no writer after ${(timeoutMs / 1000).toFixed(timeoutMs < 10_000 ? 1 : 0)} s; start the writer first (e.g. \`dmesg > ${quotePath(target)}\`) or pipe the log: \`dmesg | quiesce replay -\``);
 	} finally {
 		clearTimeout(notice);
 		clearTimeout(timer);
+		beforeExit.delete(release);
 	}
 }
 
