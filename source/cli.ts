@@ -4,16 +4,10 @@ import process from 'node:process';
 import yargs from 'yargs';
 import {hideBin} from 'yargs/helpers';
 import {runBeforeExit} from './cleanup.js';
-import {UsageError, parseSeed} from './commands/errors.js';
+import {exitStatus, UsageError, parseSeed} from './commands/errors.js';
 import {CaptureError, DrillError, ScenarioError, TraceError} from './errors.js';
 import {kernelIds, type KernelId} from './kernel/profiles.js';
 
-/**
- * Exit statuses (README "Exit status"): 0 everything succeeded; 1 a
- * simulated or replayed cycle failed; 2 a usage error or an input that
- * cannot be read; 70 an internal error; 130 after Ctrl-C; 143 on SIGTERM.
- */
-export const exitStatus = {ok: 0, failed: 1, usage: 2, internal: 70, interrupted: 130, terminated: 143} as const;
 
 const debug = process.argv.includes('--debug') || process.env['QUIESCE_DEBUG'] === '1';
 
