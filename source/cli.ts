@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 /** quiesce — yargs wiring only; each command lives in commands/. */
+import {statSync} from 'node:fs';
 import process from 'node:process';
 import yargs from 'yargs';
 import {hideBin} from 'yargs/helpers';
@@ -65,6 +66,25 @@ function numberOption(name: string, raw: unknown, min: number, max: number, inte
 	}
 
 	return value;
+}
+
+/**
+ * A file option (--scenario, --drill, --actions) given as a path: a regular
+ * file of sensible size, checked before anything reads it (a FIFO or
+ * /dev/zero read whole would hang or exhaust memory).
+ */
+function checkFileOption(name: string, value: string | undefined, maxBytes = 16 * 1024 * 1024): void {
+	if (value === undefined || !(value.includes('/') || /\.(?:json|ya?ml|txt)$/.test(value))) return;
+	let stat;
+	try {
+		stat = statSync(value);
+	} catch {
+		return; // the command says "no such file" in its own words
+	}
+
+	const kind = stat.isFIFO() ? 'a FIFO' : stat.isCharacterDevice() ? 'a character device' : stat.isBlockDevice() ? 'a block device' : stat.isSocket() ? 'a socket' : stat.isDirectory() ? 'a directory' : undefined;
+	if (kind) throw new UsageError(`--${name}: got ${JSON.stringify(value)}, ${kind}; expected a regular file`);
+	if (stat.size > maxBytes) throw new UsageError(`--${name}: got ${JSON.stringify(value)}, ${stat.size} bytes; expected a file of at most ${maxBytes / 1024 / 1024} MiB`);
 }
 
 /**
@@ -142,6 +162,7 @@ await yargs(hideBin(process.argv).map(a => (a === '-' ? stdinToken : a)))
 				.example('$0 sim --json | jq -c \'select(.kind == "outcome")\'', 'the outcome as JSON'),
 		async argv => {
 			try {
+				checkFileOption('scenario', argv.scenario);
 				const args = {scenario: argv.scenario, seed: parseSeed(argv.seed), kernel: argv.kernel as KernelId | undefined, json: argv.json};
 				const speed = numberOption('speed', argv.speed, 0.001, 1000);
 				const headless = argv.headless || argv.json || !process.stdout.isTTY;
@@ -210,6 +231,7 @@ await yargs(hideBin(process.argv).map(a => (a === '-' ? stdinToken : a)))
 		async argv => {
 			try {
 				const {runRecord} = await import('./commands/record.js');
+				checkFileOption('scenario', argv.scenario);
 				if (argv.out.trim() === '') throw new UsageError('--out: got ""; expected a directory to write the bundle into');
 				process.stderr.write(runRecord({scenario: argv.scenario, seed: parseSeed(argv.seed), kernel: argv.kernel as KernelId | undefined, json: false, out: argv.out, force: argv.force}) + '\n');
 			} catch (error) {
@@ -258,6 +280,8 @@ await yargs(hideBin(process.argv).map(a => (a === '-' ? stdinToken : a)))
 				.example('$0 rehearse --drill clean-activation --headless --json', 'play the drill\'s solution, report as JSON'),
 		async argv => {
 			try {
+				checkFileOption('drill', argv.drill);
+				checkFileOption('actions', argv.actions);
 				const {runRehearse} = await import('./commands/rehearse.js');
 				await runRehearse({list: argv.list, drill: argv.drill, seed: parseSeed(argv.seed), actions: argv.actions, report: argv.report, json: argv.json, headless: argv.headless});
 			} catch (error) {
@@ -283,6 +307,7 @@ await yargs(hideBin(process.argv).map(a => (a === '-' ? stdinToken : a)))
 				.example('$0 risk --runs 2000 --json | jq .', 'the report as JSON'),
 		async argv => {
 			try {
+				checkFileOption('scenario', argv.scenario);
 				const {runRisk} = await import('./commands/risk.js');
 				if (argv.threads !== undefined && !(Number.isInteger(argv.threads) && argv.threads >= 1 && argv.threads <= 256)) throw new UsageError(`--threads: expected 1 to 256, got ${argv.threads}`);
 				await runRisk({scenario: argv.scenario, seed: parseSeed(argv.seed), runs: argv.runs, method: argv.method as 'quiesce' | 'live' | undefined, compare: argv.compare, json: argv.json, threads: argv.threads});

@@ -57,6 +57,9 @@ describe('quiesce sim --headless', () => {
 		[['replay'], /^quiesce: replay: missing PATH \(a log file, a bundle folder, or - for standard input; see --help\)$/],
 		[['record'], /^quiesce: --out: required \(see --help\)$/],
 		[['record', '--out', ''], /^quiesce: --out: got ""; expected a directory/],
+		[['sim', '--headless', '--scenario', '/dev/zero'], /^quiesce: --scenario: got "\/dev\/zero", a character device; expected a regular file$/],
+		[['risk', '--scenario', '/dev/urandom'], /^quiesce: --scenario: got "\/dev\/urandom", a character device; expected a regular file$/],
+		[['rehearse', '--drill', '/tmp'], /^quiesce: --drill: got "\/tmp", a directory; expected a regular file$/],
 		[[], /^quiesce: give a command: sim, replay, record, capture, rehearse, risk, scenarios/],
 	])('%j ⇒ one clear line on stderr, exit 2', async (args, message) => {
 		const result = await quiesce(args);
