@@ -7,7 +7,14 @@ import {hideBin} from 'yargs/helpers';
 import {runBeforeExit} from './cleanup.js';
 import {exitStatus, UsageError, parseSeed} from './commands/errors.js';
 import {CaptureError, DrillError, ScenarioError, TraceError} from './errors.js';
-import {kernelIds, type KernelId} from './kernel/profiles.js';
+import {isKernelId, kernelIds, UnknownReleaseError, type KernelId} from './kernel/profiles.js';
+
+/** --kernel takes a release (5.10, 6.1, 6.6.30, 6.6.94, 6.12, 6.17, X.Y.Z of a supported series). */
+function kernelArg(value: string | undefined): KernelId | undefined {
+	if (value === undefined) return undefined;
+	if (!isKernelId(value)) throw new UsageError(`--kernel: ${new UnknownReleaseError(value).message}`);
+	return value;
+}
 
 
 const debug = process.argv.includes('--debug') || process.env['QUIESCE_DEBUG'] === '1';
@@ -135,7 +142,7 @@ process.stdout.on('error', (error: NodeJS.ErrnoException) => {
 const simOptions = {
 	scenario: {type: 'string', default: 'default', describe: 'built-in scenario name, or a path to a .json/.yaml scenario file'},
 	seed: {type: 'string', default: '1', describe: 'PRNG seed (0–4294967295): same seed, same run, byte for byte'},
-	kernel: {type: 'string', choices: kernelIds as unknown as string[], describe: 'kernel release whose messages to print (default: the scenario\'s)'},
+	kernel: {type: 'string', describe: `kernel release whose behaviour and messages to simulate: ${kernelIds.join(', ')} or X.Y.Z of those series (default: the scenario's)`},
 } as const;
 
 const jsonOption = {type: 'boolean', default: false, describe: 'one JSON object per event (implies --headless); see README "JSON output"'} as const;
@@ -163,7 +170,7 @@ await yargs(hideBin(process.argv).map(a => (a === '-' ? stdinToken : a)))
 		async argv => {
 			try {
 				checkFileOption('scenario', argv.scenario);
-				const args = {scenario: argv.scenario, seed: parseSeed(argv.seed), kernel: argv.kernel as KernelId | undefined, json: argv.json};
+				const args = {scenario: argv.scenario, seed: parseSeed(argv.seed), kernel: kernelArg(argv.kernel), json: argv.json};
 				const speed = numberOption('speed', argv.speed, 0.001, 1000);
 				const headless = argv.headless || argv.json || !process.stdout.isTTY;
 				if (headless) {
@@ -233,7 +240,7 @@ await yargs(hideBin(process.argv).map(a => (a === '-' ? stdinToken : a)))
 				const {runRecord} = await import('./commands/record.js');
 				checkFileOption('scenario', argv.scenario);
 				if (argv.out.trim() === '') throw new UsageError('--out: got ""; expected a directory to write the bundle into');
-				process.stderr.write(runRecord({scenario: argv.scenario, seed: parseSeed(argv.seed), kernel: argv.kernel as KernelId | undefined, json: false, out: argv.out, force: argv.force}) + '\n');
+				process.stderr.write(runRecord({scenario: argv.scenario, seed: parseSeed(argv.seed), kernel: kernelArg(argv.kernel), json: false, out: argv.out, force: argv.force}) + '\n');
 			} catch (error) {
 				handle(error);
 			}

@@ -47,7 +47,7 @@ describe('quiesce sim --headless', () => {
 		[['sim', '--headless', '--scenario', 'nope'], /^quiesce: unknown scenario "nope" \(built-in: default, .*\)$/],
 		[['sim', '--headless', '--seed', 'abc'], /^quiesce: --seed: expected an integer from 0 to 4294967295, got "abc"$/],
 		[['sim', '--headless', '--seed', '-3'], /^quiesce: --seed: expected an integer/],
-		[['sim', '--headless', '--kernel', '4.4'], new RegExp(`^quiesce: --kernel: got "4\\.4"; one of ${kernelIds.map(k => k.replaceAll('.', '\\.')).join(', ')}$`)],
+		[['sim', '--headless', '--kernel', '4.4'], new RegExp(`^quiesce: --kernel: unknown kernel release "4\\.4" \\(accepted: ${kernelIds.map(k => k.replaceAll('.', '\\.')).join(', ')}, or X\\.Y\\.Z of the series .*\\)$`)],
 		[['risk', '--method', 'foo'], /^quiesce: --method: got "foo"; one of quiesce, live$/],
 		[['sim', '--headless', '--frobnicate'], /^quiesce: unknown option --frobnicate \(see --help for the options of this command\)$/],
 		[['sim', '--speed', '5000'], /^quiesce: --speed: got "5000"; expected a number from 0\.001 to 1000$/],
@@ -155,13 +155,15 @@ describe('conventions', () => {
 		expect(flags).toEqual(['--debug', '--force', '--help', '--kernel', '--out', '--scenario', '--seed', '--version']);
 	});
 
-	it('completion: a bash script, a zsh script, and completions that list the allowed values', async () => {
+	it('completion: a bash script, a zsh script, completions of options and of allowed values', async () => {
 		const bash = await quiesce(['completion'], {env: {SHELL: '/bin/bash'}});
 		expect(String(bash.stdout)).toMatch(/complete -o bashdefault -o default -F _quiesce_yargs_completions quiesce/);
 		const zsh = await quiesce(['completion'], {env: {SHELL: '/usr/bin/zsh'}});
 		expect(String(zsh.stdout)).toMatch(/^#compdef quiesce/);
-		const values = await quiesce(['--get-yargs-completions', 'sim', '--kernel']);
-		expect(String(values.stdout).trim().split('\n')).toEqual([...kernelIds]);
+		const options = await quiesce(['--get-yargs-completions', 'replay', '--']);
+		expect(String(options.stdout).trim().split('\n')).toEqual(expect.arrayContaining(['--headless', '--json', '--summary']));
+		const values = await quiesce(['--get-yargs-completions', 'risk', '--method']);
+		expect(String(values.stdout).trim().split('\n')).toEqual(['quiesce', 'live']);
 	});
 
 	it.each([

@@ -25,6 +25,10 @@ export function formatEventText(event: TimelineEvent): string {
 			return `# note   ${formatStamp(event.t)} ${event.topic}: ${event.text}`;
 		}
 
+		case 'fault': {
+			return `# fault  ${formatStamp(event.t)} ${event.point}: ${event.text}`;
+		}
+
 		case 'action': {
 			const what = event.op === 'read' ? `${event.path}` : `${event.path} <- ${visible(event.value ?? '')}`;
 			let result: string;

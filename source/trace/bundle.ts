@@ -15,7 +15,7 @@
 import {closeSync, lstatSync, openSync, readdirSync, readSync, statSync, type Stats} from 'node:fs';
 import path from 'node:path';
 import {z} from 'zod';
-import type {TimelineEvent} from '../events.js';
+import {faultPoints, type TimelineEvent} from '../events.js';
 import {errnoNames} from '../kernel/errno.js';
 import {describeFsError, quotePath, sniffText} from './input.js';
 import {maxStampUs, quote, type TraceWarning} from './log-parser.js';
@@ -288,6 +288,8 @@ export const timelineEventSchema = z.discriminatedUnion('kind', [
 	}),
 	z.object({kind: z.literal('sysfs'), t: time, path: z.string().min(1), value: z.string(), source: sourceLocation.optional()}),
 	z.object({kind: z.literal('note'), t: time, topic: z.enum(noteTopics), text: z.string(), data: z.record(z.unknown()).optional()}),
+	// The simulator's fault events (events.ts FaultEvent), recorded by `quiesce record`.
+	z.object({kind: z.literal('fault'), t: time, simulated: z.literal(true), point: z.enum(faultPoints), target: z.string().optional(), errno: z.enum(errnoNames as [string, ...string[]]).optional(), text: z.string(), data: z.record(z.unknown()).optional()}),
 	z.object({
 		kind: z.literal('action'),
 		t: time,
@@ -296,7 +298,7 @@ export const timelineEventSchema = z.discriminatedUnion('kind', [
 		value: z.string().optional(),
 		result: z.union([
 			z.null(),
-			z.object({ok: z.literal(true), value: z.string().optional()}),
+			z.object({ok: z.literal(true), value: z.string().optional(), bytes: z.number().int().nonnegative().optional()}),
 			z.object({ok: z.literal(false), errno: z.enum(errnoNames as [string, ...string[]]), code: z.number().int()}),
 		]),
 		actor: z.enum(['operator', 'script']),
