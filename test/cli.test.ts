@@ -27,7 +27,8 @@ describe('quiesce sim --headless', () => {
 	it('--json prints one object per event and an outcome object', async () => {
 		const result = await quiesce(['sim', '--json', '--scenario', 'overflow', '--kernel', '5.10']);
 		const objects = String(result.stdout).trimEnd().split('\n').map(line => JSON.parse(line) as {kind: string; outcome?: string; kernel?: string});
-		expect(new Set(objects.map(o => o.kind))).toEqual(new Set(['note', 'sysfs', 'action', 'log', 'state', 'outcome']));
+		// overflow fires the `overflow` fault (simulator-only, labelled simulated).
+		expect(new Set(objects.map(o => o.kind))).toEqual(new Set(['note', 'sysfs', 'action', 'log', 'state', 'outcome', 'fault']));
 		expect(objects.at(-1)).toMatchObject({kind: 'outcome', outcome: 'overflow', kernel: '5.10'});
 	});
 
