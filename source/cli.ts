@@ -1,9 +1,11 @@
 #!/usr/bin/env node
 /** quiesce — yargs wiring only; each command lives in commands/. */
+import {statSync} from 'node:fs';
 import process from 'node:process';
 import yargs from 'yargs';
 import {hideBin} from 'yargs/helpers';
-import {UsageError, parseSeed} from './commands/errors.js';
+import {runBeforeExit} from './cleanup.js';
+import {exitStatus, UsageError, parseSeed} from './commands/errors.js';
 import {CaptureError, DrillError, ScenarioError, TraceError} from './errors.js';
 import {isKernelId, kernelIds, UnknownReleaseError, type KernelId} from './kernel/profiles.js';
 
@@ -14,21 +16,122 @@ function kernelArg(value: string | undefined): KernelId | undefined {
 	return value;
 }
 
+
+const debug = process.argv.includes('--debug') || process.env['QUIESCE_DEBUG'] === '1';
+
 function fail(message: string): never {
 	process.stderr.write(`quiesce: ${message}\n`);
-	process.exit(2);
+	process.exit(exitStatus.usage);
+}
+
+function oneLine(text: string): string {
+	// eslint-disable-next-line no-control-regex
+	return text.split('\n')[0]!.replace(/[\u0000-\u001F\u007F-\u009F]/g, c => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
 }
 
 function handle(error: unknown): never {
-	if (error instanceof UsageError || error instanceof ScenarioError || error instanceof RangeError || error instanceof CaptureError || error instanceof DrillError) fail(error.message);
-	if (error instanceof TraceError) {
-		process.stderr.write(`quiesce: ${error.message}\n`);
-		process.exit(1);
+	if (error instanceof UsageError || error instanceof ScenarioError || error instanceof RangeError || error instanceof CaptureError || error instanceof DrillError || error instanceof TraceError) {
+		fail(oneLine(error.message));
 	}
-	const message = error instanceof Error ? (error.stack ?? error.message) : String(error);
-	process.stderr.write(`quiesce: internal error: ${message}\n`);
-	process.exit(1);
+
+	if (debug) {
+		process.stderr.write(`quiesce: internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+	} else {
+		const message = error instanceof Error ? `${error.name === 'Error' ? '' : `${error.name}: `}${oneLine(error.message)}` : oneLine(String(error));
+		process.stderr.write(`quiesce: internal error: ${message} (rerun with --debug for the stack)\n`);
+	}
+
+	process.exit(exitStatus.internal);
 }
+
+process.on('uncaughtException', handle);
+process.on('unhandledRejection', handle);
+
+// Test hook: an internal error on purpose, to check how one is reported (test/cli.test.ts).
+if (process.env['QUIESCE_INTERNAL_ERROR_TEST'] === '1') setImmediate(() => {
+	throw new TypeError('deliberate internal error for the test suite\n    at nowhere (cli.ts:0:0)');
+});
+
+/** Ctrl-C / SIGTERM in a headless run: the conventional 128 + signal status, at once. */
+function exitOnSignals(): void {
+	process.once('SIGINT', () => {
+		runBeforeExit();
+		process.exit(exitStatus.interrupted);
+	});
+	process.once('SIGTERM', () => {
+		runBeforeExit();
+		process.exit(exitStatus.terminated);
+	});
+}
+
+/** A number option given as text: one line naming the option, the value and the range on error. */
+function numberOption(name: string, raw: unknown, min: number, max: number, integer = false): number {
+	const text = String(raw).trim();
+	const value = Number(text);
+	if (text === '' || !Number.isFinite(value) || value < min || value > max || (integer && !Number.isInteger(value))) {
+		throw new UsageError(`--${name}: got ${JSON.stringify(String(raw)).slice(0, 40)}; expected ${integer ? 'a whole number' : 'a number'} from ${min} to ${max}`);
+	}
+
+	return value;
+}
+
+/**
+ * A file option (--scenario, --drill, --actions) given as a path: a regular
+ * file of sensible size, checked before anything reads it (a FIFO or
+ * /dev/zero read whole would hang or exhaust memory).
+ */
+function checkFileOption(name: string, value: string | undefined, maxBytes = 16 * 1024 * 1024): void {
+	if (value === undefined || !(value.includes('/') || /\.(?:json|ya?ml|txt)$/.test(value))) return;
+	let stat;
+	try {
+		stat = statSync(value);
+	} catch {
+		return; // the command says "no such file" in its own words
+	}
+
+	const kind = stat.isFIFO() ? 'a FIFO' : stat.isCharacterDevice() ? 'a character device' : stat.isBlockDevice() ? 'a block device' : stat.isSocket() ? 'a socket' : stat.isDirectory() ? 'a directory' : undefined;
+	if (kind) throw new UsageError(`--${name}: got ${JSON.stringify(value)}, ${kind}; expected a regular file`);
+	if (stat.size > maxBytes) throw new UsageError(`--${name}: got ${JSON.stringify(value)}, ${stat.size} bytes; expected a file of at most ${maxBytes / 1024 / 1024} MiB`);
+}
+
+/**
+ * yargs's own messages, rewritten to name the option, what was given and
+ * what is allowed, in one line.
+ */
+export function usageMessage(message: string, commands: readonly string[], rawArgs: readonly string[] = []): string {
+	const invalid = /Argument: ([\w-]+), Given: (.*?), Choices: (.*)$/m.exec(message);
+	if (invalid) {
+		const choices = invalid[3]!.split(/,\s*/).map(c => c.replace(/^"|"$/g, '')).join(', ');
+		return `--${invalid[1]}: got ${invalid[2]}; one of ${choices}`;
+	}
+
+	const missing = /^Missing required arguments?: (.*)$/m.exec(message);
+	if (missing) return missing[1]!.split(/,\s*/).map(o => `--${o}`).join(', ') + ': required (see --help)';
+	const unknown = /^Unknown arguments?: (.*)$/m.exec(message);
+	if (unknown) {
+		const names = unknown[1]!.split(/,\s*/);
+		const first = names[0]!;
+		const typedAsOption = rawArgs.some(a => a === `--${first}` || a.startsWith(`--${first}=`) || a === `-${first}`);
+		if (!first.startsWith('-') && names.length === 1 && !typedAsOption) {
+			const known = commands.includes(first) ? '' : `; one of ${commands.join(', ')}`;
+			return `unknown command or argument "${first}"${known} (see --help)`;
+		}
+
+		return `unknown option ${names.map(n => (n.length === 1 ? `-${n}` : n.startsWith('-') ? n : `--${n}`)).join(', ')} (see --help for the options of this command)`;
+	}
+
+	const notEnough = /Not enough non-option arguments: got (\d+), need at least (\d+)/.exec(message);
+	if (notEnough) {
+		const command = rawArgs.find(a => !a.startsWith('-'));
+		if (command === 'replay') return 'replay: missing PATH (a log file, a bundle folder, or - for standard input; see --help)';
+		return `${command ?? 'quiesce'}: missing argument (see --help)`;
+	}
+	const argsTypo = /^Did you mean (.*)\?$/m.exec(message);
+	if (argsTypo) return `${message.split('\n')[0]} (did you mean ${argsTypo[1]}?)`;
+	return message.split('\n')[0] ?? 'invalid arguments';
+}
+
+const commandNames = ['sim', 'replay', 'record', 'capture', 'rehearse', 'risk', 'scenarios', 'completion'] as const;
 
 // A closed pipe (`quiesce sim --headless | head`) is not an error.
 process.stdout.on('error', (error: NodeJS.ErrnoException) => {
@@ -40,7 +143,6 @@ const simOptions = {
 	scenario: {type: 'string', default: 'default', describe: 'built-in scenario name, or a path to a .json/.yaml scenario file'},
 	seed: {type: 'string', default: '1', describe: 'PRNG seed (0–4294967295): same seed, same run, byte for byte'},
 	kernel: {type: 'string', describe: `kernel release whose behaviour and messages to simulate: ${kernelIds.join(', ')} or X.Y.Z of those series (default: the scenario's)`},
-	json: {type: 'boolean', default: false, describe: 'one JSON object per event (implies --headless)'},
 } as const;
 
 /** The per-device callback timeline (commands/devices.ts), on replay and sim. */
@@ -61,7 +163,13 @@ async function runDevicesFor(argv: {devices: boolean; top: number; cycle?: numbe
 	process.exitCode = reportDevices(timeline, args, title, process.stdout, process.stderr);
 }
 
-await yargs(hideBin(process.argv))
+const jsonOption = {type: 'boolean', default: false, describe: 'one JSON object per event (implies --headless); see README "JSON output"'} as const;
+
+/** yargs reads a lone `-` as a flag; it stands for standard input (`dmesg | quiesce replay -`). */
+const stdinToken = '\u0000stdin';
+const fromStdin = (value: string) => (value === stdinToken ? '-' : value);
+
+await yargs(hideBin(process.argv).map(a => (a === '-' ? stdinToken : a)))
 	.scriptName('quiesce')
 	.usage('$0 <command> [options]\n\nSimulate, replay and rehearse NVDIMM runtime firmware activation.')
 	.command(
@@ -70,12 +178,17 @@ await yargs(hideBin(process.argv))
 		y =>
 			y.options({
 				...simOptions,
-				headless: {type: 'boolean', default: false, describe: 'print the whole timeline and exit'},
-				speed: {type: 'number', default: 1, describe: 'playback speed in a terminal (0.001–1000)'},
+				json: jsonOption,
+				headless: {type: 'boolean', default: false, describe: 'print the whole timeline and exit (exit status 1 unless the outcome is success)'},
+				speed: {type: 'string', default: '1', describe: 'playback speed in a terminal (0.001–1000)'},
 				...deviceOptions,
-			}),
+			})
+				.example('$0 sim', 'watch the default scenario live in a terminal')
+				.example('$0 sim --scenario overflow --kernel 6.1 --headless', 'print the whole timeline as dmesg lines, exit 1 if the activation failed')
+				.example('$0 sim --json | jq -c \'select(.kind == "outcome")\'', 'the outcome as JSON'),
 		async argv => {
 			try {
+				checkFileOption('scenario', argv.scenario);
 				const args = {scenario: argv.scenario, seed: parseSeed(argv.seed), kernel: kernelArg(argv.kernel), json: argv.json};
 				if (argv.devices || argv.compareCycles || argv.html !== undefined) {
 					await runDevicesFor(argv, async options => {
@@ -86,18 +199,20 @@ await yargs(hideBin(process.argv))
 					return;
 				}
 
-				if (!(argv.speed >= 0.001 && argv.speed <= 1000)) throw new UsageError(`--speed: expected a number from 0.001 to 1000, got ${argv.speed}`);
+				const speed = numberOption('speed', argv.speed, 0.001, 1000);
 				const headless = argv.headless || argv.json || !process.stdout.isTTY;
 				if (headless) {
+					exitOnSignals();
 					const {runHeadless} = await import('./commands/sim.js');
-					runHeadless(args, process.stdout);
+					const outcome = runHeadless(args, process.stdout);
+					process.exitCode = outcome === 'success' ? exitStatus.ok : exitStatus.failed;
 					return;
 				}
 
 				const [{createSimulation}, {Player}, {runMonitor}] = await Promise.all([import('./commands/sim.js'), import('./player/player.js'), import('./ui/run.js')]);
 				const sim = createSimulation(args).run();
 				const player = new Player(sim.timeline);
-				player.clock.speed = argv.speed;
+				player.clock.speed = speed;
 				await runMonitor(player, `sim ${sim.scenario.name} (seed ${args.seed})`, sim.kernel.id);
 			} catch (error) {
 				handle(error);
@@ -109,20 +224,24 @@ await yargs(hideBin(process.argv))
 		'replay a trace: a kernel log, a sysfs dump, ndctl JSON, or a trace bundle directory',
 		y =>
 			y
-				.positional('path', {type: 'string', demandOption: true, describe: 'log file or bundle directory'})
+				.positional('path', {type: 'string', demandOption: true, describe: 'log file (plain, .gz, .zst), journal JSON/export, dmesg --json, bundle folder, or - for standard input'})
 				.options({
 					headless: {type: 'boolean', default: false, describe: 'print the timeline and exit'},
-					json: {type: 'boolean', default: false, describe: 'one JSON object per event (implies --headless)'},
+					json: jsonOption,
 					summary: {type: 'boolean', default: false, describe: 'print only the outcome: every cycle with phases, failures and totals, the DIMMs'},
 					...deviceOptions,
 					all: {type: 'boolean', default: false, describe: 'with --summary: list every cycle (default: the last 50)'},
-				}),
+				})
+				.example('dmesg | $0 replay - --summary', 'what the kernel log says about each cycle (exit 1 if one failed)')
+				.example('journalctl -k -b -1 -o json | $0 replay -', 'the previous boot\'s kernel messages with their exact stamps')
+				.example('$0 replay /var/log/kern.log.2.gz --headless', 'a rotated, compressed log, as text')
+				.epilog('Exit status: 0 every cycle succeeded, 1 a cycle failed, 2 bad option or unreadable input.'),
 		async argv => {
 			try {
 				if (argv.devices || argv.compareCycles || argv.html !== undefined) {
 					await runDevicesFor(argv, async options => {
 						const {traceDeviceTimeline} = await import('./commands/devices.js');
-						const {timeline} = await traceDeviceTimeline(argv.path, text => process.stderr.write(text + '\n'), options);
+						const {timeline} = await traceDeviceTimeline(fromStdin(argv.path), text => process.stderr.write(text + '\n'), options);
 						return {timeline, title: argv.path};
 					});
 					return;
@@ -130,13 +249,15 @@ await yargs(hideBin(process.argv))
 
 				const {runReplayHeadless, loadTimeline} = await import('./commands/replay.js');
 				if (argv.headless || argv.json || argv.summary || !process.stdout.isTTY) {
-					process.exitCode = await runReplayHeadless({path: argv.path, json: argv.json, summary: argv.summary, all: argv.all}, process.stdout, process.stderr);
+					exitOnSignals();
+					process.exitCode = await runReplayHeadless({path: fromStdin(argv.path), json: argv.json, summary: argv.summary, all: argv.all}, process.stdout, process.stderr);
 					return;
 				}
 
 				const [{Player}, {runMonitor}] = await Promise.all([import('./player/player.js'), import('./ui/run.js')]);
-				const timeline = await loadTimeline(argv.path, process.stderr);
-				await runMonitor(new Player(timeline), argv.path);
+				const target = fromStdin(argv.path);
+				const timeline = await loadTimeline(target, process.stderr);
+				await runMonitor(new Player(timeline), target === '-' ? '(stdin)' : target);
 			} catch (error) {
 				handle(error);
 			}
@@ -150,10 +271,14 @@ await yargs(hideBin(process.argv))
 				...simOptions,
 				out: {type: 'string', demandOption: true, describe: 'bundle directory to write'},
 				force: {type: 'boolean', default: false, describe: 'overwrite a non-empty --out directory'},
-			}),
+			})
+				.example('$0 record --scenario need-reset --out run1', 'write a bundle (kernel.log, sysfs.tsv, events.ndjson, meta.json)')
+				.example('$0 record --out run1 && $0 replay run1 --summary', 'record, then read it back like a real capture'),
 		async argv => {
 			try {
 				const {runRecord} = await import('./commands/record.js');
+				checkFileOption('scenario', argv.scenario);
+				if (argv.out.trim() === '') throw new UsageError('--out: got ""; expected a directory to write the bundle into');
 				process.stderr.write(runRecord({scenario: argv.scenario, seed: parseSeed(argv.seed), kernel: kernelArg(argv.kernel), json: false, out: argv.out, force: argv.force}) + '\n');
 			} catch (error) {
 				handle(error);
@@ -171,7 +296,10 @@ await yargs(hideBin(process.argv))
 				watch: {type: 'boolean', default: false, describe: 'keep polling the firmware attributes and following the kernel log'},
 				interval: {type: 'number', default: 200, describe: 'ms between polls with --watch'},
 				duration: {type: 'number', describe: 'stop --watch after this many seconds (default: Ctrl-C)'},
-			}),
+			})
+				.example('sudo $0 capture --out host-trace', 'record this machine\'s sysfs, kernel log and ndctl view (read-only)')
+				.example('sudo $0 capture --watch --duration 120 --out fwa-run', 'follow an activation as it happens, for two minutes')
+				.example('$0 capture --root fixtures/sysfs-trees/armed --out t && $0 replay t', 'capture a saved sysfs tree, then replay it'),
 		async argv => {
 			try {
 				const {runCapture} = await import('./commands/capture.js');
@@ -193,9 +321,14 @@ await yargs(hideBin(process.argv))
 				report: {type: 'string', describe: 'write the after-action report to FILE.md and FILE.json'},
 				json: {type: 'boolean', default: false, describe: 'print the report as JSON'},
 				headless: {type: 'boolean', default: false, describe: 'no screen: play --actions (or the drill\'s solution)'},
-			}),
+			})
+				.example('$0 rehearse --list', 'the built-in drills')
+				.example('$0 rehearse --drill stuck-task', 'practise on a host where a task refuses to freeze')
+				.example('$0 rehearse --drill clean-activation --headless --json', 'play the drill\'s solution, report as JSON'),
 		async argv => {
 			try {
+				checkFileOption('drill', argv.drill);
+				checkFileOption('actions', argv.actions);
 				const {runRehearse} = await import('./commands/rehearse.js');
 				await runRehearse({list: argv.list, drill: argv.drill, seed: parseSeed(argv.seed), actions: argv.actions, report: argv.report, json: argv.json, headless: argv.headless});
 			} catch (error) {
@@ -215,9 +348,13 @@ await yargs(hideBin(process.argv))
 				compare: {type: 'boolean', default: false, describe: 'run the same draws with quiesce and with live, side by side'},
 				threads: {type: 'number', describe: 'worker threads (default: every core when runs ≥ 2000)'},
 				json: {type: 'boolean', default: false, describe: 'the report as JSON'},
-			}),
+			})
+				.example('$0 risk --scenario risky-host', 'odds of each outcome over 10 000 seeded runs')
+				.example('$0 risk --scenario risky-host --compare', 'quiesce and live side by side on the same draws')
+				.example('$0 risk --runs 2000 --json | jq .', 'the report as JSON'),
 		async argv => {
 			try {
+				checkFileOption('scenario', argv.scenario);
 				const {runRisk} = await import('./commands/risk.js');
 				if (argv.threads !== undefined && !(Number.isInteger(argv.threads) && argv.threads >= 1 && argv.threads <= 256)) throw new UsageError(`--threads: expected 1 to 256, got ${argv.threads}`);
 				await runRisk({scenario: argv.scenario, seed: parseSeed(argv.seed), runs: argv.runs, method: argv.method as 'quiesce' | 'live' | undefined, compare: argv.compare, json: argv.json, threads: argv.threads});
@@ -229,7 +366,11 @@ await yargs(hideBin(process.argv))
 	.command(
 		'scenarios',
 		'list the built-in scenarios',
-		y => y.options({json: {type: 'boolean', default: false, describe: 'one JSON object per scenario'}}),
+		y =>
+			y
+				.options({json: {type: 'boolean', default: false, describe: 'one JSON object per scenario'}})
+				.example('$0 scenarios', 'name and description of each built-in scenario')
+				.example('$0 scenarios --json | jq -r .name', 'just the names'),
 		async argv => {
 			try {
 				const {listScenarios} = await import('./commands/scenarios.js');
@@ -239,14 +380,20 @@ await yargs(hideBin(process.argv))
 			}
 		},
 	)
+	.completion('completion', 'print a bash/zsh completion script (add `source <(quiesce completion)` to ~/.bashrc or ~/.zshrc)')
+	.option('debug', {type: 'boolean', default: false, describe: 'on an internal error, print the stack', global: true})
 	.demandCommand(1, 'give a command: sim, replay, record, capture, rehearse, risk, scenarios (see --help)')
 	.strict()
 	.recommendCommands()
+	.example('$0 sim', 'watch a simulated firmware activation')
+	.example('dmesg | $0 replay - --summary', 'what this machine\'s kernel log says')
+	.example('$0 completion >> ~/.bashrc', 'tab completion for bash (zsh: >> ~/.zshrc)')
+	.epilog('Exit status: 0 success, 1 a simulated or replayed cycle failed, 2 usage error or unreadable input, 70 internal error, 130 Ctrl-C.')
 	.help()
 	.version()
 	.wrap(Math.min(100, process.stdout.columns ?? 100))
 	.fail((message, error) => {
 		if (error) handle(error);
-		fail(message.split('\n')[0] ?? 'invalid arguments');
+		fail(usageMessage(message ?? '', commandNames, hideBin(process.argv)));
 	})
 	.parseAsync();

@@ -1,4 +1,5 @@
 import {describe, expect, it} from 'vitest';
+import {kernelIds} from '../source/kernel/profiles.js';
 import {quiesce} from './helpers/cli.js';
 
 describe('quiesce sim --headless', () => {
@@ -37,9 +38,9 @@ describe('quiesce sim --headless', () => {
 		expect(String(result.stdout).trimEnd().split('\n').at(-1)).toMatch(/^# outcome success: .*live write returned 0/);
 	});
 
-	it('accepts a scenario file by path', async () => {
+	it('accepts a scenario file by path (exit 1: the outcome is not success)', async () => {
 		const result = await quiesce(['sim', '--headless', '--scenario', 'fixtures/scenarios/need-reset.yaml']);
-		expect(result.exitCode).toBe(0);
+		expect(result.exitCode).toBe(1);
 		expect(String(result.stdout)).toMatch(/# outcome need-reset:/);
 	});
 
@@ -47,11 +48,19 @@ describe('quiesce sim --headless', () => {
 		[['sim', '--headless', '--scenario', 'nope'], /^quiesce: unknown scenario "nope" \(built-in: default, .*\)$/],
 		[['sim', '--headless', '--seed', 'abc'], /^quiesce: --seed: expected an integer from 0 to 4294967295, got "abc"$/],
 		[['sim', '--headless', '--seed', '-3'], /^quiesce: --seed: expected an integer/],
-		[['sim', '--headless', '--kernel', '4.4'], /^quiesce: --kernel: unknown kernel release "4\.4" \(accepted: 5\.10, 6\.1, 6\.6\.30, 6\.6\.94, 6\.12, 6\.17, or X\.Y\.Z of the series 5\.10, 6\.1, 6\.6, 6\.12, 6\.17\)$/],
-		[['sim', '--headless', '--frobnicate'], /^quiesce: Unknown arguments?: frobnicate$/],
-		[['sim', '--speed', '5000'], /^quiesce: --speed: expected a number from 0\.001 to 1000, got 5000$/],
+		[['sim', '--headless', '--kernel', '4.4'], new RegExp(`^quiesce: --kernel: unknown kernel release "4\\.4" \\(accepted: ${kernelIds.map(k => k.replaceAll('.', '\\.')).join(', ')}, or X\\.Y\\.Z of the series .*\\)$`)],
+		[['risk', '--method', 'foo'], /^quiesce: --method: got "foo"; one of quiesce, live$/],
+		[['sim', '--headless', '--frobnicate'], /^quiesce: unknown option --frobnicate \(see --help for the options of this command\)$/],
+		[['sim', '--speed', '5000'], /^quiesce: --speed: got "5000"; expected a number from 0\.001 to 1000$/],
+		[['sim', '--speed', 'fast'], /^quiesce: --speed: got "fast"; expected a number from 0\.001 to 1000$/],
 		[['sim', '--headless', '--scenario', './missing.yaml'], /^quiesce: \.\/missing\.yaml: no such scenario file$/],
-		[['launch'], /^quiesce: Unknown argument: launch$/],
+		[['launch'], /^quiesce: unknown command or argument "launch"; one of sim, replay, record, capture, rehearse, risk, scenarios, completion \(see --help\)$/],
+		[['replay'], /^quiesce: replay: missing PATH \(a log file, a bundle folder, or - for standard input; see --help\)$/],
+		[['record'], /^quiesce: --out: required \(see --help\)$/],
+		[['record', '--out', ''], /^quiesce: --out: got ""; expected a directory/],
+		[['sim', '--headless', '--scenario', '/dev/zero'], /^quiesce: --scenario: got "\/dev\/zero", a character device; expected a regular file$/],
+		[['risk', '--scenario', '/dev/urandom'], /^quiesce: --scenario: got "\/dev\/urandom", a character device; expected a regular file$/],
+		[['rehearse', '--drill', '/tmp'], /^quiesce: --drill: got "\/tmp", a directory; expected a regular file$/],
 		[[], /^quiesce: give a command: sim, replay, record, capture, rehearse, risk, scenarios/],
 	])('%j ⇒ one clear line on stderr, exit 2', async (args, message) => {
 		const result = await quiesce(args);
@@ -72,5 +81,102 @@ describe('quiesce scenarios', () => {
 		expect(lines.length).toBeGreaterThanOrEqual(10);
 		const json = await quiesce(['scenarios', '--json']);
 		expect(String(json.stdout).trimEnd().split('\n').map(l => JSON.parse(l).name)).toContain('big-box');
+	});
+});
+
+describe('exit status carries the outcome (README "Exit status")', () => {
+	it('sim --headless: 0 on success, 1 when the activation failed', async () => {
+		const [ok, failed] = await Promise.all([quiesce(['sim', '--headless']), quiesce(['sim', '--headless', '--scenario', 'task-wont-freeze'])]);
+		expect(ok.exitCode).toBe(0);
+		expect(failed.exitCode).toBe(1);
+		expect(String(failed.stdout)).toMatch(/^# outcome freeze-failed/m);
+	});
+
+	it('replay --summary: 0 when every cycle succeeded, 1 when one failed', async () => {
+		const [ok, failed] = await Promise.all([
+			quiesce(['replay', '-', '--summary'], {stdin: 'pipe', input: '[    1.000000] PM: suspend entry (deep)\n[    1.000100] Freezing user space processes\n[    1.001100] Freezing user space processes completed (elapsed 0.001 seconds)\n[    1.002000] PM: suspend exit\n'}),
+			quiesce(['replay', 'fixtures/traces/17-s3-6.17rc5-journalctl-monotonic-btrfs-freeze-failure.log', '--summary']),
+		]);
+		expect(String(ok.stdout)).not.toMatch(/failed/);
+		expect(ok.exitCode).toBe(0);
+		expect(failed.exitCode).toBe(1);
+	});
+
+	it('130 after Ctrl-C (SIGINT) in a headless run', async () => {
+		const {execFileSync} = await import('node:child_process');
+		const {mkdtempSync} = await import('node:fs');
+		const {tmpdir} = await import('node:os');
+		const fifo = `${mkdtempSync(`${tmpdir()}/quiesce-sigint-`)}/wait.fifo`;
+		execFileSync('mkfifo', [fifo]);
+		const {execa} = await import('execa');
+		const {cliPath} = await import('./helpers/cli.js');
+		const run = execa('node', [cliPath, 'replay', fifo, '--headless'], {reject: false, stdin: 'ignore'});
+		// Once it says it waits for a writer, it is inside the blocked open: the hardest place to stop.
+		await new Promise<void>(resolve => {
+			run.stderr!.on('data', (chunk: Buffer) => {
+				if (String(chunk).includes('waiting for a writer')) resolve();
+			});
+		});
+		run.kill('SIGINT');
+		const result = await run;
+		expect(result.exitCode).toBe(130);
+	});
+
+	it('an internal error: one line with a hint to rerun with --debug (exit 70); --debug prints the stack', async () => {
+		const env = {QUIESCE_INTERNAL_ERROR_TEST: '1', NO_COLOR: ''};
+		const plain = await quiesce(['scenarios'], {env});
+		expect(plain.exitCode).toBe(70);
+		expect(String(plain.stderr).trimEnd()).toBe('quiesce: internal error: TypeError: deliberate internal error for the test suite (rerun with --debug for the stack)');
+		const debug = await quiesce(['scenarios', '--debug'], {env});
+		expect(debug.exitCode).toBe(70);
+		expect(String(debug.stderr)).toMatch(/^quiesce: internal error: TypeError: deliberate internal error for the test suite\n\s+at /);
+	});
+});
+
+describe('conventions', () => {
+	it('--version prints the package version', async () => {
+		const {readFileSync} = await import('node:fs');
+		const pkg = JSON.parse(readFileSync('package.json', 'utf8')) as {version: string};
+		const result = await quiesce(['--version']);
+		expect(String(result.stdout).trim()).toBe(pkg.version);
+	});
+
+	it.each(['sim', 'replay', 'record', 'capture', 'rehearse', 'risk', 'scenarios'])('%s --help shows two or three examples', async command => {
+		const result = await quiesce([command, '--help']);
+		expect(result.exitCode).toBe(0);
+		const examples = String(result.stdout).split('Examples:')[1] ?? '';
+		const count = examples.split('\n').filter(l => /^\s+(?:quiesce|dmesg|journalctl|sudo) /.test(l)).length;
+		expect(count).toBeGreaterThanOrEqual(2);
+		expect(count).toBeLessThanOrEqual(3);
+	});
+
+	it('record --help offers only flags that record uses', async () => {
+		const result = await quiesce(['record', '--help']);
+		const flags = [...String(result.stdout).matchAll(/^ {2}(--[\w-]+) {2,}\S/gm)].map(m => m[1]).sort();
+		expect(flags).toEqual(['--debug', '--force', '--help', '--kernel', '--out', '--scenario', '--seed', '--version']);
+	});
+
+	it('completion: a bash script, a zsh script, completions of options and of allowed values', async () => {
+		const bash = await quiesce(['completion'], {env: {SHELL: '/bin/bash'}});
+		expect(String(bash.stdout)).toMatch(/complete -o bashdefault -o default -F _quiesce_yargs_completions quiesce/);
+		const zsh = await quiesce(['completion'], {env: {SHELL: '/usr/bin/zsh'}});
+		expect(String(zsh.stdout)).toMatch(/^#compdef quiesce/);
+		const options = await quiesce(['--get-yargs-completions', 'replay', '--']);
+		expect(String(options.stdout).trim().split('\n')).toEqual(expect.arrayContaining(['--headless', '--json', '--summary']));
+		const values = await quiesce(['--get-yargs-completions', 'risk', '--method']);
+		expect(String(values.stdout).trim().split('\n')).toEqual(['quiesce', 'live']);
+	});
+
+	it.each([
+		[['sim', '--json'], (l: string[]) => JSON.parse(l.at(-1)!)],
+		[['replay', 'fixtures/traces/17-s3-6.17rc5-journalctl-monotonic-btrfs-freeze-failure.log', '--json'], (l: string[]) => JSON.parse(l.at(-1)!)],
+		[['replay', 'fixtures/traces/17-s3-6.17rc5-journalctl-monotonic-btrfs-freeze-failure.log', '--summary', '--json'], (l: string[]) => JSON.parse(l.at(-1)!)],
+		[['scenarios', '--json'], (l: string[]) => JSON.parse(l[0]!)],
+		[['risk', '--runs', '20', '--json'], (l: string[]) => JSON.parse(l[0]!)],
+		[['rehearse', '--drill', 'clean-activation', '--headless', '--json'], (l: string[]) => JSON.parse(l[0]!)],
+	] as const)('%j: the JSON document has "version": 1', async (args, pick) => {
+		const result = await quiesce([...args]);
+		const document = pick(String(result.stdout).trimEnd().split('\n')) as {version?: number};
+		expect(document.version).toBe(1);
 	});
 });

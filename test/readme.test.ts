@@ -36,3 +36,26 @@ describe('the README stays true', () => {
 		expect(readme).toContain(releaseTableMarkdown());
 	});
 });
+
+describe('the README documents the everyday CLI (issue 17)', () => {
+	it('how to put quiesce on PATH, and shell completion', () => {
+		expect(readme).toMatch(/npm link {16}# or: npm install -g \./);
+		expect(readme).toContain('npx quiesce sim');
+		expect(readme).toContain('quiesce completion >> ~/.bashrc');
+		expect(readme).toContain('quiesce completion >> ~/.zshrc');
+	});
+
+	it('an exit-status table with every status the CLI uses', async () => {
+		const {exitStatus} = await import('../source/commands/errors.js');
+		const table = /## Exit status\n\n([\s\S]*?)\n\n/.exec(readme)?.[1] ?? '';
+		const documented = [...table.matchAll(/^\| ([\d /]+) \|/gm)].flatMap(m => m[1]!.split('/').map(n => Number(n.trim()))).filter(n => !Number.isNaN(n));
+		expect(documented.sort((a, b) => a - b)).toEqual(Object.values(exitStatus).sort((a, b) => a - b));
+	});
+
+	it('JSON output per command, each with "version", and jq examples', () => {
+		const section = /## JSON output\n([\s\S]*?)\n## /.exec(readme)?.[1] ?? '';
+		for (const command of ['sim --json', 'replay --json', 'replay --summary --json', 'scenarios --json', 'risk --json', 'rehearse --json']) expect(section).toContain(`| \`${command}\` |`);
+		expect(section).toContain('"version": 1');
+		expect(section.match(/\| jq /g)?.length).toBeGreaterThanOrEqual(4);
+	});
+});

@@ -25,7 +25,9 @@ describe('record, then replay', () => {
 		const sim = new Sink();
 		runHeadless({scenario: name, seed: 11, json: true}, sim);
 		const replayed = new Sink();
-		expect(await runReplayHeadless({path: out, json: true, summary: false}, replayed, new Sink())).toBe(0);
+		// Exit status 1 when a replayed cycle failed (README "Exit status").
+		const failed = /"kind":"state"[^\n]*"status":"failed"/.test(sim.text);
+		expect(await runReplayHeadless({path: out, json: true, summary: false}, replayed, new Sink())).toBe(failed ? 1 : 0);
 		expect(body(replayed.text)).toBe(body(sim.text));
 	});
 

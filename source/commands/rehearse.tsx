@@ -10,6 +10,7 @@ import {grade, reportMarkdown, reportSummary, type DrillReport} from '../rehears
 import {DrillSession} from '../rehearsal/session.js';
 import {RehearsalApp} from '../ui/rehearsal-app.js';
 import {UsageError} from './errors.js';
+import {jsonVersion} from '../json-version.js';
 
 export type RehearseArgs = {list: boolean; drill?: string; seed: number; actions?: string; report?: string; json: boolean; headless: boolean};
 
@@ -53,7 +54,7 @@ export async function runRehearse(args: RehearseArgs): Promise<void> {
 		if (!session.finished) session.run('finish');
 		const report = grade(session);
 		const written = args.report ? writeReport(args.report, report, drill) : [];
-		process.stdout.write(args.json ? JSON.stringify(report) + '\n' : [...reportSummary(report), ...written.map(f => `report written to ${f}`)].join('\n') + '\n');
+		process.stdout.write(args.json ? JSON.stringify({version: jsonVersion, ...report}) + '\n' : [...reportSummary(report), ...written.map(f => `report written to ${f}`)].join('\n') + '\n');
 		return;
 	}
 

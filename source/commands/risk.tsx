@@ -16,6 +16,7 @@ import {withMethod} from '../risk/run.js';
 import {loadScenario} from '../sim/scenario.js';
 import {colorEnabled} from '../ui/theme.js';
 import {UsageError} from './errors.js';
+import {jsonVersion} from '../json-version.js';
 
 export type RiskArgs = {scenario: string; runs: number; seed: number; method?: ActivationMethod; compare: boolean; json: boolean; threads?: number};
 
@@ -92,7 +93,7 @@ export async function runRisk(args: RiskArgs): Promise<void> {
 	try {
 		if (args.json || !process.stdout.isTTY) {
 			const result = await computeRisk(args, undefined, controller.signal);
-			process.stdout.write(args.json ? result.reports.map(r => JSON.stringify(r)).join('\n') + '\n' : result.lines.map(l => l.text).join('\n') + '\n');
+			process.stdout.write(args.json ? result.reports.map(r => JSON.stringify({version: jsonVersion, ...r})).join('\n') + '\n' : result.lines.map(l => l.text).join('\n') + '\n');
 			return;
 		}
 

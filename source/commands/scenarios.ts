@@ -1,5 +1,6 @@
 import type {Writable} from 'node:stream';
 import {builtinScenarioNames, loadScenario} from '../sim/scenario.js';
+import {jsonVersion} from '../json-version.js';
 
 /** `quiesce scenarios`: each built-in scenario with its one-line description. */
 export function listScenarios(out: Writable, json: boolean): void {
@@ -8,7 +9,7 @@ export function listScenarios(out: Writable, json: boolean): void {
 		return {name, description: scenario.description, expect: scenario.expect, method: scenario.method, dimms: scenario.dimms.count};
 	});
 	if (json) {
-		for (const row of rows) out.write(JSON.stringify(row) + '\n');
+		for (const row of rows) out.write(JSON.stringify({version: jsonVersion, ...row}) + '\n');
 		return;
 	}
 

@@ -4,6 +4,7 @@ import type {KernelId} from '../kernel/profiles.js';
 import {outcomeLine} from '../sim/outcome.js';
 import {loadScenario} from '../sim/scenario.js';
 import {Simulation} from '../sim/simulation.js';
+import {jsonVersion} from '../json-version.js';
 
 export type SimArgs = {
 	scenario: string;
@@ -18,7 +19,7 @@ export function createSimulation(args: SimArgs): Simulation {
 }
 
 /** `quiesce sim --headless`: the whole timeline with its phase changes, then a one-line outcome. */
-export function runHeadless(args: SimArgs, out: Writable): void {
+export function runHeadless(args: SimArgs, out: Writable): string {
 	const sim = createSimulation(args);
 	const printer = new TimelinePrinter(out, args.json);
 	sim.onEvent(event => printer.push(event));
@@ -26,10 +27,11 @@ export function runHeadless(args: SimArgs, out: Writable): void {
 	const outcome = sim.outcome();
 	printer.line(
 		args.json
-			? JSON.stringify({kind: 'outcome', t: sim.now, scenario: sim.scenario.name, seed: args.seed, kernel: sim.kernel.id, outcome: outcome.kind, ...withoutKind(outcome)})
+			? JSON.stringify({kind: 'outcome', version: jsonVersion, t: sim.now, scenario: sim.scenario.name, seed: args.seed, kernel: sim.kernel.id, outcome: outcome.kind, ...withoutKind(outcome)})
 			: `# ${outcomeLine(outcome)} [scenario ${sim.scenario.name}, seed ${args.seed}, kernel ${sim.kernel.id}]`,
 	);
 	printer.flush();
+	return outcome.kind;
 }
 
 function withoutKind<T extends {kind: unknown}>(value: T): Omit<T, 'kind'> {

@@ -14,13 +14,17 @@
  * A single log file is a trace too, and so is a folder of captures with
  * other names (dmesg*.log, *.tsv, sys-power.txt, ndctl*.json).
  */
-import {closeSync, openSync, readdirSync, readFileSync, readSync, statSync} from 'node:fs';
+import {closeSync, lstatSync, openSync, readdirSync, readSync, statSync, type Stats} from 'node:fs';
 import path from 'node:path';
-import type {TimelineEvent} from '../events.js';
-import type {TraceWarning} from './log-parser.js';
+import {z} from 'zod';
+import {faultPoints, type TimelineEvent} from '../events.js';
+import {errnoNames} from '../kernel/errno.js';
+import {describeFsError, quotePath, sniffText} from './input.js';
+import {maxStampUs, quote, type TraceWarning} from './log-parser.js';
 import {parseNdctlText} from './ndctl-parser.js';
 import {parseSysfsText} from './sysfs-parser.js';
 import {parseWritesText} from './writes.js';
+import {describeIssue} from './structured.js';
 import {TraceError} from '../errors.js';
 
 export const bundleFormat = 'quiesce-trace';
@@ -41,6 +45,8 @@ export type BundleMeta = {
 
 export type TracePlan = {
 	root: string;
+	/** A single path or "-": opened as a stream, its format sniffed from its content. */
+	input?: string;
 	meta?: BundleMeta;
 	logs: string[];
 	sysfs: string[];
@@ -57,68 +63,173 @@ export {TraceError};
 
 type FileKind = 'log' | 'sysfs' | 'ndctl' | 'native' | 'meta' | 'links' | 'skipped' | 'writes' | 'ignore';
 
+/** At most this much of a side file (meta, sysfs, ndctl, skipped list) is read. */
+export const maxSideFileBytes = 64 * 1024 * 1024;
+
+/** The first bytes of a regular file, read without loading the rest. */
+function readHead(file: string, bytes = 8192): Buffer {
+	const fd = openSync(file, 'r');
+	try {
+		const buf = Buffer.alloc(bytes);
+		const n = readSync(fd, buf, 0, bytes, 0);
+		return buf.subarray(0, n);
+	} finally {
+		closeSync(fd);
+	}
+}
+
+/** A whole side file, bounded: larger ones are an error naming the file. */
+export function readSideFile(file: string, limit = maxSideFileBytes): string {
+	let stat: Stats;
+	try {
+		stat = statSync(file);
+	} catch (error) {
+		throw new TraceError(describeFsError(file, error));
+	}
+
+	if (!stat.isFile()) throw new TraceError(`${quotePath(file)}: not a regular file`);
+	if (stat.size > limit) throw new TraceError(`${quotePath(file)}: ${stat.size} bytes, more than the ${limit / 1024 / 1024} MiB read from a ${path.basename(file)}; is it the right file?`);
+	try {
+		return readHead(file, Math.max(1, stat.size)).toString('utf8');
+	} catch (error) {
+		throw new TraceError(describeFsError(file, error));
+	}
+}
+
 function sniff(file: string): FileKind {
 	const base = path.basename(file);
 	if (base === 'meta.json') return 'meta';
 	if (base.endsWith('.ndjson')) return 'native';
 	if (/links\.tsv$/.test(base)) return 'links';
 	if (/skipped\.tsv$|unreadable/.test(base)) return 'skipped';
-	if (/\.(tar|gz|xz|zst|md|png)$/.test(base)) return 'ignore';
-	let head = '';
+	if (/\.(tar|md|png|stderr)$/.test(base)) return 'ignore';
+	let head: Buffer;
 	try {
-		// The first 4 KiB only: a multi-GB log must not be read whole just to recognise it.
-		const fd = openSync(file, 'r');
-		try {
-			const buffer = Buffer.alloc(4096);
-			head = buffer.subarray(0, readSync(fd, buffer, 0, 4096, 0)).toString('utf8');
-		} finally {
-			closeSync(fd);
-		}
+		head = readHead(file);
 	} catch {
 		return 'ignore';
 	}
 
-	const firstLines = head.split('\n').slice(0, 12).map(l => l.trim()).filter(Boolean);
+	const firstLines = head.toString('utf8').split('\n').slice(0, 12).map(l => l.trim()).filter(Boolean);
 	if (firstLines.length > 0 && firstLines.every(l => /^write\t\/sys\//.test(l))) return 'writes';
-	if (/ndctl/.test(base) || /^\s*(?:ndctl list.*\n\s*)?[[{]/.test(head) && /"dev"\s*:/.test(head)) return 'ndctl';
-	const sysfsLike = firstLines.filter(l => /^(?:\d+\t)?\/sys\/\S+(?:\t|:)/.test(l) || /^(?:(?:ndbus|nmem|region|namespace|btt|pfn|dax)\d+(?:\.\d+)?\s*)+$/.test(l)).length;
-	if (sysfsLike > 0 && sysfsLike >= firstLines.length / 2) return 'sysfs';
+	// Compressed logs are logs (replay decompresses gzip and zstd by content).
+	if ((head[0] === 0x1f && head[1] === 0x8b) || (head[0] === 0x28 && head[1] === 0xb5 && head[2] === 0x2f && head[3] === 0xfd)) return 'log';
+	if (/\.(gz|xz|zst|bz2)$/.test(base)) return 'ignore';
+	const kind = sniffText(head.toString('utf8'), base);
+	if (kind === 'sysfs' || kind === 'ndctl') return kind;
+	if (kind === 'native') return 'native';
+	if (kind === 'empty') return 'ignore';
 	return 'log';
+}
+
+/** meta.json as written by record/capture; every field optional, each checked. */
+export const bundleMetaSchema = z
+	.object({
+		format: z.literal(bundleFormat).optional(),
+		version: z.number().int().optional(),
+		host: z.string().optional(),
+		kernel: z.string().optional(),
+		source: z.string().optional(),
+		created: z.string().optional(),
+		scenario: z.string().optional(),
+		seed: z.number().int().nonnegative().optional(),
+		clock: z.object({sysfsOffsetUs: z.number().finite().min(-maxStampUs).max(maxStampUs).optional(), note: z.string().optional()}).passthrough().optional(),
+		unreadable: z.array(z.string()).optional(),
+		notes: z.array(z.string()).optional(),
+	})
+	.passthrough();
+
+/**
+ * Read meta.json field by field: a field of the wrong type is a warning
+ * naming it and is dropped; the other fields still count.
+ */
+function readMeta(file: string, warnings: TraceWarning[]): BundleMeta | undefined {
+	let raw: unknown;
+	try {
+		raw = JSON.parse(readSideFile(file, 1024 * 1024));
+	} catch (error) {
+		warnings.push({file, line: 1, message: error instanceof TraceError ? error.message : `meta.json is not valid JSON (${(error as Error).message}); ignored`});
+		return undefined;
+	}
+
+	if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
+		warnings.push({file, line: 1, message: 'meta.json: expected a JSON object; ignored'});
+		return undefined;
+	}
+
+	const meta: Record<string, unknown> = {...(raw as Record<string, unknown>)};
+	for (let attempt = 0; attempt < 32; attempt++) {
+		const parsed = bundleMetaSchema.safeParse(meta);
+		if (parsed.success) return {...parsed.data, format: bundleFormat, version: 1} as BundleMeta;
+		const field = parsed.error.issues[0]!.path[0];
+		warnings.push({file, line: 1, message: `meta.json: ${describeIssue(parsed.error)}; field ignored`});
+		if (field === undefined) return undefined;
+		delete meta[String(field)];
+	}
+
+	return undefined;
+}
+
+/** What a directory entry is, following a symlink once; a warning for what cannot be read. */
+function entryKind(file: string, warnings: TraceWarning[]): 'file' | 'other' {
+	let link: Stats;
+	try {
+		link = lstatSync(file);
+	} catch (error) {
+		warnings.push({file, line: 0, message: describeFsError(file, error).replace(`${quotePath(file)}: `, '') + '; skipped'});
+		return 'other';
+	}
+
+	let stat = link;
+	if (link.isSymbolicLink()) {
+		try {
+			stat = statSync(file);
+		} catch (error) {
+			const code = (error as NodeJS.ErrnoException).code;
+			warnings.push({file, line: 0, message: code === 'ENOENT' ? 'dangling symlink (its target does not exist); skipped' : code === 'ELOOP' ? 'symlink loop; skipped' : `${describeFsError(file, error)}; skipped`});
+			return 'other';
+		}
+	}
+
+	if (stat.isFile()) return 'file';
+	if (stat.isDirectory()) return 'other';
+	warnings.push({file, line: 0, message: `${stat.isFIFO() ? 'a FIFO' : stat.isSocket() ? 'a socket' : 'a device file'}, not read (a bundle holds regular files); skipped`});
+	return 'other';
 }
 
 /** Decide which files of a path make up the trace. */
 export function planTrace(target: string): TracePlan {
-	let stat;
+	const plan: TracePlan = {root: target, logs: [], sysfs: [], ndctl: [], writes: [], unreadable: [], warnings: []};
+	if (target === '-') return {...plan, input: target};
+	let stat: Stats;
 	try {
 		stat = statSync(target);
-	} catch {
-		throw new TraceError(`${target}: no such file or directory`);
+	} catch (error) {
+		throw new TraceError(describeFsError(target, error));
 	}
 
-	const plan: TracePlan = {root: target, logs: [], sysfs: [], ndctl: [], writes: [], unreadable: [], warnings: []};
 	if (!stat.isDirectory()) {
-		const kind = sniff(target);
-		if (kind === 'sysfs') plan.sysfs.push(target);
-		else if (kind === 'ndctl') plan.ndctl.push(target);
-		else if (kind === 'native') plan.native = target;
-		else if (kind === 'writes') plan.writes.push(target);
-		else plan.logs.push(target);
-		return plan;
+		// An operator-writes file (writes.tsv) on its own; anything else is a log stream.
+		if (stat.isFile() && sniff(target) === 'writes') return {...plan, writes: [target]};
+		return {...plan, input: target};
 	}
 
-	const files = readdirSync(target).sort().map(f => path.join(target, f)).filter(f => statSync(f).isFile());
-	if (files.length === 0) throw new TraceError(`${target}: empty directory, no trace in it`);
+	let names: string[];
+	try {
+		names = readdirSync(target).sort();
+	} catch (error) {
+		throw new TraceError(describeFsError(target, error));
+	}
+
+	const files = names.map(f => path.join(target, f)).filter(f => entryKind(f, plan.warnings) === 'file');
+	if (files.length === 0) throw new TraceError(`${quotePath(target)}: ${names.length === 0 ? 'empty directory, no trace in it' : 'no readable trace file in it'}`);
 	const logs: string[] = [];
 	for (const file of files) {
 		const kind = sniff(file);
 		switch (kind) {
 			case 'meta': {
-				try {
-					plan.meta = JSON.parse(readFileSync(file, 'utf8')) as BundleMeta;
-					plan.unreadable.push(...(plan.meta.unreadable ?? []));
-				} catch (error) {
-					plan.warnings.push({file, line: 1, message: `meta.json is not valid JSON (${(error as Error).message}); ignored`});
-				}
+				plan.meta = readMeta(file, plan.warnings);
+				plan.unreadable.push(...(plan.meta?.unreadable ?? []));
 
 				break;
 			}
@@ -149,7 +260,12 @@ export function planTrace(target: string): TracePlan {
 			}
 
 			case 'skipped': {
-				for (const line of readFileSync(file, 'utf8').split('\n')) if (line.includes('\t')) plan.unreadable.push(line.split('\t')[0]!.replace(/^\/sys\//, ''));
+				try {
+					for (const line of readSideFile(file).split('\n')) if (line.includes('\t')) plan.unreadable.push(line.split('\t')[0]!.replace(/^\/sys\//, ''));
+				} catch (error) {
+					plan.warnings.push({file, line: 0, message: (error as Error).message});
+				}
+
 				break;
 			}
 
@@ -158,37 +274,111 @@ export function planTrace(target: string): TracePlan {
 	}
 
 	// One kernel log per trace: the same boot saved twice (dmesg and /dev/kmsg) must not replay twice.
-	const preferred = logs.find(f => path.basename(f) === 'kernel.log') ?? logs.find(f => /dmesg/.test(path.basename(f))) ?? logs.sort((a, b) => statSync(b).size - statSync(a).size)[0];
+	const preferred = logs.find(f => /^kernel\.log(?:\.gz|\.zst)?$/.test(path.basename(f))) ?? logs.find(f => /dmesg/.test(path.basename(f))) ?? logs.sort((a, b) => statSync(b).size - statSync(a).size)[0];
 	if (preferred) plan.logs.push(preferred);
 	for (const other of logs.filter(f => f !== preferred)) {
 		plan.warnings.push({file: other, line: 0, message: `another kernel log in the folder; replaying ${path.basename(preferred!)} only (give this file's path to replay it)`});
 	}
 
 	if (!plan.native && plan.logs.length === 0 && plan.sysfs.length === 0 && plan.ndctl.length === 0 && plan.writes.length === 0) {
-		throw new TraceError(`${target}: no kernel log, sysfs dump or ndctl output found`);
+		throw new TraceError(`${quotePath(target)}: no kernel log, sysfs dump or ndctl output found`);
 	}
 
 	return plan;
 }
 
-/** Parse a native events.ndjson: one TimelineEvent per line. */
-export function parseNativeEvents(text: string, file: string): {events: TimelineEvent[]; warnings: TraceWarning[]} {
-	const events: TimelineEvent[] = [];
-	const warnings: TraceWarning[] = [];
-	// 'fault': the simulator's fault events (events.ts), recorded by `quiesce record`.
-	const kinds = new Set(['log', 'sysfs', 'note', 'action', 'fault']);
-	for (const [i, line] of text.split('\n').entries()) {
-		if (line.trim() === '') continue;
+const time = z.number().finite().nonnegative().max(maxStampUs);
+const sourceLocation = z.object({file: z.string(), line: z.number().int().nonnegative(), endLine: z.number().int().nonnegative().optional()}).strict();
+const noteTopics = ['scenario', 'step', 'tasks', 'device', 'dma', 'quiesce', 'platform', 'firmware', 'outcome'] as const;
+
+/** One line of events.ndjson: the TimelineEvent contract of events.ts, checked field by field. */
+export const timelineEventSchema = z.discriminatedUnion('kind', [
+	z.object({
+		kind: z.literal('log'),
+		t: time,
+		stamp: time.optional(),
+		level: z.number().int().min(0).max(7).optional(),
+		text: z.string(),
+		source: sourceLocation.optional(),
+		origin: z.enum(['kernel', 'userspace', 'unknown']).optional(),
+		ident: z.string().optional(),
+	}),
+	z.object({kind: z.literal('sysfs'), t: time, path: z.string().min(1), value: z.string(), source: sourceLocation.optional()}),
+	z.object({kind: z.literal('note'), t: time, topic: z.enum(noteTopics), text: z.string(), data: z.record(z.unknown()).optional()}),
+	// The simulator's fault events (events.ts FaultEvent), recorded by `quiesce record`.
+	z.object({kind: z.literal('fault'), t: time, simulated: z.literal(true), point: z.enum(faultPoints), target: z.string().optional(), errno: z.enum(errnoNames as [string, ...string[]]).optional(), text: z.string(), data: z.record(z.unknown()).optional()}),
+	z.object({
+		kind: z.literal('action'),
+		t: time,
+		op: z.enum(['read', 'write']),
+		path: z.string().min(1),
+		value: z.string().optional(),
+		result: z.union([
+			z.null(),
+			z.object({ok: z.literal(true), value: z.string().optional(), bytes: z.number().int().nonnegative().optional()}),
+			z.object({ok: z.literal(false), errno: z.enum(errnoNames as [string, ...string[]]), code: z.number().int()}),
+		]),
+		actor: z.enum(['operator', 'script']),
+	}),
+]);
+
+/**
+ * A reader of native events.ndjson lines: each validated, a bad one a
+ * warning naming file, line and field; time never goes backwards.
+ */
+export class NativeEventReader {
+	readonly warnings: TraceWarning[] = [];
+	private lastT = 0;
+
+	constructor(readonly file: string) {}
+
+	line(text: string, lineNo: number): TimelineEvent | undefined {
+		if (text.trim() === '') return undefined;
+		let value: unknown;
 		try {
-			const event = JSON.parse(line) as TimelineEvent;
-			if (!kinds.has(event.kind) || typeof event.t !== 'number') throw new Error('expected an event with kind log|sysfs|note|action|fault and a numeric t');
-			events.push(event);
+			value = JSON.parse(text);
 		} catch (error) {
-			warnings.push({file, line: i + 1, message: `bad event line: ${(error as Error).message}`});
+			this.warn(lineNo, `bad event line: not JSON (${(error as Error).message.slice(0, 80)})`);
+			return undefined;
 		}
+
+		const parsed = timelineEventSchema.safeParse(value);
+		if (!parsed.success) {
+			this.warn(lineNo, `bad event line: ${describeIssue(parsed.error)}${kindOf(value)}`);
+			return undefined;
+		}
+
+		// Validated; the original object is kept (same key order, nothing stripped).
+		const event = value as TimelineEvent;
+		if (event.t < this.lastT) {
+			this.warn(lineNo, `event time ${event.t} goes back before ${this.lastT}; placed at ${this.lastT}`);
+			event.t = this.lastT;
+		}
+
+		this.lastT = event.t;
+		return event;
 	}
 
-	return {events, warnings};
+	private warn(line: number, message: string): void {
+		if (this.warnings.length < 1000) this.warnings.push({file: this.file, line, message});
+	}
+}
+
+function kindOf(value: unknown): string {
+	const kind = (value as {kind?: unknown} | null)?.kind;
+	return typeof kind === 'string' ? ` (kind ${quote(kind, 20)})` : '';
+}
+
+/** Parse a native events.ndjson text: one TimelineEvent per line. */
+export function parseNativeEvents(text: string, file: string): {events: TimelineEvent[]; warnings: TraceWarning[]} {
+	const reader = new NativeEventReader(file);
+	const events: TimelineEvent[] = [];
+	for (const [i, line] of text.split(/\r\n|\n|\r/).entries()) {
+		const event = reader.line(line, i + 1);
+		if (event) events.push(event);
+	}
+
+	return {events, warnings: reader.warnings};
 }
 
 /** The small parts of a trace (sysfs, ndctl), all in memory, sorted by time. */
@@ -197,20 +387,36 @@ export function loadSideEvents(plan: TracePlan): {events: TimelineEvent[]; warni
 	const warnings: TraceWarning[] = [];
 	const offset = plan.meta?.clock?.sysfsOffsetUs ?? 0;
 	for (const file of plan.sysfs) {
-		const parsed = parseSysfsText(readFileSync(file, 'utf8'), file);
+		let text: string;
+		try {
+			text = readSideFile(file);
+		} catch (error) {
+			warnings.push({file, line: 0, message: (error as Error).message});
+			continue;
+		}
+
+		const parsed = parseSysfsText(text, file);
 		warnings.push(...parsed.warnings);
 		plan.unreadable.push(...parsed.unreadable);
 		events.push(...parsed.events.map(e => ({...e, t: e.t + offset})));
 	}
 
 	for (const file of plan.ndctl) {
-		const parsed = parseNdctlText(readFileSync(file, 'utf8'), file);
+		let text: string;
+		try {
+			text = readSideFile(file);
+		} catch (error) {
+			warnings.push({file, line: 0, message: (error as Error).message});
+			continue;
+		}
+
+		const parsed = parseNdctlText(text, file);
 		warnings.push(...parsed.warnings);
 		events.push(...parsed.events);
 	}
 
 	for (const file of plan.writes) {
-		const parsed = parseWritesText(readFileSync(file, 'utf8'), file);
+		const parsed = parseWritesText(readSideFile(file), file);
 		warnings.push(...parsed.warnings);
 		events.push(...parsed.events);
 	}

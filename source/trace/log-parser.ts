@@ -13,7 +13,11 @@ import {recognise} from '../kernel/recognise.js';
 
 export type TraceWarning = {file: string; line: number; message: string};
 
-/** Longest message kept whole; longer lines are cut, with a warning. */
+/**
+ * Longest piece of a line held in one event. A longer line is kept in
+ * consecutive pieces of this size, each an event with the same line number
+ * (a lossless cut: concatenated in order they give the line back).
+ */
 export const maxLineLength = 64 * 1024;
 
 type Parsed = {
@@ -23,89 +27,180 @@ type Parsed = {
 	level?: LogLevel;
 	origin: NonNullable<LogEvent['origin']>;
 	ident?: string;
+	/** A stamp that does not fit (hundreds of digits): the line is kept without it, with a warning. */
+	badStamp?: string;
 };
 
 const month: Record<string, number> = {Jan: 0, Feb: 1, Mar: 2, Apr: 3, May: 4, Jun: 5, Jul: 6, Aug: 7, Sep: 8, Oct: 9, Nov: 10, Dec: 11};
 
-function stampToUs(seconds: string): number {
+/**
+ * The largest printk stamp: the kernel prints `ts_nsec` (a u64) as
+ * `%5lu.%06lu` seconds (kernel/printk/printk.c:print_time), so at most 11
+ * integer digits. Anything larger is not a stamp a kernel printed; µs past
+ * 2^53 (285 years of uptime) would lose precision, so that is the bound.
+ */
+export const maxStampUs = Number.MAX_SAFE_INTEGER;
+
+/** A printk stamp in µs, or undefined when it does not fit (hundreds of digits, > u64 ns). */
+export function stampToUs(seconds: string): number | undefined {
 	const dot = seconds.indexOf('.');
-	if (dot === -1) return Number(seconds) * 1_000_000;
-	const frac = seconds.length - dot - 1;
-	const micros = frac >= 6 ? Number(seconds.slice(dot + 1, dot + 7)) : Number(seconds.slice(dot + 1)) * 10 ** (6 - frac);
-	return Number(seconds.slice(0, dot)) * 1_000_000 + micros;
+	const whole = dot === -1 ? seconds : seconds.slice(0, dot);
+	if (whole.length > 11) return undefined;
+	let micros = 0;
+	if (dot !== -1) {
+		const digits = seconds.slice(dot + 1, dot + 7);
+		micros = Number(digits.padEnd(6, '0'));
+	}
+
+	const us = Number(whole) * 1_000_000 + micros;
+	return Number.isFinite(us) && us <= maxStampUs ? us : undefined;
+}
+
+/** A µs count (kmsg records, journal fields), or undefined when it does not fit. */
+export function microsToUs(digits: string): number | undefined {
+	if (!/^\d{1,17}$/.test(digits)) return undefined;
+	const us = Number(digits);
+	return us <= maxStampUs ? us : undefined;
+}
+
+/** Month numbers from the names `dmesg -T` and syslog print, in the locales seen in real logs. */
+const monthNames: Record<string, number> = {
+	jan: 0, feb: 1, fév: 1, fev: 1, mar: 2, mär: 2, mrz: 2, apr: 3, avr: 3, may: 4, mai: 4, jun: 5, jui: 5, jul: 6, aug: 7, aoû: 7, sep: 8, oct: 9, okt: 9, nov: 10, dec: 11, dez: 11, déc: 11,
+};
+
+/** The month in a locale's abbreviated name: English/German/French, or CJK "1月" / "1월". */
+function monthOf(name: string): number | undefined {
+	const cjk = /(\d{1,2})\s*[月월]/.exec(name);
+	if (cjk) return Number(cjk[1]) - 1;
+	const key = name.trim().toLowerCase().replace(/\.$/, '');
+	return monthNames[key.slice(0, 3)];
 }
 
 /** Wall clock of a syslog/journal stamp, as µs in an arbitrary year (only differences matter). */
-function syslogWallUs(mon: string, day: string, time: string): number {
-	const [hh, mm, ss] = time.split(':');
-	const [sec, frac = ''] = (ss ?? '0').split('.');
-	const days = (month[mon] ?? 0) * 31 + Number(day);
+function syslogWallUs(mon: string, day: string | undefined, time: string | undefined): number {
+	const [hh = '0', mm = '0', ss = '0'] = (time ?? '').split(':');
+	const [sec = '0', frac = ''] = ss.split('.');
+	const days = (month[mon] ?? 0) * 31 + Number(day ?? 0);
 	return ((days * 24 + Number(hh)) * 60 + Number(mm)) * 60_000_000 + Number(sec) * 1_000_000 + Number(frac.padEnd(6, '0').slice(0, 6));
+}
+
+/** `<N>` prefixes (kmsg, `dmesg -r`) carry facility × 8 + level (include/linux/kern_levels.h, syslog(2)). */
+function fromPriority(priority: number, parsed: Parsed, ident?: string): Parsed {
+	parsed.level = (priority & 7) as LogLevel;
+	if (priority >> 3 !== 0) {
+		// Facility other than kern: a user-space message written to /dev/kmsg (systemd, udev…).
+		parsed.origin = 'userspace';
+		parsed.ident = ident ?? /^([^\s:[]+)(?:\[\d+\])?:/.exec(parsed.text)?.[1] ?? 'kmsg';
+	}
+
+	return parsed;
 }
 
 const kmsgRecord = /^(\d{1,3}),(\d+),(\d+),([^;]*);(.*)$/;
 const kmsgDict = /^ [A-Z_]+=/;
-const rawStamp = /^(?:<(\d)>)?\[\s*(\d+\.\d+)\](?:\[\s*([TC]\d+)\])?(?: |$)(.*)$/;
-const dmesgHuman = /^\[([^\]\d]{2,12} [^\]\d]{2,12} +\d{1,2} (\d\d:\d\d:\d\d) (\d{4}))\] ?(.*)$/;
-const syslog = /^([A-Z][a-z]{2}) +(\d{1,2}) (\d\d:\d\d:\d\d(?:\.\d+)?) (\S+) ([^\s:[]+)(?:\[(\d+)\])?: ?(.*)$/;
-const isoJournal = /^(\d{4})-(\d\d)-(\d\d)[T ](\d\d):(\d\d):(\d\d)(?:[.,](\d+))?(?:Z|[+-]\d\d:?\d\d)? (\S+) ([^\s:[]+)(?:\[(\d+)\])?: ?(.*)$/;
+const rawStamp = /^(?:<(\d{1,3})>)?\[\s*(\d+(?:\.\d+)?)\](?:\[\s*([TC]\d+)\])?(?: |$)(.*)$/;
+/** `dmesg -r` without printk times: `<6>message`. */
+const rawPriority = /^<(\d{1,3})>(?!\[)(.*)$/;
+/**
+ * `dmesg -T`: `[%a %b %e %H:%M:%S %Y]` in the reader's locale. Day and month
+ * names may be anything (CJK month names hold digits: "1月"), so the day of
+ * the month is the last number before the time.
+ */
+const dmesgHuman = /^\[([^\]]{1,40}? )(\d{1,2}) (\d\d):(\d\d):(\d\d) (\d{4})\] ?(.*)$/;
+/** `dmesg --time-format iso`: `2024-01-30T19:16:41,123456+01:00 msg` (a comma before the fraction). */
+const dmesgIso = /^(\d{4})-(\d\d)-(\d\d)T(\d\d):(\d\d):(\d\d),(\d{6})(?:[+-]\d\d:?\d\d)? (.*)$/;
+/** syslog/kern.log and journalctl short/short-precise; seconds, and even the host, may be missing in a cut copy. */
+const syslog = /^([A-Z][a-z]{2}) +(\d{1,2}) (\d\d:\d\d(?::\d\d(?:\.\d+)?)?) (\S+) ([^\s:[]+)(?:\[(\d+)\])?: ?(.*)$/;
+const syslogNoHost = /^([A-Z][a-z]{2}) +(\d{1,2}) (\d\d:\d\d(?::\d\d(?:\.\d+)?)?) ([^\s:[]+)(?:\[(\d+)\])?: ?(.*)$/;
+/** journalctl short-iso(-precise), short-full and with-unit (`Wed 2023-06-11 21:16:14 CEST host kernel: …`). */
+const isoJournal = /^(?:[A-Z][a-z]{1,2}\.? )?(\d{4})-(\d\d)-(\d\d)[T ](\d\d):(\d\d)(?::(\d\d)(?:[.,](\d+))?)?(?:Z|[+-]\d\d:?\d\d| [A-Z]{2,5}| [+-]\d\d(?:\d\d)?)? (\S+) ([^\s:[]+)(?:\[(\d+)\])?: ?(.*)$/;
 const monotonicJournal = /^\[\s*(\d+\.\d+)\] (?:(\S+) )?(kernel): ?(.*)$/;
 const monotonicDaemon = /^\[\s*(\d+\.\d+)\] (\S+) ([^\s:[]+)\[(\d+)\]: ?(.*)$/;
 const bareKernel = /^kernel: ?(.*)$/;
+/**
+ * What is left of a syslog/journal line whose date was cut (a paste that
+ * lost its first columns): a few date/time/host words, then `kernel:`.
+ */
+const fragmentKernel = /^(?:(?:[A-Z][a-z]{2}|[\w.+-]*\d[\w:.,+-]*) ){0,4}(?:[\w.-]+ )?kernel: ?(.*)$/;
 /** A printk stamp glued after other text (serial consoles, pr_cont without newline). */
 const gluedStamp = /\[\s*\d+\.\d{6}\](?:\[\s*[TC]\d+\])? /;
+
+function kernelOrDaemon(ident: string, text: string, wallUs: number | undefined): Parsed {
+	const at: Partial<Parsed> = wallUs === undefined ? {} : {wallUs};
+	if (ident !== 'kernel') return {text, ...at, origin: 'userspace', ident};
+	const inner = rawStamp.exec(text);
+	if (inner) {
+		const stampUs = stampToUs(inner[2]!);
+		if (stampUs !== undefined) return {text: inner[4]!, stampUs, ...at, origin: 'kernel'};
+	}
+
+	return {text, ...at, origin: 'kernel'};
+}
 
 function parseOne(line: string): Parsed {
 	let m = kmsgRecord.exec(line);
 	if (m) {
-		return {text: m[5]!, stampUs: Number(m[3]), level: (Number(m[1]) & 7) as LogLevel, origin: 'kernel'};
+		const stampUs = microsToUs(m[3]!);
+		const parsed: Parsed = {text: m[5]!, origin: 'kernel'};
+		if (stampUs === undefined) parsed.badStamp = m[3]!;
+		else parsed.stampUs = stampUs;
+		return fromPriority(Number(m[1]), parsed);
 	}
 
 	if (kmsgDict.test(line)) return {text: line, origin: 'unknown', ident: 'kmsg-dict'};
 	m = monotonicJournal.exec(line);
-	if (m) return {text: m[4]!, stampUs: stampToUs(m[1]!), origin: 'kernel'};
+	if (m) return withStamp({text: m[4]!, origin: 'kernel'}, m[1]!);
 	m = monotonicDaemon.exec(line);
-	if (m) return {text: m[5]!, stampUs: stampToUs(m[1]!), origin: 'userspace', ident: m[3]!};
+	if (m) return withStamp({text: m[5]!, origin: 'userspace', ident: m[3]!}, m[1]!);
 	m = rawStamp.exec(line);
 	if (m) {
-		const parsed: Parsed = {text: m[4]!, stampUs: stampToUs(m[2]!), origin: 'kernel'};
-		if (m[1] !== undefined) parsed.level = Number(m[1]) as LogLevel;
-		return parsed;
+		const parsed = withStamp({text: m[4]!, origin: 'kernel'}, m[2]!);
+		return m[1] === undefined ? parsed : fromPriority(Number(m[1]), parsed);
 	}
 
+	m = rawPriority.exec(line);
+	if (m) return fromPriority(Number(m[1]), {text: m[2]!, origin: 'kernel'});
+	m = syslogNoHost.exec(line);
+	if (m && (m[4] === 'kernel' || m[5] !== undefined)) return kernelOrDaemon(m[4]!, m[6]!, syslogWallUs(m[1]!, m[2]!, m[3]!));
 	m = syslog.exec(line);
+	if (m) return kernelOrDaemon(m[5]!, m[7]!, syslogWallUs(m[1]!, m[2]!, m[3]!));
+	m = dmesgIso.exec(line);
 	if (m) {
-		const wallUs = syslogWallUs(m[1]!, m[2]!, m[3]!);
-		if (m[5] !== 'kernel') return {text: m[7]!, wallUs, origin: 'userspace', ident: m[5]!};
-		const inner = rawStamp.exec(m[7]!);
-		if (inner) return {text: inner[4]!, stampUs: stampToUs(inner[2]!), wallUs, origin: 'kernel'};
-		return {text: m[7]!, wallUs, origin: 'kernel'};
+		const wallUs = Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]), Number(m[4]), Number(m[5]), Number(m[6])) * 1000 + Number(m[7]);
+		return {text: m[8]!, wallUs, origin: 'kernel'};
 	}
 
 	m = isoJournal.exec(line);
 	if (m) {
-		const wallUs = Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]), Number(m[4]), Number(m[5]), Number(m[6])) * 1000 + Number((m[7] ?? '').padEnd(6, '0').slice(0, 6));
-		return m[9] === 'kernel' ? {text: m[11]!, wallUs, origin: 'kernel'} : {text: m[11]!, wallUs, origin: 'userspace', ident: m[9]!};
+		const wallUs = Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]), Number(m[4]), Number(m[5]), Number(m[6] ?? 0)) * 1000 + Number((m[7] ?? '').padEnd(6, '0').slice(0, 6));
+		return kernelOrDaemon(m[9]!, m[11]!, wallUs);
 	}
 
 	m = dmesgHuman.exec(line);
 	if (m) {
-		const [hh, mm, ss] = m[2]!.split(':').map(Number);
-		const day = Number(/ (\d{1,2}) \d\d:/.exec(m[1]!)?.[1] ?? 0);
-		const wallUs = (((Number(m[3]) * 400 + day) * 24 + hh!) * 3600 + mm! * 60 + ss!) * 1_000_000;
-		return {text: m[4]!, wallUs, origin: 'kernel'};
+		const wallUs = Date.UTC(Number(m[6]), monthOf(m[1]!.trim().split(/\s+/).slice(1).join(' ') || m[1]!) ?? 0, Number(m[2]), Number(m[3]), Number(m[4]), Number(m[5])) * 1000;
+		return {text: m[7]!, wallUs, origin: 'kernel'};
 	}
 
 	m = bareKernel.exec(line);
 	if (m) return {text: m[1]!, origin: 'kernel'};
+	m = fragmentKernel.exec(line);
+	if (m) return kernelOrDaemon('kernel', m[1]!, undefined);
 	return {text: line, origin: 'unknown'};
+}
+
+function withStamp(parsed: Parsed, seconds: string): Parsed {
+	const stampUs = stampToUs(seconds);
+	if (stampUs === undefined) parsed.badStamp = seconds;
+	else parsed.stampUs = stampUs;
+	return parsed;
 }
 
 /** Remove what pasting added around a line: CR, e-mail quotes, code-block indentation before a stamp. */
 function clean(raw: string): string {
 	let line = raw.endsWith('\r') ? raw.slice(0, -1) : raw;
 	line = line.replace(/^(?:> ?)+(?=\S|$)/, '');
-	const indented = /^[\t ]+(?=<\d>\[|\[\s*\d+\.\d+\]|[A-Z][a-z]{2} [ \d]\d \d\d:|kernel: )/.exec(line);
+	const indented = /^[\t ]+(?=<\d{1,3}>\[|\[\s*\d+\.\d+\]|[A-Z][a-z]{2} [ \d]\d \d\d:|kernel: )/.exec(line);
 	if (indented) line = line.slice(indented[0].length);
 	return line;
 }
@@ -119,30 +214,71 @@ function clean(raw: string): string {
  */
 export class LogParser {
 	readonly warnings: TraceWarning[] = [];
+	/**
+	 * Work done, for tests of the bounds (no timers): characters handed to the
+	 * recogniser while deciding whether a line continues the one before.
+	 */
+	readonly work = {recognisedChars: 0};
 	private pending: LogEvent | undefined;
+	private pendingJoins = 0;
 	private lastT = 0;
 	private readonly segments: Array<{offset: number; last: number}> = [];
 	private wallOrigin: number | undefined;
 	private started = false;
+	private warned = 0;
+	private boot: string | undefined;
+	private newBoot = false;
 
 	constructor(readonly file: string) {}
 
-	push(raw: string, lineNo: number): LogEvent[] {
-		const out: LogEvent[] = [];
+	/**
+	 * One physical line. `part` > 0 marks the next piece of a line longer
+	 * than `maxLineLength` (see LineSplitter): kept as its own event with
+	 * the same line number, so nothing is dropped and memory stays bounded.
+	 */
+	push(raw: string, lineNo: number, part = 0): LogEvent[] {
 		let line = raw;
-		if (line.length > maxLineLength) {
-			this.warn(lineNo, `line of ${line.length} characters cut to ${maxLineLength}`);
-			line = line.slice(0, maxLineLength);
-		}
-
 		// eslint-disable-next-line no-control-regex
 		if (/[\u0000-\u0008\u000E-\u001F\uFFFD]/.test(line)) {
-			this.warn(lineNo, 'binary data in a text log (kept, with control characters escaped)');
+			if (part === 0) this.warn(lineNo, 'binary data in a text log (kept, with control characters escaped)');
 			// eslint-disable-next-line no-control-regex
 			line = line.replace(/[\u0000-\u0008\u000E-\u001F]/g, c => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
 		}
 
+		if (part > 0) {
+			if (part === 1) this.warn(lineNo, `line longer than ${maxLineLength} characters: kept in pieces of ${maxLineLength}, each an event of the same line`);
+			const previous = this.pending;
+			this.pending = {kind: 'log', t: this.lastT, text: line, source: {file: this.file, line: lineNo}, origin: previous?.source?.line === lineNo ? (previous.origin ?? 'unknown') : 'unknown'};
+			this.pendingJoins = Number.POSITIVE_INFINITY; // a piece never absorbs the next line
+			return previous ? [previous] : [];
+		}
+
+		const out: LogEvent[] = [];
 		for (const piece of this.pieces(clean(line))) out.push(...this.accept(piece, lineNo));
+		return out;
+	}
+
+	/**
+	 * A record whose fields were read from a structured source (journal JSON
+	 * or export, `dmesg --json`): exact stamp, level and origin, no guessing.
+	 */
+	pushRecord(record: {text: string; stampUs?: number; wallUs?: number; level?: LogLevel; origin: NonNullable<LogEvent['origin']>; ident?: string; boot?: string}, lineNo: number): LogEvent[] {
+		const out: LogEvent[] = [];
+		// A journal spanning boots: each boot's monotonic stamps start again near zero.
+		if (record.boot !== undefined) {
+			if (this.boot !== undefined && record.boot !== this.boot) this.newBoot = true;
+			this.boot = record.boot;
+		}
+
+		// A multi-line MESSAGE: one event per line, all at the record's time.
+		for (const text of record.text.split(/\r\n|\n|\r/)) {
+			const previous = this.pending;
+			const event = this.event({...record, text}, lineNo);
+			this.pending = event;
+			this.pendingJoins = Number.POSITIVE_INFINITY;
+			if (previous) out.push(previous);
+		}
+
 		return out;
 	}
 
@@ -153,8 +289,11 @@ export class LogParser {
 		return last ? [last] : [];
 	}
 
-	private warn(line: number, message: string): void {
-		this.warnings.push({file: this.file, line, message});
+	warn(line: number, message: string): void {
+		// Bounded: a file of a million bad lines must not hold a million warnings.
+		this.warned++;
+		if (this.warned <= maxWarnings) this.warnings.push({file: this.file, line, message});
+		else if (this.warned === maxWarnings + 1) this.warnings.push({file: this.file, line, message: `more than ${maxWarnings} warnings in this file; the rest are not listed`});
 	}
 
 	/**
@@ -181,27 +320,43 @@ export class LogParser {
 		return out;
 	}
 
-	private accept(parsed: Parsed, lineNo: number): LogEvent[] {
+	private event(parsed: Parsed, lineNo: number): LogEvent {
 		const event: LogEvent = {kind: 'log', t: this.clock(parsed), text: parsed.text, source: {file: this.file, line: lineNo}, origin: parsed.origin};
 		if (parsed.stampUs !== undefined) event.stamp = parsed.stampUs;
 		if (parsed.level !== undefined) event.level = parsed.level;
 		if (parsed.ident !== undefined) event.ident = parsed.ident;
+		return event;
+	}
+
+	private accept(parsed: Parsed, lineNo: number): LogEvent[] {
+		if (parsed.badStamp !== undefined) {
+			this.warn(lineNo, `timestamp ${quote(parsed.badStamp, 24)} does not fit a printk stamp (at most 11 digits of seconds); line kept at the previous time`);
+		}
+
 		const previous = this.pending;
-		if (previous && parsed.origin === 'unknown' && parsed.text.trim() !== '' && continues(previous, parsed.text)) {
+		if (previous && parsed.origin === 'unknown' && parsed.text.trim() !== '' && this.pendingJoins < maxJoinedLines && previous.text.length + parsed.text.length <= maxJoinedLength && this.continues(previous, parsed.text)) {
 			previous.text = `${previous.text.trimEnd()} ${parsed.text.trim()}`;
 			previous.source = {...previous.source!, endLine: lineNo};
+			this.pendingJoins++;
 			return [];
 		}
 
-		this.pending = event;
+		this.pending = this.event(parsed, lineNo);
+		this.pendingJoins = 0;
 		return previous ? [previous] : [];
+	}
+
+	private continues(previous: LogEvent, next: string): boolean {
+		if (previous.origin !== 'kernel') return false;
+		this.work.recognisedChars += previous.text.length * 2 + next.length;
+		return continues(previous, next);
 	}
 
 	private clock(parsed: Parsed): number {
 		let t: number | undefined;
 		if (parsed.stampUs !== undefined) {
 			t = this.placeStamp(parsed.stampUs);
-		} else if (parsed.wallUs !== undefined) {
+		} else if (parsed.wallUs !== undefined && Number.isFinite(parsed.wallUs)) {
 			this.wallOrigin ??= parsed.wallUs - this.lastT;
 			t = parsed.wallUs - this.wallOrigin;
 		}
@@ -220,6 +375,8 @@ export class LogParser {
 	 * a new segment (a new boot, or hibernation's restore kernel); a stamp
 	 * that resumes an earlier segment goes back to it (the restored image);
 	 * other backward steps are absorbed (the line stays at the current time).
+	 * Only the latest `maxSegments` segments are remembered, so a log of
+	 * stamps jumping back and forth costs linear time.
 	 */
 	private placeStamp(stamp: number): number {
 		const current = this.segments.at(-1);
@@ -228,7 +385,21 @@ export class LogParser {
 			return stamp;
 		}
 
-		const resumed = this.segments.slice(0, -1).reverse().find(s => stamp >= s.last - 10_000_000 && stamp <= s.last + 600_000_000);
+		if (this.newBoot) {
+			this.newBoot = false;
+			this.addSegment({offset: this.lastT - stamp, last: stamp});
+			return this.lastT;
+		}
+
+		let resumed: {offset: number; last: number} | undefined;
+		for (let i = this.segments.length - 2; i >= 0; i--) {
+			const s = this.segments[i]!;
+			if (stamp >= s.last - 10_000_000 && stamp <= s.last + 600_000_000) {
+				resumed = s;
+				break;
+			}
+		}
+
 		const forward = stamp >= current.last - 1_000_000;
 		if (forward && (stamp <= current.last + 10_000_000 || !resumed)) {
 			current.last = Math.max(current.last, stamp);
@@ -236,17 +407,35 @@ export class LogParser {
 		}
 
 		if (resumed) {
-			this.segments.push({offset: resumed.offset, last: stamp});
+			this.addSegment({offset: resumed.offset, last: stamp});
 			return stamp + resumed.offset;
 		}
 
 		if (stamp < 60_000_000) {
-			this.segments.push({offset: this.lastT - stamp, last: stamp});
+			this.addSegment({offset: this.lastT - stamp, last: stamp});
 			return this.lastT;
 		}
 
 		return this.lastT;
 	}
+
+	private addSegment(segment: {offset: number; last: number}): void {
+		this.segments.push(segment);
+		if (this.segments.length > maxSegments) this.segments.splice(0, this.segments.length - maxSegments);
+	}
+}
+
+/** At most this many prefix-less lines join one wrapped message, up to this length: no quadratic joins. */
+export const maxJoinedLines = 8;
+export const maxJoinedLength = 4096;
+const maxSegments = 64;
+/** Warnings kept per file. */
+export const maxWarnings = 1000;
+
+/** A value echoed in a message: cut, and with control characters escaped. */
+export function quote(value: string, max = 60): string {
+	const cut = value.length > max ? `${value.slice(0, max)}…` : value;
+	return JSON.stringify(cut).replace(/[\u007F-\u009F\u2028\u2029]/g, c => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
 /**
@@ -256,20 +445,85 @@ export class LogParser {
  */
 function continues(previous: LogEvent, next: string): boolean {
 	if (previous.origin !== 'kernel') return false;
+	// Console output of its own (systemd status, a shell prompt) or a complete kernel message is never a continuation.
+	if (/^\s*(?:\[\s*(?:OK|FAILED|DEPEND|TIME|\*+)\s*\]|[#$] |[A-Z][\w-]*:\s)/.test(next) || recognise(next.trim())) return false;
 	const alone = recognise(previous.text.trimEnd());
 	const joined = recognise(`${previous.text.trimEnd()} ${next.trim()}`);
 	if (!joined) return false;
 	if (!alone) return true;
-	return alone.type !== joined.type || (alone.type === 'pm-other' && joined.type === 'pm-other' ? false : JSON.stringify(alone) !== JSON.stringify(joined));
+	// A known message made generic by the next line was not wrapped: the next line is text of its own.
+	if (joined.type === 'pm-other') return false;
+	return alone.type !== joined.type || JSON.stringify(alone) !== JSON.stringify(joined);
+}
+
+/**
+ * Lines of a text in pieces as they arrive: `\n`, `\r\n` and a lone `\r`
+ * (old Mac files, some serial consoles) all end a line. A line longer than
+ * `maxLength` is handed over in pieces as it grows (part 0, 1, 2…), so a
+ * file with no newline at all (`/dev/zero`, a sparse file) never needs more
+ * memory than one piece.
+ */
+export class LineSplitter {
+	private carry = '';
+	private part = 0;
+	lines = 0;
+
+	constructor(
+		/** `ending`: the bytes of the line end that followed (0 for a piece or the last line, 1 for LF/CR, 2 for CRLF). */
+		private readonly onLine: (line: string, lineNo: number, part: number, ending: number) => void,
+		private readonly maxLength = maxLineLength,
+	) {}
+
+	push(text: string): void {
+		const all = this.carry + text;
+		let start = 0;
+		for (let i = 0; i < all.length; i++) {
+			const c = all.charCodeAt(i);
+			if (c !== 10 && c !== 13) continue;
+			if (c === 13 && i === all.length - 1) break; // a CR at the end of a chunk: wait for a possible LF
+			const crlf = c === 13 && all.charCodeAt(i + 1) === 10;
+			this.emit(this.cutLong(all.slice(start, i)), true, crlf ? 2 : 1);
+			if (crlf) i++;
+			start = i + 1;
+		}
+
+		this.carry = this.cutLong(all.slice(start));
+	}
+
+	/** Hand over whole pieces of an overlong line; return what is left. */
+	private cutLong(text: string): string {
+		let rest = text;
+		while (rest.length > this.maxLength) {
+			let cut = this.maxLength;
+			const code = rest.charCodeAt(cut - 1);
+			if (code >= 0xd8_00 && code <= 0xdb_ff) cut--; // never split a surrogate pair
+			this.emit(rest.slice(0, cut), false, 0);
+			rest = rest.slice(cut);
+		}
+
+		return rest;
+	}
+
+	end(): void {
+		if (this.carry.endsWith('\r')) this.carry = this.carry.slice(0, -1);
+		if (this.carry.length > 0 || this.part > 0) this.emit(this.carry, true, 0);
+		this.carry = '';
+	}
+
+	private emit(piece: string, complete: boolean, ending: number): void {
+		if (this.part === 0) this.lines++;
+		if (piece.length > 0 || this.part === 0) this.onLine(piece, this.lines, this.part, ending);
+		this.part = complete ? 0 : this.part + 1;
+	}
 }
 
 /** Parse a whole text (tests, small files). Large files go through the streaming reader. */
-export function parseLogText(text: string, file: string): {events: LogEvent[]; warnings: TraceWarning[]} {
+export function parseLogText(text: string, file: string): {events: LogEvent[]; warnings: TraceWarning[]; lines: number; work: LogParser['work']} {
 	const parser = new LogParser(file);
 	const events: LogEvent[] = [];
-	const lines = text.split('\n');
-	if (lines.at(-1) === '') lines.pop();
-	for (const [i, line] of lines.entries()) events.push(...parser.push(line, i + 1));
+	const splitter = new LineSplitter((line, lineNo, part) => events.push(...parser.push(line, lineNo, part)));
+	splitter.push(text);
+	splitter.end();
 	events.push(...parser.finish());
-	return {events, warnings: parser.warnings};
+	return {events, warnings: parser.warnings, lines: splitter.lines, work: parser.work};
 }

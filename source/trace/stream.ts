@@ -1,13 +1,17 @@
 /**
- * Streaming a kernel log file: chunks split on newlines, parsed line by line,
- * delivered in batches — memory stays bounded whatever the file size. Every
+ * Streaming a kernel log: bytes in chunks, never seeked (pipes, FIFOs and
+ * standard input work like files), parsed by format — text lines, journal
+ * JSON / export, `dmesg --json` — and delivered in batches, so memory stays
+ * bounded whatever the size. For a plain-text regular file, every
  * `indexEvery` lines the byte offset and the parser's clock are recorded, so
  * a player can seek without re-reading from the start.
  */
 import {createReadStream} from 'node:fs';
 import {StringDecoder} from 'node:string_decoder';
 import type {LogEvent} from '../events.js';
-import {LogParser, type TraceWarning} from './log-parser.js';
+import {openText, type OpenOptions, type TextInput} from './input.js';
+import {LineSplitter, LogParser, type TraceWarning} from './log-parser.js';
+import {dmesgJsonReader, journalJsonReader, JournalExportReader} from './structured.js';
 
 export type IndexEntry = {offset: number; line: number; t: number};
 
@@ -17,63 +21,103 @@ export type StreamOptions = {
 	indexEvery?: number;
 	onBatch: (events: LogEvent[]) => void | Promise<void>;
 	onIndex?: (entry: IndexEntry) => void;
-	/** Start here (an index entry) instead of the beginning. */
+	/** Start here (an index entry) instead of the beginning: plain-text regular files only. */
 	from?: IndexEntry;
 	signal?: AbortSignal;
 };
 
 export type StreamResult = {lines: number; bytes: number; warnings: TraceWarning[]};
 
-export async function streamLogFile(path: string, options: StreamOptions): Promise<StreamResult> {
-	const parser = new LogParser(options.label ?? path);
-	const indexEvery = options.indexEvery ?? 4096;
-	const decoder = new StringDecoder('utf8');
-	let carry = '';
-	let lineNo = options.from?.line ?? 0;
-	let offset = options.from?.offset ?? 0;
-	const stream = createReadStream(path, {start: offset, highWaterMark: 1 << 20});
+const batchSize = 2048;
+
+/** Stream an opened input (any log format) through the parser. */
+export async function streamLog(input: TextInput, options: StreamOptions): Promise<StreamResult> {
+	const label = options.label ?? input.label;
+	const parser = new LogParser(label);
 	let batch: LogEvent[] = [];
-	for await (const chunk of stream as AsyncIterable<Buffer>) {
-		if (options.signal?.aborted) break;
-		const text = carry + decoder.write(chunk);
-		let start = 0;
-		let nl = text.indexOf('\n', start);
-		while (nl !== -1) {
-			const line = text.slice(start, nl);
-			lineNo++;
-			if (options.onIndex && (lineNo - 1) % indexEvery === 0) {
-				options.onIndex({offset, line: lineNo - 1, t: batch.at(-1)?.t ?? 0});
+	let bytes = 0;
+	let lines = 0;
+	const add = (events: LogEvent[]) => {
+		for (const e of events) batch.push(e);
+	};
+
+	const flush = async (force = false) => {
+		if (batch.length >= batchSize || (force && batch.length > 0)) {
+			const full = batch;
+			batch = [];
+			await options.onBatch(full);
+		}
+	};
+
+	const warn = (line: number, message: string) => parser.warn(line, message);
+	const emit = (record: Parameters<LogParser['pushRecord']>[0], line: number) => {
+		lines++;
+		add(parser.pushRecord(record, line));
+	};
+
+	try {
+		if (input.format === 'journal-export') {
+			const reader = new JournalExportReader(emit, warn);
+			for await (const chunk of input.chunks) {
+				if (options.signal?.aborted) break;
+				bytes += chunk.length;
+				reader.push(chunk);
+				await flush();
 			}
 
-			offset += Buffer.byteLength(line, 'utf8') + 1;
-			batch.push(...parser.push(line, lineNo));
-			start = nl + 1;
-			nl = text.indexOf('\n', start);
-		}
+			reader.end();
+		} else {
+			const decoder = new StringDecoder('utf8');
+			let push: (text: string) => void;
+			let end: () => void;
+			let splitter: LineSplitter | undefined;
+			if (input.format === 'journal-json' || input.format === 'dmesg-json') {
+				const reader = input.format === 'journal-json' ? journalJsonReader(emit, warn) : dmesgJsonReader(emit, warn);
+				push = text => reader.push(text);
+				end = () => reader.end();
+			} else {
+				const indexEvery = options.indexEvery ?? 4096;
+				let offset = options.from?.offset ?? 0;
+				const lineBase = options.from?.line ?? 0;
+				splitter = new LineSplitter((line, lineNo, part, ending) => {
+					if (part === 0 && options.onIndex && (lineNo - 1) % indexEvery === 0) options.onIndex({offset, line: lineBase + lineNo - 1, t: batch.at(-1)?.t ?? 0});
+					offset += Buffer.byteLength(line, 'utf8') + ending;
+					add(parser.push(line, lineBase + lineNo, part));
+				});
+				push = text => splitter!.push(text);
+				end = () => splitter!.end();
+			}
 
-		carry = text.slice(start);
-		if (carry.length > 16 * 1024 * 1024) {
-			// A line longer than 16 MB: take it in pieces rather than hold it.
-			lineNo++;
-			batch.push(...parser.push(carry, lineNo));
-			offset += Buffer.byteLength(carry, 'utf8');
-			carry = '';
-		}
+			for await (const chunk of input.chunks) {
+				if (options.signal?.aborted) break;
+				bytes += chunk.length;
+				push(decoder.write(chunk));
+				await flush();
+			}
 
-		if (batch.length >= 2048) {
-			await options.onBatch(batch);
-			batch = [];
+			push(decoder.end());
+			end();
+			if (splitter) lines = (options.from?.line ?? 0) + splitter.lines;
 		}
+	} finally {
+		input.close();
 	}
 
-	const rest = carry + decoder.end();
-	if (rest.length > 0) {
-		lineNo++;
-		batch.push(...parser.push(rest, lineNo));
-		offset += Buffer.byteLength(rest, 'utf8');
+	add(parser.finish());
+	await flush(true);
+	return {lines, bytes: (options.from?.offset ?? 0) + bytes, warnings: [...input.warnings, ...parser.warnings]};
+}
+
+/**
+ * Stream a log by path (or `-`). With `from`, a plain-text regular file is
+ * read from that byte offset (seeking is for files only).
+ */
+export async function streamLogFile(path: string, options: StreamOptions & OpenOptions): Promise<StreamResult> {
+	if (options.from) {
+		const stream = createReadStream(path, {start: options.from.offset, highWaterMark: 1 << 20});
+		const input: TextInput = {label: path, format: 'log', compression: 'none', regular: true, chunks: stream, warnings: [], close: () => stream.destroy()};
+		return streamLog(input, options);
 	}
 
-	batch.push(...parser.finish());
-	if (batch.length > 0) await options.onBatch(batch);
-	return {lines: lineNo, bytes: offset, warnings: parser.warnings};
+	return streamLog(await openText(path, options), options);
 }

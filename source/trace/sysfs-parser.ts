@@ -5,7 +5,7 @@
  * the bundle format). All become sysfs events with paths relative to /sys.
  */
 import type {SysfsEvent} from '../events.js';
-import type {TraceWarning} from './log-parser.js';
+import {microsToUs, quote, type TraceWarning} from './log-parser.js';
 
 export function relativeSysfsPath(path: string): string {
 	return path.replace(/^\/?sys\//, '').replace(/^\/+/, '');
@@ -26,18 +26,26 @@ export function parseSysfsText(text: string, file: string, t = 0): SysfsParse {
 	const events: SysfsEvent[] = [];
 	const warnings: TraceWarning[] = [];
 	const unreadable: string[] = [];
-	const lines = text.split('\n');
+	const warn = (w: TraceWarning) => {
+		if (warnings.length < 1000) warnings.push(w);
+	};
+
+	const lines = text.split(/\r\n|\n|\r/);
 	if (lines.at(-1) === '') lines.pop();
 	let lastT = t;
 	for (const [i, raw] of lines.entries()) {
-		const line = raw.endsWith('\r') ? raw.slice(0, -1) : raw;
+		const line = raw;
 		const lineNo = i + 1;
 		const source = {file, line: lineNo};
 		if (line.trim() === '' || line.startsWith('#')) continue;
 		const fields = line.split('\t');
 		// Poll series: t_us<TAB>path<TAB>value
 		if (fields.length >= 3 && /^\d+$/.test(fields[0]!) && fields[1]!.includes('/')) {
-			lastT = Math.max(lastT, Number(fields[0]));
+			const at = microsToUs(fields[0]!);
+			if (at === undefined) {
+				warn({file, line: lineNo, message: `time ${quote(fields[0]!, 24)} does not fit (µs since boot); line kept at the previous time`});
+			} else lastT = Math.max(lastT, at);
+
 			events.push({kind: 'sysfs', t: lastT, path: relativeSysfsPath(fields[1]!), value: unescapeValue(fields.slice(2).join('\t')), source});
 			continue;
 		}
@@ -70,7 +78,7 @@ export function parseSysfsText(text: string, file: string, t = 0): SysfsParse {
 		}
 
 		if (/^\S*[$#] /.test(line)) continue; // a shell prompt with the command that made the dump
-		warnings.push({file, line: lineNo, message: `not a sysfs line (expected path<TAB>value, path:value or t<TAB>path<TAB>value): ${JSON.stringify(line.slice(0, 60))}`});
+		warn({file, line: lineNo, message: `not a sysfs line (expected path<TAB>value, path:value or t<TAB>path<TAB>value): ${quote(line, 60)}`});
 	}
 
 	return {events, warnings, unreadable};
