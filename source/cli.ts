@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 /** quiesce — yargs wiring only; each command lives in commands/. */
+import './production.js';
 import process from 'node:process';
 import yargs from 'yargs';
 import {hideBin} from 'yargs/helpers';
@@ -36,6 +37,11 @@ const simOptions = {
 	json: {type: 'boolean', default: false, describe: 'one JSON object per event (implies --headless)'},
 } as const;
 
+const paused = {type: 'boolean', default: false, describe: 'start paused at the first cycle (space plays)'} as const;
+
+/** The monitor needs a keyboard and a real terminal; anything else gets plain text. */
+const interactive = () => Boolean(process.stdout.isTTY && process.stdin.isTTY) && process.env['TERM'] !== 'dumb';
+
 await yargs(hideBin(process.argv))
 	.scriptName('quiesce')
 	.usage('$0 <command> [options]\n\nSimulate, replay and rehearse NVDIMM runtime firmware activation.')
@@ -47,12 +53,13 @@ await yargs(hideBin(process.argv))
 				...simOptions,
 				headless: {type: 'boolean', default: false, describe: 'print the whole timeline and exit'},
 				speed: {type: 'number', default: 1, describe: 'playback speed in a terminal (0.001–1000)'},
+				paused,
 			}),
 		async argv => {
 			try {
 				const args = {scenario: argv.scenario, seed: parseSeed(argv.seed), kernel: argv.kernel as KernelId | undefined, json: argv.json};
 				if (!(argv.speed >= 0.001 && argv.speed <= 1000)) throw new UsageError(`--speed: expected a number from 0.001 to 1000, got ${argv.speed}`);
-				const headless = argv.headless || argv.json || !process.stdout.isTTY;
+				const headless = argv.headless || argv.json || !interactive();
 				if (headless) {
 					const {runHeadless} = await import('./commands/sim.js');
 					runHeadless(args, process.stdout);
@@ -63,7 +70,7 @@ await yargs(hideBin(process.argv))
 				const sim = createSimulation(args).run();
 				const player = new Player(sim.timeline);
 				player.clock.speed = argv.speed;
-				await runMonitor(player, `sim ${sim.scenario.name} (seed ${args.seed})`, sim.kernel.id);
+				await runMonitor(player, `sim ${sim.scenario.name} (seed ${args.seed})`, sim.kernel.id, {paused: argv.paused});
 			} catch (error) {
 				handle(error);
 			}
@@ -79,18 +86,20 @@ await yargs(hideBin(process.argv))
 					headless: {type: 'boolean', default: false, describe: 'print the timeline and exit'},
 					json: {type: 'boolean', default: false, describe: 'one JSON object per event (implies --headless)'},
 					summary: {type: 'boolean', default: false, describe: 'print only the outcome: phases with durations, failures, DIMM results'},
+					paused,
 				}),
 		async argv => {
 			try {
 				const {runReplayHeadless, loadTimeline} = await import('./commands/replay.js');
-				if (argv.headless || argv.json || argv.summary || !process.stdout.isTTY) {
+				if (argv.headless || argv.json || argv.summary || !interactive()) {
 					process.exitCode = await runReplayHeadless({path: argv.path, json: argv.json, summary: argv.summary}, process.stdout, process.stderr);
 					return;
 				}
 
 				const [{Player}, {runMonitor}] = await Promise.all([import('./player/player.js'), import('./ui/run.js')]);
 				const timeline = await loadTimeline(argv.path, process.stderr);
-				await runMonitor(new Player(timeline), argv.path);
+				const {idleLimitUs} = await import('./ui/run.js');
+				await runMonitor(new Player(timeline, {idleLimitUs}), argv.path, undefined, {paused: argv.paused, replay: true});
 			} catch (error) {
 				handle(error);
 			}

@@ -2,6 +2,7 @@
  * Selectors over MonitorState for printing: phase-change detection, a
  * compact JSON summary, and the outcome text of `replay --summary`.
  */
+import {escapeControls} from '../escape.js';
 import {formatStamp} from '../kernel/log-format.js';
 import type {Cycle, MonitorState, Phase} from './state.js';
 
@@ -96,5 +97,6 @@ export function summaryText(state: MonitorState): string {
 
 	for (const device of Object.values(state.devices)) if (device.errors.length > 0) lines.push(`device ${device.name}: ${device.errors.join('; ')}`);
 	for (const w of state.warnings) lines.push(`${w.severity === 'crit' ? 'CRIT' : 'WARN'} ${formatStamp(w.t)} ${w.text}`);
-	return lines.join('\n');
+	// Task names, device names and messages come from the log: never raw to a terminal.
+	return lines.map(line => escapeControls(line, true)).join('\n');
 }

@@ -5,7 +5,6 @@
  */
 import {Box, Text, useApp, useInput, useStdout} from 'ink';
 import {useRef, useState} from 'react';
-import type {LogEvent} from '../events.js';
 import {reduce} from '../monitor/reducer.js';
 import {initialState, type MonitorState} from '../monitor/state.js';
 import {grade, reportSummary, type DrillReport} from '../rehearsal/report.js';
@@ -89,7 +88,7 @@ export function RehearsalApp({session, onFinish}: RehearsalAppProps) {
 	let {count, state} = reduced.current;
 	for (; count < timeline.length; count++) state = reduce(state, timeline[count]!);
 	reduced.current = {count, state};
-	const logs = timeline.filter((e): e is LogEvent => e.kind === 'log').slice(-6);
+	const logs = timeline.flatMap((event, index) => (event.kind === 'log' || event.kind === 'action' ? [{index, event}] : [])).slice(-6);
 	const drill = session.drill;
 	const half = Math.floor(columns / 2);
 	return (
@@ -103,11 +102,11 @@ export function RehearsalApp({session, onFinish}: RehearsalAppProps) {
 				</Text>
 			))}
 			<Box>
-				<FreezeProgress cycle={state.cycle} nowUs={session.sim.now} width={columns - Math.max(34, Math.min(44, half - 6))} height={11} border={false} />
-				<QuiesceCountdown quiesce={state.quiesce} cycle={state.cycle} nowUs={session.sim.now} width={Math.max(34, Math.min(44, half - 6))} height={11} border={false} />
+				<FreezeProgress state={state} nowUs={session.sim.now} width={columns - Math.max(34, Math.min(44, half - 6))} height={11} border={false} />
+				<QuiesceCountdown state={state} nowUs={session.sim.now} width={Math.max(34, Math.min(44, half - 6))} height={11} border={false} />
 			</Box>
 			<Devices dimms={state.dimms} devices={state.devices} width={columns} height={5} scroll={0} border={false} />
-			<KernelLog lines={logs} total={timeline.filter(e => e.kind === 'log').length} back={0} width={columns} height={7} border={false} />
+			<KernelLog entries={logs} total={timeline.filter(e => e.kind === 'log' || e.kind === 'action').length} back={0} width={columns} height={7} border={false} />
 			<Box flexDirection="column" borderStyle="round" paddingX={1} width={columns}>
 				{(report ? [...reportSummary(report).slice(0, 12), 'press Enter to leave'] : answers.slice(-8)).map((line, i) => (
 					<Text key={i} wrap="truncate" color={color(line.startsWith('MISTAKE') ? 'red' : line.startsWith('ok ') ? 'green' : line.startsWith('> ') ? 'cyan' : undefined)} bold={line.startsWith('Score')}>
