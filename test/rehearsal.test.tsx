@@ -24,7 +24,7 @@ async function play(drillName: string, commands: string[]): Promise<{report: Dri
 	const drill = loadDrill(drillName);
 	let report: DrillReport | undefined;
 	const session = new DrillSession(drill, 1);
-	const app = render(<RehearsalApp session={session} onFinish={r => (report = r)} />);
+	const app = render(<RehearsalApp session={session} onFinish={r => (report = r)} playMs={() => 30} />);
 	await waitForFrame(app, f => /type help for the commands/.test(f));
 	await new Promise(resolve => setTimeout(resolve, 20));
 	for (const [i, command] of commands.entries()) {

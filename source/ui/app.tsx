@@ -53,7 +53,7 @@ export type AppProps = {
 	onQuit?: (code: number) => void;
 };
 
-function useTerminalSize(): {columns: number; rows: number} {
+export function useTerminalSize(): {columns: number; rows: number} {
 	const {stdout} = useStdout();
 	const read = () => ({columns: stdout.columns || 100, rows: stdout.rows || 30});
 	const [size, setSize] = useState(read);

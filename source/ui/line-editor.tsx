@@ -1,0 +1,86 @@
+/**
+ * The action line: @inkjs/ui's TextInput does the editing (cursor keys,
+ * Backspace held or repeated, insertion anywhere); around it, what a shell
+ * line also has — ↑/↓ history, Ctrl-U (clear the line), Ctrl-W (delete the
+ * last word) and multi-line pastes — by remounting the input with a new
+ * value (TextInput is uncontrolled: its value is only ever set at mount).
+ */
+import {TextInput} from '@inkjs/ui';
+import {Text, useInput} from 'ink';
+import {useRef, useState} from 'react';
+
+export type LineEditorProps = {
+	onSubmit: (line: string) => void;
+	/** While false, typing goes on but Enter waits (the kernel is busy). */
+	canSubmit?: boolean;
+	isDisabled?: boolean;
+};
+
+export function LineEditor({onSubmit, canSubmit = true, isDisabled = false}: LineEditorProps) {
+	const [mount, setMount] = useState({key: 0, value: ''});
+	const value = useRef('');
+	const history = useRef<string[]>([]);
+	const back = useRef(0);
+
+	const reset = (next: string) => {
+		value.current = next;
+		setMount(m => ({key: m.key + 1, value: next}));
+	};
+
+	const submit = (line: string) => {
+		if (line.trim() !== '') history.current.push(line);
+		back.current = 0;
+		onSubmit(line);
+	};
+
+	useInput(
+		(input, key) => {
+			if (key.upArrow || key.downArrow) {
+				const list = history.current;
+				if (list.length === 0) return;
+				back.current = Math.max(0, Math.min(list.length, back.current + (key.upArrow ? 1 : -1)));
+				reset(back.current === 0 ? '' : list[list.length - back.current]!);
+				return;
+			}
+
+			if (key.ctrl && input === 'u') {
+				reset('');
+				return;
+			}
+
+			if (key.ctrl && input === 'w') {
+				reset(value.current.replace(/\S+\s*$/, ''));
+				return;
+			}
+
+			// A paste of several lines: each complete line is a command.
+			if (!key.return && /[\r\n]/.test(input)) {
+				const parts = `${value.current}${input}`.split(/\r\n|\r|\n/);
+				const rest = parts.pop() ?? '';
+				if (canSubmit) for (const line of parts) submit(line);
+				reset(rest);
+			}
+		},
+		{isActive: !isDisabled},
+	);
+
+	return (
+		<Text>
+			<Text color="cyan">{'> '}</Text>
+			<TextInput
+				key={mount.key}
+				isDisabled={isDisabled}
+				defaultValue={mount.value}
+				placeholder="type a command (help lists them)"
+				onChange={next => {
+					value.current = next;
+				}}
+				onSubmit={line => {
+					if (!canSubmit) return;
+					submit(line);
+					reset('');
+				}}
+			/>
+		</Text>
+	);
+}
