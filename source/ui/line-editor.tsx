@@ -6,8 +6,14 @@
  * value (TextInput is uncontrolled: its value is only ever set at mount).
  */
 import {TextInput} from '@inkjs/ui';
-import {Text, useInput} from 'ink';
-import {useRef, useState} from 'react';
+import {Text, useInput, useStdin} from 'ink';
+import {useEffect, useRef, useState} from 'react';
+
+/** Rendered after the input: its effect runs once the new input listens. */
+function Listening({onReady}: {onReady: () => void}) {
+	useEffect(onReady, []);
+	return null;
+}
 
 export type LineEditorProps = {
 	onSubmit: (line: string) => void;
@@ -21,10 +27,23 @@ export function LineEditor({onSubmit, canSubmit = true, isDisabled = false}: Lin
 	const value = useRef('');
 	const history = useRef<string[]>([]);
 	const back = useRef(0);
+	// Keys typed between a remount and the new input listening: replayed to it (else the old one eats them).
+	const gap = useRef<string[] | undefined>(undefined);
+	const {internal_eventEmitter: events} = useStdin() as unknown as {internal_eventEmitter: {emit: (event: string, data: string) => void}};
 
 	const reset = (next: string) => {
 		value.current = next;
+		gap.current = [];
 		setMount(m => ({key: m.key + 1, value: next}));
+	};
+
+	const ready = () => {
+		// After this commit's effects (the editor's own listener re-subscribes after its children's effects).
+		queueMicrotask(() => {
+			const typed = gap.current ?? [];
+			gap.current = undefined;
+			for (const data of typed) events.emit('input', data);
+		});
 	};
 
 	const submit = (line: string) => {
@@ -35,6 +54,12 @@ export function LineEditor({onSubmit, canSubmit = true, isDisabled = false}: Lin
 
 	useInput(
 		(input, key) => {
+			if (gap.current) {
+				if (key.return) gap.current.push('\r');
+				else if (!key.ctrl && !key.meta && input !== '') gap.current.push(input);
+				return;
+			}
+
 			if (key.upArrow || key.downArrow) {
 				const list = history.current;
 				if (list.length === 0) return;
@@ -68,7 +93,7 @@ export function LineEditor({onSubmit, canSubmit = true, isDisabled = false}: Lin
 		<Text>
 			<Text color="cyan">{'> '}</Text>
 			<TextInput
-				key={mount.key}
+				key={`input-${mount.key}`}
 				isDisabled={isDisabled}
 				defaultValue={mount.value}
 				placeholder="type a command (help lists them)"
@@ -81,6 +106,7 @@ export function LineEditor({onSubmit, canSubmit = true, isDisabled = false}: Lin
 					reset('');
 				}}
 			/>
+			<Listening key={`listening-${mount.key}`} onReady={ready} />
 		</Text>
 	);
 }

@@ -137,14 +137,15 @@ export function RehearsalApp({session, onFinish, playMs = defaultPlayMs, now = (
 
 	const drill = session.drill;
 	const inner = columns - 2;
-	const briefing = drill.briefing.trim().split('\n').flatMap(line => wrapText(line, inner - 2));
+	// Paragraphs (blank-line separated) re-wrapped to the terminal's width.
+	const briefing = drill.briefing.trim().split(/\n\s*\n/).flatMap((paragraph, i) => [...(i > 0 ? [''] : []), ...wrapText(paragraph.replace(/\s*\n\s*/g, ' '), inner - 2)]);
 	const briefRows = rows >= 34 ? 5 : 3;
 	const briefFirst = Math.min(scroll.briefing, Math.max(0, briefing.length - briefRows));
 	const l = layout(Math.max(80, columns), Math.max(24, rows));
 	const topHeight = 10;
-	const deviceHeight = rows >= 34 ? 7 : 4;
+	const deviceHeight = rows >= 34 ? 7 : 3;
 	const logHeight = rows >= 34 ? Math.max(3, rows - 1 - 1 - briefRows - topHeight - deviceHeight - 8 - 2) : 0;
-	const answerRows = Math.max(3, rows - 1 - 1 - briefRows - topHeight - deviceHeight - logHeight - 3);
+	const answerRows = Math.max(2, rows - 1 - 1 - briefRows - topHeight - deviceHeight - logHeight - 3);
 	const answerLines = (report ? [...reportSummary(report), 'Enter or q leaves · PgUp/PgDn scroll'] : answers).flatMap(line => wrapText(line, inner - 2).map((text, i) => ({text: i === 0 ? text : `  ${text}`, line})));
 	// Answers follow the tail (PgUp goes back); the report reads from its top (PgDn goes on).
 	const answerEnd = Math.max(0, answerLines.length - Math.min(scroll.answers, Math.max(0, answerLines.length - answerRows)));
