@@ -244,3 +244,20 @@ describe('grading never penalises a step that made no difference', () => {
 		expect(run('stuck-task', ['read ndbus0/firmware/activate', 'arm all', 'trigger quiesce', 'verify', 'finish']).mistakes.map(m => m.rule)).toEqual(expect.arrayContaining(['inspect', 'tasks']));
 	});
 });
+
+describe('the drill screen, devices and quitting', () => {
+	it('Tab to the devices, PgDn scrolls them; Ctrl-C quits with 130', async () => {
+		let code: number | undefined;
+		const session = new DrillSession(loadDrill('clean-activation'), 1);
+		const app = render(<RehearsalApp session={session} onQuit={c => (code = c)} />);
+		await waitForFrame(app, f => /type help for the commands/.test(f));
+		await new Promise(resolve => setTimeout(resolve, 30));
+		app.stdin.write('\t');
+		await waitForFrame(app, f => /▸ Devices/.test(f));
+		app.stdin.write('\u001B[6~');
+		await waitForFrame(app, f => /\(3 above, \d+ more below\)/.test(f));
+		app.stdin.write('\u0003');
+		await waitForFrame(app, () => code === 130);
+		app.unmount();
+	});
+});

@@ -98,10 +98,11 @@ export function LineEditor({onSubmit, canSubmit = true, isDisabled = false}: Lin
 				defaultValue={mount.value}
 				placeholder="type a command (help lists them)"
 				onChange={next => {
-					value.current = next;
+					// During a remount the old input may still hear keys: they are replayed to the new one instead.
+					if (!gap.current) value.current = next;
 				}}
 				onSubmit={line => {
-					if (!canSubmit) return;
+					if (!canSubmit || gap.current) return;
 					submit(line);
 					reset('');
 				}}

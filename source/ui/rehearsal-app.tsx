@@ -26,6 +26,8 @@ import {escapeControls} from '../escape.js';
 export type RehearsalAppProps = {
 	session: DrillSession;
 	onFinish?: (report: DrillReport) => void;
+	/** Ctrl-C: 130, as a shell reports an interrupted command. */
+	onQuit?: (code: number) => void;
 	/** Wall ms a span of simulated time takes to play: 20 s of freezer timeout in about 4 s. */
 	playMs?: (spanUs: number) => number;
 	now?: () => number;
@@ -35,12 +37,19 @@ const defaultPlayMs = (spanUs: number) => Math.min(4000, Math.max(0, spanUs / 50
 
 type Pane = 'briefing' | 'devices' | 'answers';
 
-export function RehearsalApp({session, onFinish, playMs = defaultPlayMs, now = () => performance.now()}: RehearsalAppProps) {
+export function RehearsalApp({session, onFinish, onQuit, playMs = defaultPlayMs, now = () => performance.now()}: RehearsalAppProps) {
 	const {exit} = useApp();
 	const {columns, rows} = useTerminalSize();
 	const [answers, setAnswers] = useState<string[]>(['type help for the commands; inspect, read, arm, trigger, verify, wait, decide, finish']);
 	const [report, setReport] = useState<DrillReport | undefined>();
-	const [pane, setPane] = useState<Pane>('briefing');
+	// A ref beside the state: a key right after Tab must already scroll the new pane.
+	const [pane, setPaneState] = useState<Pane>('briefing');
+	const paneRef = useRef<Pane>('briefing');
+	const setPane = (next: (p: Pane) => Pane) => {
+		paneRef.current = next(paneRef.current);
+		setPaneState(paneRef.current);
+	};
+
 	const [scroll, setScroll] = useState<Record<Pane, number>>({briefing: 0, devices: 0, answers: 0});
 	const [, setTick] = useState(0);
 	// What is on screen: the timeline up to `shownUs`, played towards the simulator's clock.
@@ -100,6 +109,7 @@ export function RehearsalApp({session, onFinish, playMs = defaultPlayMs, now = (
 
 	useInput((text, key) => {
 		if (key.ctrl && text === 'c') {
+			onQuit?.(130);
 			exit();
 			return;
 		}
@@ -122,8 +132,9 @@ export function RehearsalApp({session, onFinish, playMs = defaultPlayMs, now = (
 
 		if (key.pageUp || key.pageDown) {
 			// Briefing and devices scroll down with PgDn; answers scroll back (up) with PgUp.
-			const delta = pane === 'answers' ? (key.pageUp ? 3 : -3) : key.pageDown ? 3 : -3;
-			setScroll(s => ({...s, [pane]: Math.max(0, s[pane] + delta)}));
+			const target = paneRef.current;
+			const delta = target === 'answers' ? (key.pageUp ? 3 : -3) : key.pageDown ? 3 : -3;
+			setScroll(s => ({...s, [target]: Math.max(0, s[target] + delta)}));
 		}
 	});
 
