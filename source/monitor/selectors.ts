@@ -26,6 +26,14 @@ import {formatStamp} from '../kernel/log-format.js';
 import {recognise, signalCategory} from '../kernel/recognise.js';
 import type {Cycle, DeviceView, DimmView, MonitorState, Phase, PhaseStatus, Warning} from './state.js';
 
+/**
+ * What the state alone cannot tell: whether the bus and DIMM files were read
+ * after the write returned (a value read before it is stale: the kernel
+ * invalidates its caches on every activation). The player works it out from
+ * the timeline; without it, a bus still "armed" proves nothing.
+ */
+export type Evidence = {readAfterWrite?: boolean};
+
 export type Tone = 'green' | 'yellow' | 'red' | 'cyan' | 'gray' | undefined;
 
 export type OutcomeKind = 'no-cycle' | 'running' | 'completed' | 'unverified' | 'damaged' | 'refused' | 'overflow' | 'never-reached' | 'failed';
@@ -71,7 +79,7 @@ export function collateralDamage(state: MonitorState): string[] {
 }
 
 /** The outcome of the current (or last) cycle, from evidence only. */
-export function outcome(state: MonitorState): Outcome {
+export function outcome(state: MonitorState, evidence: Evidence = {}): Outcome {
 	const cycle = state.cycle;
 	if (!cycle) return {kind: 'no-cycle', word: 'IDLE', tone: 'gray', line: 'no freeze cycle yet', damage: []};
 	const act = activation(cycle);
@@ -101,7 +109,7 @@ export function outcome(state: MonitorState): Outcome {
 	const armedResults = dimms.map(d => d.result);
 	const anyResult = armedResults.some(r => r !== undefined && r !== 'none');
 	const bus = state.bus.activate;
-	if (reached && (bus === 'overflow' || bus === 'armed') && !anyResult) {
+	if (reached && (bus === 'overflow' || bus === 'armed') && !anyResult && evidence.readAfterWrite) {
 		const word = bus === 'overflow' ? 'OVERFLOW' : 'REFUSED';
 		const why = bus === 'overflow'
 			? 'the armed DIMMs need more quiesce time than the platform allows (bus reads overflow)'
@@ -124,7 +132,8 @@ export function outcome(state: MonitorState): Outcome {
 		return {kind: 'completed', word: 'OK', tone: 'green', line: `activation completed: write returned 0, ${armedResults.filter(r => r === 'success').length} DIMM(s) report success`, damage: []};
 	}
 
-	return {kind: 'unverified', word: 'UNVERIFIED', tone: 'yellow', line: `write returned ${cycle.write ?? '(not seen)'}; no DIMM result read back, so the activation is not confirmed`, damage: []};
+	const stale = bus === 'armed' || bus === 'overflow' ? ` (the bus read ${bus} before the write)` : '';
+	return {kind: 'unverified', word: 'UNVERIFIED', tone: 'yellow', line: `write returned ${cycle.write ?? '(not seen)'}; nothing read back after it${stale}, so the activation is not confirmed — read the bus and each DIMM's firmware/result`, damage: []};
 }
 
 export type PhaseRow = {id: string; mark: string; label: string; status: string; tone: Tone; elapsed: string; progress: string};
@@ -139,10 +148,10 @@ export function duration(us: number): string {
 }
 
 /** The phase list; the activation row agrees with the outcome (a refused activation is not "done"). */
-export function phaseRows(state: MonitorState, nowUs: number): PhaseRow[] {
+export function phaseRows(state: MonitorState, nowUs: number, evidence: Evidence = {}): PhaseRow[] {
 	const cycle = state.cycle;
 	if (!cycle) return [];
-	const verdict = outcome(state);
+	const verdict = outcome(state, evidence);
 	return cycle.phases.map(p => {
 		let status = p.status.toUpperCase();
 		let tone = phaseTones[p.status];
@@ -206,9 +215,9 @@ export function frozenClock(state: MonitorState, nowUs: number): FrozenClock {
 	return {label: 'User space frozen', short: 'Frozen', counting: false};
 }
 
-export function quiesceView(state: MonitorState, nowUs: number): QuiesceView {
+export function quiesceView(state: MonitorState, nowUs: number, evidence: Evidence = {}): QuiesceView {
 	const cycle = state.cycle;
-	const verdict = outcome(state);
+	const verdict = outcome(state, evidence);
 	const frozen = frozenClock(state, nowUs);
 	const live = cycle?.kind === 'fwa-live';
 	const lines: QuiesceView['lines'] = [];

@@ -77,6 +77,15 @@ export class Player {
 		this.clock.skips = this.skips;
 	}
 
+	/**
+	 * Whether the bus activate file or a DIMM result was read after the current
+	 * cycle's write returned (selectors.Evidence): a scan back from the
+	 * position, stopping at the write.
+	 */
+	evidenceNow(): {readAfterWrite: boolean} {
+		return readAfterWrite(this.timeline, this.countAt(this.position), this.stateNow().cycle?.endUs);
+	}
+
 	/** Where a replay opens: the first event of the first cycle (or the start). */
 	get firstCycleUs(): number {
 		const first = this.cycleStarts[0];
@@ -267,4 +276,17 @@ function lowerBound(sorted: readonly number[], value: number): number {
 	}
 
 	return lo;
+}
+
+/** A bus or DIMM firmware file read (a sysfs value or an operator's read) at or after `fromUs`, before event `count`. */
+export function readAfterWrite(timeline: readonly TimelineEvent[], count: number, fromUs: number | undefined): {readAfterWrite: boolean} {
+	if (fromUs === undefined) return {readAfterWrite: false};
+	for (let i = count - 1; i >= 0; i--) {
+		const e = timeline[i]!;
+		if (e.t < fromUs) break;
+		const path = e.kind === 'sysfs' || (e.kind === 'action' && e.op === 'read' && e.result?.ok) ? e.path : undefined;
+		if (path && /(?:ndbus\d+\/firmware\/activate|nmem\d+\/firmware\/result)$/.test(path)) return {readAfterWrite: true};
+	}
+
+	return {readAfterWrite: false};
 }

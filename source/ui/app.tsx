@@ -74,7 +74,14 @@ export function App({player, source, kernel, autoplay = true, openAtUs, idleLimi
 	const {columns, rows} = useTerminalSize();
 	const [playing, setPlaying] = useState(autoplay && !player.ended);
 	const [overlay, setOverlay] = useState<'none' | 'help' | 'warnings'>('none');
-	const [focus, setFocus] = useState<'devices' | 'log'>('devices');
+	// Refs beside state where a key right after another must see its effect (Tab, then PgDn).
+	const [focus, setFocusState] = useState<'devices' | 'log'>('devices');
+	const focusRef = useRef<'devices' | 'log'>('devices');
+	const setFocus = (next: (f: 'devices' | 'log') => 'devices' | 'log') => {
+		focusRef.current = next(focusRef.current);
+		setFocusState(focusRef.current);
+	};
+
 	const [deviceScroll, setDeviceScroll] = useState(0);
 	const [logBack, setLogBack] = useState(0);
 	const [warningScroll, setWarningScroll] = useState(0);
@@ -125,6 +132,7 @@ export function App({player, source, kernel, autoplay = true, openAtUs, idleLimi
 
 	const l = layout(columns, rows);
 	const state = player.stateNow();
+	const evidence = player.evidenceNow();
 	const deviceCount = Object.keys(state.dimms).length + Object.keys(state.devices).length;
 	const deviceVisible = deviceRowsVisible(l.devicesHeight, l.border);
 	const logVisible = Math.max(1, l.logHeight - 1 - l.frame);
@@ -280,19 +288,19 @@ export function App({player, source, kernel, autoplay = true, openAtUs, idleLimi
 			case 'page-down': {
 				const up = action === 'scroll-up' || action === 'page-up';
 				const page = action.startsWith('page');
-				if (focus === 'devices') scrollDevices((up ? -1 : 1) * (page ? deviceVisible : 1));
+				if (focusRef.current === 'devices') scrollDevices((up ? -1 : 1) * (page ? deviceVisible : 1));
 				else scrollLog((up ? 1 : -1) * (page ? logVisible : 1));
 				break;
 			}
 
 			case 'top': {
-				if (focus === 'devices') setDeviceScroll(0);
+				if (focusRef.current === 'devices') setDeviceScroll(0);
 				else scrollLog(Number.MAX_SAFE_INTEGER);
 				break;
 			}
 
 			case 'bottom': {
-				if (focus === 'devices') scrollDevices(Number.MAX_SAFE_INTEGER);
+				if (focusRef.current === 'devices') scrollDevices(Number.MAX_SAFE_INTEGER);
 				else setLogBack(0);
 				break;
 			}
@@ -413,7 +421,7 @@ export function App({player, source, kernel, autoplay = true, openAtUs, idleLimi
 
 	const scroll = Math.min(deviceScroll, Math.max(0, deviceCount - deviceVisible));
 	const tail = player.paneTail(logVisible, logBack, filter);
-	const verdict = outcome(state);
+	const verdict = outcome(state, evidence);
 	let hints: ReactElement;
 	if (search?.editing) {
 		hints = (
@@ -447,8 +455,8 @@ export function App({player, source, kernel, autoplay = true, openAtUs, idleLimi
 		<Box flexDirection="column" width={columns}>
 			{status}
 			<Box>
-				<FreezeProgress state={state} nowUs={position} width={l.phasesWidth} height={l.topHeight} border={l.border} />
-				<QuiesceCountdown state={state} nowUs={position} width={l.countdownWidth} height={l.topHeight} border={l.border} />
+				<FreezeProgress state={state} nowUs={position} width={l.phasesWidth} height={l.topHeight} border={l.border} evidence={evidence} />
+				<QuiesceCountdown state={state} nowUs={position} width={l.countdownWidth} height={l.topHeight} border={l.border} evidence={evidence} />
 			</Box>
 			<Devices dimms={state.dimms} devices={state.devices} width={columns} height={l.devicesHeight} scroll={scroll} border={l.border} focused={focus === 'devices'} />
 			<KernelLog entries={tail.entries} total={tail.total} back={Math.min(logBack, tail.total)} width={columns} height={l.logHeight} border={l.border} filter={filter} search={search?.term || undefined} focused={focus === 'log'} current={current} />

@@ -1,6 +1,6 @@
 import {Box, Text} from 'ink';
 import type {Cycle, MonitorState} from '../monitor/state.js';
-import {phaseRows} from '../monitor/selectors.js';
+import {phaseRows, type Evidence} from '../monitor/selectors.js';
 import {fit} from './format.js';
 import {color} from './theme.js';
 
@@ -15,10 +15,10 @@ const cycleTitle: Record<Cycle['kind'], string> = {
 /** Width the phase list needs to show every label, status, time and count uncut. */
 export const phaseListWidth = 2 + 27 + 1 + 8 + 1 + 8 + 1 + 7;
 
-export function FreezeProgress({state, nowUs, width, height, border = true}: {state: MonitorState; nowUs: number; width: number; height: number; border?: boolean}) {
+export function FreezeProgress({state, nowUs, width, height, border = true, evidence}: {state: MonitorState; nowUs: number; width: number; height: number; border?: boolean; evidence?: Evidence}) {
 	const cycle = state.cycle;
 	const inner = width - (border ? 4 : 1);
-	const rows = phaseRows(state, nowUs);
+	const rows = phaseRows(state, nowUs, evidence);
 	const labelWidth = Math.max(12, Math.min(27, inner - 28));
 	// Room left after the label, status and time: the count, then its words when they fit.
 	const countWidth = Math.max(0, inner - labelWidth - 2 - 9 - 9);

@@ -1,10 +1,10 @@
 import {Box, Text} from 'ink';
 import type {MonitorState} from '../monitor/state.js';
-import {duration, quiesceView} from '../monitor/selectors.js';
+import {duration, quiesceView, type Evidence} from '../monitor/selectors.js';
 import {bigDigits} from './format.js';
 import {color} from './theme.js';
 
-export type QuiesceCountdownProps = {state: MonitorState; nowUs: number; width: number; height: number; border?: boolean};
+export type QuiesceCountdownProps = {state: MonitorState; nowUs: number; width: number; height: number; border?: boolean; evidence?: Evidence};
 
 /** The big number in a unit that keeps it to four digits. */
 export function bigNumber(us: number): {digits: string; unit: string} {
@@ -13,8 +13,8 @@ export function bigNumber(us: number): {digits: string; unit: string} {
 	return {digits: String(Math.round(us / 1_000_000)), unit: 's'};
 }
 
-export function QuiesceCountdown({state, nowUs, width, height, border = true}: QuiesceCountdownProps) {
-	const view = quiesceView(state, nowUs);
+export function QuiesceCountdown({state, nowUs, width, height, border = true, evidence}: QuiesceCountdownProps) {
+	const view = quiesceView(state, nowUs, evidence);
 	const inner = width - (border ? 4 : 1);
 	const big = view.numberUs === undefined ? undefined : bigNumber(view.numberUs);
 	const digits = bigDigits((big?.digits ?? '—').padStart(3, ' '));

@@ -10,6 +10,7 @@
 import {Box, Text, useApp, useInput} from 'ink';
 import {useEffect, useRef, useState} from 'react';
 import {reduce} from '../monitor/reducer.js';
+import {readAfterWrite} from '../player/player.js';
 import {initialState, type MonitorState} from '../monitor/state.js';
 import {grade, reportSummary, type DrillReport} from '../rehearsal/report.js';
 import type {DrillSession} from '../rehearsal/session.js';
@@ -144,6 +145,7 @@ export function RehearsalApp({session, onFinish, onQuit, playMs = defaultPlayMs,
 	if (count > 0 && timeline[count - 1]!.t > shownUs.current) ({count, state} = {count: 0, state: initialState()});
 	for (; count < timeline.length && timeline[count]!.t <= shownUs.current; count++) state = reduce(state, timeline[count]!);
 	reduced.current = {count, state};
+	const evidence = readAfterWrite(timeline, count, state.cycle?.endUs);
 	const paneLines = timeline.slice(0, count).flatMap((event, index) => (event.kind === 'log' || event.kind === 'action' ? [{index, event}] : []));
 
 	const drill = session.drill;
@@ -179,8 +181,8 @@ export function RehearsalApp({session, onFinish, onQuit, playMs = defaultPlayMs,
 				))}
 			</Box>
 			<Box>
-				<FreezeProgress state={state} nowUs={shownUs.current} width={l.phasesWidth} height={topHeight} border={false} />
-				<QuiesceCountdown state={state} nowUs={shownUs.current} width={columns - l.phasesWidth} height={topHeight} border={false} />
+				<FreezeProgress state={state} nowUs={shownUs.current} width={l.phasesWidth} height={topHeight} border={false} evidence={evidence} />
+				<QuiesceCountdown state={state} nowUs={shownUs.current} width={columns - l.phasesWidth} height={topHeight} border={false} evidence={evidence} />
 			</Box>
 			<Devices dimms={state.dimms} devices={state.devices} width={columns} height={deviceHeight} scroll={deviceScroll} border={false} focused={pane === 'devices'} />
 			{logHeight > 0 ? <KernelLog entries={paneLines.slice(-(logHeight - 1))} total={paneLines.length} back={0} width={columns} height={logHeight} border={false} /> : null}
