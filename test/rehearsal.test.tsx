@@ -157,7 +157,9 @@ describe('the drill screen', () => {
 		await key(app, '\u0017'); // Ctrl-W
 		await waitForFrame(app, f => /> read\s*$|> read\s+│/.test(line(f)) && !/ndbus0/.test(line(f)));
 		await key(app, '\u0015');
+		await waitForFrame(app, f => /> type a command/.test(line(f)));
 		await key(app, 'inspect');
+		await waitForFrame(app, f => /> inspect/.test(line(f)));
 		await key(app, '\r');
 		await waitForFrame(app, () => session.records.length === 1);
 		await key(app, '\u001B[A'); // ↑: the last command again
@@ -202,10 +204,12 @@ describe('the drill screen', () => {
 		await key(app, 'trigger quiesce\r');
 		const seen = (f: string) => Number(/freezing: ([\d.]+) s/i.exec(f)?.[1] ?? 'NaN');
 		await waitForFrame(app, f => seen(f) > 2 && seen(f) < 18 && /the kernel is working/.test(f), 5000);
+		expect(app.lastFrame()).toMatch(/the write has not returned yet/);
+		expect(app.lastFrame()).not.toMatch(/EBUSY/); // the answer comes when the write returns
 		await key(app, 'verify\r');
 		await waitForFrame(app, f => /queued until the write returns: verify/.test(f));
 		await waitForFrame(app, () => session.records.length === 3, 5000);
-		await waitForFrame(app, f => /NEVER REACHED/.test(f));
+		await waitForFrame(app, f => /NEVER REACHED/.test(f) && /-16 EBUSY/.test(f));
 		app.unmount();
 	});
 

@@ -31,18 +31,24 @@ export function LineEditor({onSubmit, canSubmit = true, isDisabled = false}: Lin
 	const gap = useRef<string[] | undefined>(undefined);
 	const {internal_eventEmitter: events} = useStdin() as unknown as {internal_eventEmitter: {emit: (event: string, data: string) => void}};
 
+	const generation = useRef(0);
 	const reset = (next: string) => {
 		value.current = next;
 		gap.current = [];
-		setMount(m => ({key: m.key + 1, value: next}));
+		generation.current++;
+		setMount({key: generation.current, value: next});
 	};
 
-	const ready = () => {
+	/** The input of generation `k` listens: replay what it missed (unless a newer one is already coming). */
+	const ready = (k: number) => {
+		if (k !== generation.current) return;
 		// After this commit's effects (the editor's own listener re-subscribes after its children's effects).
 		queueMicrotask(() => {
-			const typed = gap.current ?? [];
+			// One chunk, as a paste: the input's handler reads its value from the last render, so keys
+			// replayed one by one in the same tick would each see the line as it was before them.
+			const typed = (gap.current ?? []).join('');
 			gap.current = undefined;
-			for (const data of typed) events.emit('input', data);
+			if (typed !== '') events.emit('input', typed);
 		});
 	};
 
@@ -55,9 +61,16 @@ export function LineEditor({onSubmit, canSubmit = true, isDisabled = false}: Lin
 	useInput(
 		(input, key) => {
 			if (gap.current) {
-				if (key.return) gap.current.push('\r');
-				else if (!key.ctrl && !key.meta && input !== '') gap.current.push(input);
-				return;
+				const editing = (key.ctrl && (input === 'u' || input === 'w')) || key.upArrow || key.downArrow;
+				if (!editing) {
+					if (key.return) gap.current.push('\r');
+					else if (!key.ctrl && !key.meta && input !== '') gap.current.push(input);
+					return;
+				}
+
+				// An edit key before the new input listens: it applies to the line with what was typed meanwhile.
+				value.current += gap.current.join('').replace(/[\r\n]/g, '');
+				gap.current = undefined;
 			}
 
 			if (key.upArrow || key.downArrow) {
@@ -78,7 +91,7 @@ export function LineEditor({onSubmit, canSubmit = true, isDisabled = false}: Lin
 				return;
 			}
 
-			// A paste of several lines: each complete line is a command.
+			// A paste of several lines (or text then Enter, replayed after a remount): each complete line is a command.
 			if (!key.return && /[\r\n]/.test(input)) {
 				const parts = `${value.current}${input}`.split(/\r\n|\r|\n/);
 				const rest = parts.pop() ?? '';
@@ -107,7 +120,7 @@ export function LineEditor({onSubmit, canSubmit = true, isDisabled = false}: Lin
 					reset('');
 				}}
 			/>
-			<Listening key={`listening-${mount.key}`} onReady={ready} />
+			<Listening key={`listening-${mount.key}`} onReady={() => ready(mount.key)} />
 		</Text>
 	);
 }

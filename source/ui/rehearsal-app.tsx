@@ -60,6 +60,7 @@ export function RehearsalApp({session, onFinish, onQuit, playMs = defaultPlayMs,
 
 	// Commands typed while the kernel works wait their turn, as a shell's typeahead does.
 	const queue = useRef<string[]>([]);
+	const heldAnswer = useRef<string[]>([]);
 	const playing = play.current !== undefined;
 	useEffect(() => {
 		if (playing || queue.current.length === 0) return;
@@ -74,7 +75,14 @@ export function RehearsalApp({session, onFinish, onQuit, playMs = defaultPlayMs,
 			if (!p) return;
 			const fraction = p.durationMs <= 0 ? 1 : Math.min(1, (now() - p.startWall) / p.durationMs);
 			shownUs.current = p.fromUs + (p.toUs - p.fromUs) * fraction;
-			if (fraction >= 1) play.current = undefined;
+			if (fraction >= 1) {
+				play.current = undefined;
+				// The write returns now: its answer shows.
+				const held = heldAnswer.current;
+				heldAnswer.current = [];
+				if (held.length > 0) setAnswers(previous => [...previous, ...held].slice(-200));
+			}
+
 			setTick(t => t + 1);
 		}, 33);
 		return () => clearInterval(timer);
@@ -91,14 +99,18 @@ export function RehearsalApp({session, onFinish, onQuit, playMs = defaultPlayMs,
 
 		const from = session.sim.now;
 		const answer = escapeControls(session.run(command), true);
-		setAnswers(previous => [...previous, `> ${command}`, ...answer.split('\n')].slice(-200));
 		setScroll(s => ({...s, answers: 0}));
 		// The kernel's work (everything but the operator's think time) plays on screen.
 		const worked = session.sim.timeline.filter(e => e.t > from && (e.kind === 'log' || e.kind === 'note')).at(-1)?.t ?? from;
 		const span = worked - from;
 		if (span > 1000 && playMs(span) > 0) {
 			play.current = {fromUs: from, toUs: session.sim.now, startWall: now(), durationMs: playMs(session.sim.now - from)};
-		} else shownUs.current = session.sim.now;
+			heldAnswer.current = answer.split('\n');
+			setAnswers(previous => [...previous, `> ${command}`, '  … the write has not returned yet'].slice(-200));
+		} else {
+			shownUs.current = session.sim.now;
+			setAnswers(previous => [...previous, `> ${command}`, ...answer.split('\n')].slice(-200));
+		}
 		setTick(t => t + 1);
 		if (session.finished) {
 			const result = grade(session);
