@@ -6,7 +6,14 @@ import yargs from 'yargs';
 import {hideBin} from 'yargs/helpers';
 import {UsageError, parseSeed} from './commands/errors.js';
 import {CaptureError, DrillError, ScenarioError, TraceError} from './errors.js';
-import {kernelIds, type KernelId} from './kernel/profiles.js';
+import {isKernelId, kernelIds, UnknownReleaseError, type KernelId} from './kernel/profiles.js';
+
+/** --kernel takes a release (5.10, 6.1, 6.6.30, 6.6.94, 6.12, 6.17, X.Y.Z of a supported series). */
+function kernelArg(value: string | undefined): KernelId | undefined {
+	if (value === undefined) return undefined;
+	if (!isKernelId(value)) throw new UsageError(`--kernel: ${new UnknownReleaseError(value).message}`);
+	return value;
+}
 
 function fail(message: string): never {
 	process.stderr.write(`quiesce: ${message}\n`);
@@ -33,7 +40,7 @@ process.stdout.on('error', (error: NodeJS.ErrnoException) => {
 const simOptions = {
 	scenario: {type: 'string', default: 'default', describe: 'built-in scenario name, or a path to a .json/.yaml scenario file'},
 	seed: {type: 'string', default: '1', describe: 'PRNG seed (0–4294967295): same seed, same run, byte for byte'},
-	kernel: {type: 'string', choices: kernelIds as unknown as string[], describe: 'kernel era whose messages to print (default: the scenario\'s)'},
+	kernel: {type: 'string', describe: `kernel release whose behaviour and messages to simulate: ${kernelIds.join(', ')} or X.Y.Z of those series (default: the scenario's)`},
 	json: {type: 'boolean', default: false, describe: 'one JSON object per event (implies --headless)'},
 } as const;
 
@@ -57,7 +64,7 @@ await yargs(hideBin(process.argv))
 			}),
 		async argv => {
 			try {
-				const args = {scenario: argv.scenario, seed: parseSeed(argv.seed), kernel: argv.kernel as KernelId | undefined, json: argv.json};
+				const args = {scenario: argv.scenario, seed: parseSeed(argv.seed), kernel: kernelArg(argv.kernel), json: argv.json};
 				if (!(argv.speed >= 0.001 && argv.speed <= 1000)) throw new UsageError(`--speed: expected a number from 0.001 to 1000, got ${argv.speed}`);
 				const headless = argv.headless || argv.json || !interactive();
 				if (headless) {
@@ -117,7 +124,7 @@ await yargs(hideBin(process.argv))
 		async argv => {
 			try {
 				const {runRecord} = await import('./commands/record.js');
-				process.stderr.write(runRecord({scenario: argv.scenario, seed: parseSeed(argv.seed), kernel: argv.kernel as KernelId | undefined, json: false, out: argv.out, force: argv.force}) + '\n');
+				process.stderr.write(runRecord({scenario: argv.scenario, seed: parseSeed(argv.seed), kernel: kernelArg(argv.kernel), json: false, out: argv.out, force: argv.force}) + '\n');
 			} catch (error) {
 				handle(error);
 			}

@@ -59,7 +59,8 @@ export type NoteTopic =
 	| 'firmware'
 	| 'outcome';
 
-export type ActionResult = {ok: true; value?: string} | {ok: false; errno: ErrnoName; code: number};
+/** `bytes`: what a successful write() returned (sysfs stores return the whole count). */
+export type ActionResult = {ok: true; value?: string; bytes?: number} | {ok: false; errno: ErrnoName; code: number};
 
 /**
  * An operator's read or write and the kernel's answer. A write that blocks
@@ -76,6 +77,39 @@ export type ActionEvent = {
 	actor: 'operator' | 'script';
 };
 
-export type TimelineEvent = LogEvent | SysfsEvent | NoteEvent | ActionEvent;
+/** The named injection points of the simulator's fault model (sim/faults.ts). */
+export const faultPoints = [
+	'hibernation-busy',
+	'notifier-veto',
+	'task-wont-freeze',
+	'callback-error',
+	'dma-not-stopped',
+	'platform-abort',
+	'overflow',
+	'dimm-result',
+] as const;
+
+export type FaultPoint = (typeof faultPoints)[number];
+
+/**
+ * Simulator-only: a fault the scenario and the seeded PRNG injected, recorded
+ * when it fires (not when it is planned). Outcome analysis, risk and grading
+ * read these instead of re-deriving causes from host state. No real kernel
+ * exposes them: nothing shown as the kernel's may depend on them.
+ */
+export type FaultEvent = {
+	kind: 'fault';
+	t: number;
+	simulated: true;
+	point: FaultPoint;
+	/** What it hit: a task comm, a device "<drv> <dev>", a DIMM "nmemN". */
+	target?: string;
+	/** The errno it makes the kernel return, when it has one. */
+	errno?: ErrnoName;
+	text: string;
+	data?: Record<string, unknown>;
+};
+
+export type TimelineEvent = LogEvent | SysfsEvent | NoteEvent | ActionEvent | FaultEvent;
 
 export type EventKind = TimelineEvent['kind'];

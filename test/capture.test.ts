@@ -154,7 +154,8 @@ describe('capture --watch', () => {
 
 	it('stops cleanly on a signal with the bundle complete', async () => {
 		const controller = new AbortController();
-		setTimeout(() => controller.abort(), 150);
+		// Long enough for the first snapshot (it spawns dmesg/ndctl) on a loaded 2-core machine.
+		setTimeout(() => controller.abort(), 2000);
 		const out = path.join(tmp, 'aborted');
 		const report = await capture(options(path.join(trees, 'healthy'), out, {watch: true, intervalMs: 20, signal: controller.signal}));
 		expect(report.polls).toBeGreaterThan(0);

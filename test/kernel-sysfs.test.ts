@@ -50,10 +50,10 @@ describe('ndbusX/firmware/activate write', () => {
 		for (const state of states) for (const input of ['live', 'quiesce']) expect(table.some(([s, i]) => s === state && i === input)).toBe(true);
 	});
 
-	it('is absent (EOPNOTSUPP) without the capability', () => {
+	it('is absent (ENOENT: the file is hidden) without the capability', () => {
 		for (const state of [...busActivateStates, 'invalid'] as const) {
-			expect(writeBusActivate('none', state, 'quiesce')).toEqual({ok: false, errno: 'EOPNOTSUPP'});
-			expect(readBusActivate('none', state)).toEqual({ok: false, errno: 'EOPNOTSUPP'});
+			expect(writeBusActivate('none', state, 'quiesce')).toEqual({ok: false, errno: 'ENOENT'});
+			expect(readBusActivate('none', state)).toEqual({ok: false, errno: 'ENOENT'});
 		}
 	});
 
@@ -74,7 +74,7 @@ describe('ndbusX/firmware/activate and capability read', () => {
 	it('capability reads quiesce or live, and is absent for none', () => {
 		expect(readBusCapability('quiesce')).toEqual({ok: true, value: 'quiesce'});
 		expect(readBusCapability('live')).toEqual({ok: true, value: 'live'});
-		expect(readBusCapability('none')).toEqual({ok: false, errno: 'EOPNOTSUPP'});
+		expect(readBusCapability('none')).toEqual({ok: false, errno: 'ENOENT'});
 	});
 });
 
@@ -118,10 +118,10 @@ describe('nmemX/firmware/activate write', () => {
 	});
 
 	it('is absent without bus capability or DIMM ops', () => {
-		expect(writeDimmActivate('none', true, 'idle', 'arm')).toEqual({ok: false, errno: 'EOPNOTSUPP'});
-		expect(writeDimmActivate('quiesce', false, 'idle', 'arm')).toEqual({ok: false, errno: 'EOPNOTSUPP'});
-		expect(readDimmActivate('quiesce', false, 'idle')).toEqual({ok: false, errno: 'EOPNOTSUPP'});
-		expect(readDimmResult('none', true, 'none')).toEqual({ok: false, errno: 'EOPNOTSUPP'});
+		expect(writeDimmActivate('none', true, 'idle', 'arm')).toEqual({ok: false, errno: 'ENOENT'});
+		expect(writeDimmActivate('quiesce', false, 'idle', 'arm')).toEqual({ok: false, errno: 'ENOENT'});
+		expect(readDimmActivate('quiesce', false, 'idle')).toEqual({ok: false, errno: 'ENOENT'});
+		expect(readDimmResult('none', true, 'none')).toEqual({ok: false, errno: 'ENOENT'});
 	});
 
 	it('reads results, and ENXIO when the DIMMINFO query fails', () => {

@@ -6,6 +6,7 @@ import {builtinScenarioNames} from '../source/sim/scenario.js';
 import {helpRows} from '../source/ui/keymap.js';
 import {builtinDrillNames} from '../source/rehearsal/drill.js';
 import {commandHelp} from '../source/rehearsal/session.js';
+import {releaseTableMarkdown} from '../source/kernel/releases.js';
 
 const readme = readFileSync(path.join(packageRoot(), 'README.md'), 'utf8');
 
@@ -29,5 +30,9 @@ describe('the README stays true', () => {
 		for (const name of builtinScenarioNames()) expect(readme).toContain(`\`${name}\``);
 		for (const name of builtinDrillNames()) expect(readme).toContain(`| \`${name}\` |`);
 		for (const [command, help] of commandHelp) expect(readme).toContain(`| \`${command}\` | ${help} |`);
+	});
+
+	it('shows the kernel release table exactly as source/kernel/releases.ts has it', () => {
+		expect(readme).toContain(releaseTableMarkdown());
 	});
 });

@@ -4,11 +4,11 @@ import path from 'node:path';
 import {describe, expect, it} from 'vitest';
 import type {SysfsEvent} from '../source/events.js';
 import {freezingStart} from '../source/kernel/log-format.js';
-import {kernelProfiles} from '../source/kernel/profiles.js';
+import {resolveKernel} from '../source/kernel/profiles.js';
 import {sysfsPaths} from '../source/kernel/sysfs.js';
 import {outcomeKinds} from '../source/sim/outcome.js';
 import {builtinScenarioNames, loadScenario, ScenarioError} from '../source/sim/scenario.js';
-import {logs, notes, simulate} from './helpers/sim.js';
+import {logs, notes, simulate, simulateText} from './helpers/sim.js';
 
 const required = ['default', 'live', 'overflow', 'task-wont-freeze', 'device-freeze-error', 'rdma-dma-during-quiesce', 'not-staged', 'need-reset', 'noidle', 'big-box'];
 
@@ -60,7 +60,7 @@ describe('built-in scenarios', () => {
 
 	it('live: no freezer, device-PM or ACPI lines at all', () => {
 		const sim = simulate('live');
-		const k = kernelProfiles[sim.kernel.id];
+		const k = resolveKernel(sim.kernel.id);
 		const texts = logs(sim.timeline).map(l => l.text);
 		expect(texts.some(t => t.startsWith(freezingStart(k, 'user space processes').text.trim()))).toBe(false);
 		expect(texts.filter(t => /PM:|ACPI|OOM|Restarting/.test(t))).toEqual([]);
@@ -105,10 +105,26 @@ describe('built-in scenarios', () => {
 		expect(sysfsValues(sim.timeline, sysfsPaths.dimmResult(0))).toEqual(['none', 'success']);
 	});
 
-	it('nfit-test: overflow at the 4th DIMM, activated anyway (status TMO), busy for 3 s', () => {
+	it('nfit-test is the real nfit_test host: two armed DIMMs of four on ndbus0, none on ndbus1, busy for 3 s, then success', () => {
 		const sim = simulate('nfit-test');
+		expect(sim.kernel.id).toBe('6.1');
+		expect(sysfsValues(sim.timeline, sysfsPaths.busActivate(0))).toEqual(['idle', 'armed', 'busy', 'idle']);
+		expect(sysfsValues(sim.timeline, sysfsPaths.dimmResult(0))).toEqual(['none', 'success']);
+		expect(sysfsValues(sim.timeline, sysfsPaths.dimmResult(2))).toEqual(['none']);
+		// nmem4/nmem5 sit on ndbus1, which has no firmware attributes.
+		expect(sim.peek(sysfsPaths.dimmActivate(4))).toEqual({ok: false, errno: 'ENOENT'});
+		expect(sim.peek(sysfsPaths.busActivate(1))).toEqual({ok: false, errno: 'ENOENT'});
+		expect(sim.outcome().dimms.success).toBe(2);
+	});
+
+	it('nfit-test with all four DIMMs armed: overflow (4 s > 3 s), the write still returns 0 and nfit_test activates anyway', () => {
+		const sim = simulateText('extends: nfit-test\ndescription: x\nexpect: overflow\ndimms: {count: 6, overrides: {nmem2: {arm: true, nextVersion: "0xffffffffabcd"}, nmem3: {arm: true, nextVersion: "0xffffffffabcd"}}}\n');
 		expect(sysfsValues(sim.timeline, sysfsPaths.busActivate(0))).toEqual(['idle', 'armed', 'overflow', 'busy', 'idle']);
-		expect(sim.outcome().dimms.success).toBe(4);
+		const outcome = sim.outcome();
+		expect(outcome.kind).toBe('overflow');
+		expect(outcome.write).toBe('0');
+		expect(outcome.dimms.success).toBe(4);
+		expect(sim.faults.map(f => f.point)).toEqual(['overflow']);
 	});
 });
 

@@ -54,7 +54,7 @@ describe('step by step', () => {
 	it('a blocking write reports when it is issued and when it returns', () => {
 		const sim = simulate('default');
 		const writes = sim.timeline.filter((e): e is ActionEvent => e.kind === 'action' && e.path === sysfsPaths.busActivate(0) && e.op === 'write');
-		expect(writes.map(w => w.result)).toEqual([null, {ok: true}]);
+		expect(writes.map(w => w.result)).toEqual([null, {ok: true, bytes: 8}]);
 		expect(writes[1]!.t - writes[0]!.t).toBeGreaterThan(10_000);
 	});
 

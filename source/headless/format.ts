@@ -26,6 +26,10 @@ export function formatEventText(event: TimelineEvent): string {
 			return `# note   ${formatStamp(event.t)} ${event.topic}: ${esc(event.text)}`;
 		}
 
+		case 'fault': {
+			return `# fault  ${formatStamp(event.t)} ${event.point}: ${event.text}`;
+		}
+
 		case 'action': {
 			const what = event.op === 'read' ? esc(event.path) : `${esc(event.path)} <- ${visible(event.value ?? '')}`;
 			let result: string;

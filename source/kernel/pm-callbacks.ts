@@ -6,9 +6,11 @@
  */
 import type {DpmInfo, PmVerb} from './log-format.js';
 
-export type DeviceBus = 'pci' | 'platform';
+export const deviceBuses = ['pci', 'platform', 'pnp'] as const;
+export type DeviceBus = (typeof deviceBuses)[number];
 
-export type PmCallback = 'prepare' | 'freeze' | 'freeze_late' | 'freeze_noirq' | 'thaw_noirq' | 'thaw_early' | 'thaw' | 'complete';
+export const pmCallbacks = ['prepare', 'freeze', 'freeze_late', 'freeze_noirq', 'thaw_noirq', 'thaw_early', 'thaw', 'complete'] as const;
+export type PmCallback = (typeof pmCallbacks)[number];
 
 const busCallbacks: Record<DeviceBus, Partial<Record<PmCallback, string>>> = {
 	pci: {
@@ -23,7 +25,23 @@ const busCallbacks: Record<DeviceBus, Partial<Record<PmCallback, string>>> = {
 		freeze: 'platform_pm_freeze',
 		thaw: 'platform_pm_thaw',
 	},
+	// drivers/pnp/driver.c pnp_bus_dev_pm_ops: .freeze = pnp_bus_freeze, .thaw = pnp_bus_resume
+	// (real 6.1 trace: "rtc_cmos 00:06: PM: calling pnp_bus_freeze+0x0/0x10").
+	pnp: {
+		freeze: 'pnp_bus_freeze',
+		thaw: 'pnp_bus_resume',
+	},
 };
+
+/**
+ * Does the PM core print pm_print_times lines for this callback? Only
+ * callbacks run through dpm_run_callback() are timed: device_prepare() and
+ * device_complete() call theirs directly (drivers/base/power/main.c), so the
+ * real 6.1 log has no "calling …prepare"/"…complete" line among ~1000.
+ */
+export function timedCallback(callback: PmCallback): boolean {
+	return callback !== 'prepare' && callback !== 'complete';
+}
 
 /** The bus-level callback symbol, if the bus has one for this phase. */
 export function busCallback(bus: DeviceBus, callback: PmCallback): string | undefined {

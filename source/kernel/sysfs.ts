@@ -69,6 +69,13 @@ export type SysfsAnswer<T> = {ok: true; value: T} | {ok: false; errno: ErrnoName
 
 const ok = <T>(value: T): SysfsAnswer<T> => ({ok: true, value});
 const fail = <T>(errno: ErrnoName): SysfsAnswer<T> => ({ok: false, errno});
+/**
+ * Without the capability (or the DIMM's FWA DSMs) the attribute group's
+ * is_visible() hides the file at registration, so open() fails with ENOENT;
+ * the -EOPNOTSUPP branches of the show/store handlers are unreachable from
+ * user space (drivers/nvdimm/core.c, dimm_devs.c nvdimm_firmware_visible()).
+ */
+const hidden = <T>(): SysfsAnswer<T> => fail('ENOENT');
 
 /** `sysfs_streq()`: equal, ignoring one trailing newline on either side. */
 export function sysfsStreq(a: string, b: string): boolean {
@@ -127,14 +134,14 @@ export function readBusActivate(
 	capability: Capability,
 	state: BusActivateState | 'invalid',
 ): SysfsAnswer<BusActivateState> {
-	if (!capabilityHasFiles(capability)) return fail('EOPNOTSUPP');
+	if (!capabilityHasFiles(capability)) return hidden();
 	if (state === 'invalid') return fail('ENXIO');
 	return ok(state);
 }
 
 /** `ndbusX/firmware/capability` read. */
 export function readBusCapability(capability: Capability): SysfsAnswer<'quiesce' | 'live'> {
-	return capability === 'quiesce' || capability === 'live' ? ok(capability) : fail('EOPNOTSUPP');
+	return capability === 'quiesce' || capability === 'live' ? ok(capability) : hidden();
 }
 
 /**
@@ -148,7 +155,7 @@ export function writeBusActivate(
 	state: BusActivateState | 'invalid',
 	input: string,
 ): SysfsAnswer<ActivationMethod> {
-	if (!capabilityHasFiles(capability)) return fail('EOPNOTSUPP');
+	if (!capabilityHasFiles(capability)) return hidden();
 	let method: ActivationMethod;
 	if (sysfsStreq(input, 'live')) method = 'live';
 	else if (sysfsStreq(input, 'quiesce')) method = 'quiesce';
@@ -173,7 +180,7 @@ export function writeDimmActivate(
 	state: DimmActivateState | 'invalid',
 	input: string,
 ): SysfsAnswer<DimmWriteEffect> {
-	if (!capabilityHasFiles(capability) || !dimmHasOps) return fail('EOPNOTSUPP');
+	if (!capabilityHasFiles(capability) || !dimmHasOps) return hidden();
 	let request: DimmArmRequest;
 	if (sysfsStreq(input, 'arm')) request = 'arm';
 	else if (sysfsStreq(input, 'disarm')) request = 'disarm';
@@ -189,7 +196,7 @@ export function readDimmActivate(
 	dimmHasOps: boolean,
 	state: DimmActivateState | 'invalid',
 ): SysfsAnswer<DimmActivateState> {
-	if (!capabilityHasFiles(capability) || !dimmHasOps) return fail('EOPNOTSUPP');
+	if (!capabilityHasFiles(capability) || !dimmHasOps) return hidden();
 	return state === 'invalid' ? fail('ENXIO') : ok(state);
 }
 
@@ -198,7 +205,7 @@ export function readDimmResult(
 	dimmHasOps: boolean,
 	result: ActivateResult | 'invalid',
 ): SysfsAnswer<ActivateResult> {
-	if (!capabilityHasFiles(capability) || !dimmHasOps) return fail('EOPNOTSUPP');
+	if (!capabilityHasFiles(capability) || !dimmHasOps) return hidden();
 	return result === 'invalid' ? fail('ENXIO') : ok(result);
 }
 

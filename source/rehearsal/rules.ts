@@ -75,7 +75,7 @@ export const rules: Record<RuleId, Rule> = {
 		why: 'Device ->freeze() callbacks are expected to stop DMA, but some RDMA drivers do not; with noidle=Y the platform does not hold DMA off, so reads in flight hit the memory stall and exceed the PCIe completion timeout (AER CmpltTO).',
 		judge: c => {
 			const risky = c.initial.dma.filter(d => !d.stopsOnFreeze).map(d => d.device);
-			const timedOut = c.runs.flatMap(r => r.activation?.dma.filter(d => d.timedOut).map(d => d.device) ?? []);
+			const timedOut = c.runs.flatMap(r => r.faults.filter(f => f.point === 'dma-not-stopped' && f.data?.['timedOut'] === true).map(f => f.target!));
 			const drainedFirst = risky.filter(d => before(c, r => r.kind === 'drain' && (r.target === d || d.endsWith(` ${r.target ?? ''}`))));
 			if (timedOut.length > 0) return {ok: false, detail: `DMA timed out on ${[...new Set(timedOut)].join(', ')}${drainedFirst.length < risky.length ? ` — not drained before triggering: ${risky.filter(d => !drainedFirst.includes(d)).join(', ')}` : ''}`};
 			if (risky.length === 0) return {ok: true, detail: 'nothing was moving data that its freeze would not stop: nothing to drain'};
@@ -87,9 +87,9 @@ export const rules: Record<RuleId, Rule> = {
 		title: 'dealt with the task stuck in D state first',
 		why: 'The freezer waits up to pm_freeze_timeout (20 s) for every task; one in uninterruptible sleep makes it fail with EBUSY after user space has been frozen for those 20 s, and nothing is activated.',
 		judge: c => {
-			const failed = c.runs.some(r => r.failedStep === 'freeze_processes' || r.failedStep === 'freeze_kernel_threads');
+			const refused = [...new Set(c.runs.flatMap(r => r.faults.filter(f => f.point === 'task-wont-freeze').map(f => f.target!)))];
 			const stuck = c.initial.stuckTasks.map(t => t.comm);
-			if (failed) return {ok: false, detail: `the freezer failed: ${stuck.join(', ')} refused to freeze`};
+			if (refused.length > 0) return {ok: false, detail: `the freezer failed: ${refused.join(', ')} refused to freeze`};
 			const resolved = stuck.filter(comm => before(c, r => r.kind === 'resolve' && r.target === comm));
 			return resolved.length === stuck.length ? {ok: true, detail: `resolved ${stuck.join(', ')} before triggering`} : {ok: false, detail: `did not resolve ${stuck.filter(s => !resolved.includes(s)).join(', ')}`};
 		},
@@ -142,7 +142,10 @@ export const rules: Record<RuleId, Rule> = {
 		title: 'no collateral damage',
 		why: 'A device that timed out or failed its callbacks may have lost I/O; the maintenance was not clean even if the DIMMs activated.',
 		judge: c => {
-			const hurt = c.sim.host.devices.filter(d => d.errors.length > 0).map(d => `${d.driver} ${d.name}: ${d.errors.join('; ')}`);
+			// From the faults that fired: a callback error, or DMA that timed out in the quiesce.
+			const hurt = c.sim.faults
+				.filter(f => f.point === 'callback-error' || (f.point === 'dma-not-stopped' && f.data?.['timedOut'] === true))
+				.map(f => (f.point === 'callback-error' ? `${f.target}: ${String(f.data?.['callback'])} returned ${String(f.data?.['error'])}` : `${f.target}: PCIe completion timeout`));
 			return hurt.length === 0 ? {ok: true, detail: 'no device errors'} : {ok: false, detail: hurt.join('; ')};
 		},
 	},

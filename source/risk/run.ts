@@ -35,19 +35,56 @@ export function withMethod(scenario: Scenario, method: ActivationMethod | undefi
 export function runOne(scenario: Scenario, seed: number): RunResult {
 	const sim = new Simulation(scenario, {seed}).run();
 	const outcome = sim.outcome();
+	// Causes come from the faults that fired (sim/faults.ts), not from host state.
 	const causes: string[] = [];
-	for (const task of sim.host.stuckTasks) {
-		if (outcome.kind === 'freeze-failed') causes.push(`task ${task.comm} stuck in D state`);
-		else if (task.releaseAfterUs !== null) causes.push(`task ${task.comm} slow to freeze`);
+	for (const fault of sim.faults) {
+		switch (fault.point) {
+			case 'task-wont-freeze': {
+				causes.push(`task ${fault.target} stuck in D state`);
+				break;
+			}
+
+			case 'callback-error': {
+				causes.push(`${fault.target}: ${String(fault.data?.['callback'])} callback error ${fault.errno}`);
+				break;
+			}
+
+			case 'dma-not-stopped': {
+				if (fault.data?.['timedOut'] === true) causes.push(`DMA timeout on ${fault.target}`);
+				break;
+			}
+
+			case 'overflow': {
+				causes.push('activation time exceeds the platform budget (overflow)');
+				break;
+			}
+
+			case 'platform-abort': {
+				causes.push('platform could not raise completion timeouts (abort)');
+				break;
+			}
+
+			case 'hibernation-busy': {
+				causes.push('hibernation in progress or /dev/snapshot open');
+				break;
+			}
+
+			case 'notifier-veto': {
+				causes.push(`a PM notifier vetoed (${fault.errno})`);
+				break;
+			}
+
+			case 'dimm-result': {
+				break; // reported per DIMM below, from the results a reader sees
+			}
+		}
 	}
 
-	for (const device of sim.host.devices) {
-		if (device.fail && outcome.failedStep) causes.push(`${device.driver} ${device.name}: ${device.fail.callback} callback error ${device.fail.errno}`);
+	// Tasks only slow to freeze never fire a fault; they still cost frozen time.
+	for (const task of sim.host.faults.stuckTasks) {
+		if (task.releaseAfterUs !== null && !causes.includes(`task ${task.comm} stuck in D state`)) causes.push(`task ${task.comm} slow to freeze`);
 	}
 
-	for (const device of outcome.dmaTimeouts) causes.push(`DMA timeout on ${device}`);
-	if (outcome.kind === 'overflow') causes.push('activation time exceeds the platform budget (overflow)');
-	if (outcome.kind === 'platform-abort') causes.push('platform could not raise completion timeouts (abort)');
 	const dimms: Record<string, string> = {};
 	for (const dimm of sim.host.dimms) {
 		if (dimm.tookPart || dimm.armed) dimms[`nmem${dimm.index}`] = dimm.armed ? 'still armed' : (dimm.pendingResult ?? dimm.result);

@@ -42,7 +42,8 @@ export function* platformActivate(ctx: SimContext, method: ActivationMethod): Ge
 	const estimateUs = host.activateEstimateUs();
 	const budgetUs = host.bus.maxQuiesceUs;
 	const forceIdle = !host.bus.noidle;
-	const blockers = forceIdle
+	// nfit_test ignores iodev_state (tools/testing/nvdimm/test/nfit.c): no force-idle check.
+	const blockers = forceIdle && ctx.scenario.platform.firmware === 'intel'
 		? host.devices.filter(d => d.bus === 'pci' && d.maxCompletionTimeoutUs < estimateUs).map(d => host.deviceLabel(d))
 		: [];
 	const report: ActivationReport = {
@@ -67,11 +68,35 @@ export function* platformActivate(ctx: SimContext, method: ActivationMethod): Ge
 	else if (overflow) report.status = 'TMO'; // nfit_test: reports TMO, activates anyway
 
 	const performs = report.status === 'SUCCESS' || (report.status === 'TMO' && !(ctx.scenario.platform.overflowPolicy === 'refuse'));
+	if (overflow && armed.length > 0) {
+		ctx.fault('overflow', `activate_tmo ${estimateUs} µs > max_quiesce_tmo ${budgetUs} µs: the platform ${performs ? 'reports TMO and activates anyway' : 'refuses (status TMO)'}`, {data: {estimateUs, budgetUs, performed: performs}});
+	}
+
+	if (report.status === 'ABORT') {
+		ctx.fault('platform-abort', `force-idle cannot raise the completion timeout of ${blockers.join(', ')} to cover ${estimateUs} µs: the platform aborts`, {target: blockers[0], data: {blockers}});
+	}
+
 	if (!performs) {
 		ctx.note('platform', refusalText(report), {status: report.status, estimateUs, budgetUs, blockers});
+	} else if (ctx.scenario.platform.firmware === 'nfit_test') {
+		// tools/testing/nvdimm/test/nfit.c: the emulated ACTIVATE returns at once; the
+		// armed_count × 1 s figures are only what BUSINFO reports (kernel.md §7).
+		yield rng.int(2, 30);
+		ctx.note('quiesce', `nfit_test emulation: activation recorded at once (no memory quiesce; BUSINFO estimate ${estimateUs} µs, ${armed.length} DIMMs)`, {
+			state: 'emulated',
+			stallUs: 0,
+			budgetUs,
+			estimateUs,
+			method,
+			dimms: armed.length,
+		});
+		applyResults(ctx, armed, report);
 	} else {
 		const jitter = ctx.scenario.platform.quiesceJitterPct / 100;
-		report.stallUs = Math.max(1, Math.round(estimateUs * (1 + (rng.next() * 2 - 1) * jitter)));
+		// activate_tmo is the platform's time-out for the armed set, an upper bound: the
+		// real quiesce ends at or before it (found by the swarm: a symmetric jitter let a
+		// "successful" activation stall memory past max_quiesce_tmo).
+		report.stallUs = Math.max(1, Math.round(estimateUs * (1 - rng.next() * jitter)));
 		report.dma = host.devices.flatMap(device => exposure(device, method, forceIdle, report.stallUs, rng));
 		ctx.note('quiesce', `memory controller quiesced: ${report.stallUs} µs of ${budgetUs} µs budget (estimate ${estimateUs} µs, ${armed.length} DIMMs, ${forceIdle ? 'platform force-idle' : 'OS idle (noidle=Y)'})`, {
 			state: 'begin',
@@ -83,6 +108,7 @@ export function* platformActivate(ctx: SimContext, method: ActivationMethod): Ge
 			dimms: armed.length,
 		});
 		for (const hit of report.dma) {
+			ctx.fault('dma-not-stopped', `${hit.device}: DMA still running into a ${report.stallUs} µs memory quiesce (${hit.inflight} reads in flight, completion timeout ${hit.completionTimeoutUs} µs)`, {target: hit.device, data: {...hit}});
 			ctx.note('dma', `${hit.device}: ${hit.inflight} DMA reads in flight during the quiesce; completion timeout ${hit.completionTimeoutUs} µs ${hit.timedOut ? '< stall: they will time out' : '≥ stall: they survive'}`, hit);
 		}
 
@@ -96,9 +122,14 @@ export function* platformActivate(ctx: SimContext, method: ActivationMethod): Ge
 
 	host.bus.activations++;
 	yield rng.int(5, 20);
-	if (ctx.scenario.log.nfitDyndbg) ctx.log(nfitActivateResult(0));
+	if (ctx.scenario.log.nfitDyndbg) ctx.log(nfitActivateResult(0, nfitDevice(ctx)));
 	ctx.publish();
 	return report;
+}
+
+/** The device intel.c's dev_dbg() names: the NFIT root, or nfit_test's platform device. */
+export function nfitDevice(ctx: SimContext): {driver: string; name: string} {
+	return ctx.scenario.platform.firmware === 'nfit_test' ? {driver: 'nfit_test', name: 'nfit_test.0'} : {driver: 'nfit', name: 'ACPI0012:00'};
 }
 
 function refusalText(report: ActivationReport): string {
@@ -132,11 +163,12 @@ function applyResults(ctx: SimContext, armed: Dimm[], report: ActivationReport):
 	const {host} = ctx;
 	const busyUs = ctx.scenario.platform.busyAfterActivationUs;
 	for (const dimm of host.dimms) dimm.tookPart = false;
+	host.ops += host.dimms.length;
 	const changed: Array<{dimm: number; current: string; next: string | null}> = [];
 	for (const dimm of armed) {
 		const result: ActivateResult = dimm.nextVersion === null ? 'not_staged' : dimm.spec.outcome;
 		dimm.tookPart = true;
-		dimm.armed = false;
+		host.setArmed(dimm, false);
 		report.participants.push(dimm.index);
 		report.results[dimm.index] = result;
 		if (result === 'success' && dimm.nextVersion !== null) {
@@ -145,8 +177,14 @@ function applyResults(ctx: SimContext, armed: Dimm[], report: ActivationReport):
 			changed.push({dimm: dimm.index, current: dimm.currentVersion, next: null});
 		}
 
-		if (busyUs > 0) dimm.pendingResult = result;
-		else dimm.result = result;
+		if (result !== 'success') {
+			ctx.fault('dimm-result', `nmem${dimm.index}: the platform reports ${result}${result === 'not_staged' ? ' (no image staged)' : ''}`, {target: `nmem${dimm.index}`, data: {result}});
+		}
+
+		if (busyUs > 0) {
+			dimm.pendingResult = result;
+			host.unsettled = true;
+		} else dimm.result = result;
 	}
 
 	if (busyUs > 0) {

@@ -2,17 +2,20 @@
  * What the processes of the model share: the clock, the host, the kernel
  * era, the PRNG streams, and the emitters that append to the timeline.
  */
-import type {NoteEvent, NoteTopic, TimelineEvent} from '../events.js';
+import type {FaultEvent, FaultPoint, NoteEvent, NoteTopic, TimelineEvent} from '../events.js';
+import type {ErrnoName} from '../kernel/errno.js';
 import type {LogRecord} from '../kernel/log-format.js';
 import type {KernelProfile} from '../kernel/profiles.js';
 import type {SysfsAnswer} from '../kernel/sysfs.js';
 import type {Engine} from './engine.js';
-import type {Host} from './host.js';
+import type {Dimm, Host} from './host.js';
 import type {Prng} from './prng.js';
 import type {Scenario} from './scenario.js';
 
 export class SimContext {
 	private lastFiles = new Map<string, string>();
+	/** Kernel log records emitted so far. */
+	logCount = 0;
 
 	constructor(
 		readonly engine: Engine,
@@ -27,6 +30,16 @@ export class SimContext {
 		return this.engine.now;
 	}
 
+	/** The pid of the task that writes to the bus `activate` file (it runs every sync callback). */
+	get writerPid(): number {
+		return this.scenario.tasks.writerPid;
+	}
+
+	/** Log records emitted since the count was `mark`. */
+	linesSince(mark: number): number {
+		return this.logCount - mark;
+	}
+
 	emit(event: TimelineEvent): void {
 		this.sink(event);
 	}
@@ -36,13 +49,33 @@ export class SimContext {
 		for (const record of Array.isArray(records) ? records : [records as LogRecord]) {
 			const event: TimelineEvent = {kind: 'log', t: this.now, level: record.level, text: record.text};
 			if (stampUs !== undefined && stampUs !== this.now) event.stamp = stampUs;
+			this.logCount++;
 			this.sink(event);
 		}
 	}
 
-	/** pm_pr_dbg(): only with /sys/power/pm_debug_messages = 1. */
+	/**
+	 * pm_pr_dbg() inside hibernate_quiet_exec(): only with
+	 * /sys/power/pm_debug_messages = 1, and not at all on the releases where
+	 * pm_debug_messages_should_print() wants a suspend target state
+	 * (cdb8c100d8a4 … 1b17d4525bca, see releases.ts).
+	 */
 	debugLog(record: LogRecord): void {
-		if (this.scenario.log.pmDebugMessages) this.log(record);
+		if (this.scenario.log.pmDebugMessages && this.kernel.dpmDebugInQuietExec) this.log(record);
+	}
+
+	/** Faults that fired in this run, in order (also on the timeline). */
+	readonly faults: FaultEvent[] = [];
+
+	/** An injected fault fires now: record it (sim/faults.ts). */
+	fault(point: FaultPoint, text: string, extra: {target?: string; errno?: ErrnoName; data?: Record<string, unknown>} = {}): FaultEvent {
+		const event: FaultEvent = {kind: 'fault', t: this.now, simulated: true, point, text};
+		if (extra.target !== undefined) event.target = extra.target;
+		if (extra.errno !== undefined) event.errno = extra.errno;
+		if (extra.data !== undefined) event.data = extra.data;
+		this.faults.push(event);
+		this.sink(event);
+		return event;
 	}
 
 	note(topic: NoteTopic, text: string, data?: NoteEvent['data']): void {
@@ -51,10 +84,14 @@ export class SimContext {
 		this.sink(event);
 	}
 
-	/** Emit a sysfs event for every firmware file whose content changed. */
-	publish(): void {
+	/**
+	 * Emit a sysfs event for every firmware file whose content changed; with
+	 * `only`, look at the bus files and those DIMMs' alone (linear work per
+	 * arm, so arming thousands of DIMMs is not quadratic).
+	 */
+	publish(only?: readonly Dimm[]): void {
 		this.host.settle(this.now);
-		for (const [path, answer] of this.host.files(this.now)) {
+		for (const [path, answer] of this.host.files(this.now, only)) {
 			const value = renderAnswer(answer);
 			if (this.lastFiles.get(path) === value) continue;
 			this.lastFiles.set(path, value);

@@ -28,18 +28,40 @@ export type PhaseSchedule = {
 /** Walk overhead per device (list handling, async spawn). */
 const perDeviceUs = 1;
 
-export function schedulePhase(devices: readonly PhaseDevice[]): PhaseSchedule {
+export type PhaseOptions = {
+	/** Resume phases start every async device before walking the sync ones. */
+	asyncFirst?: boolean;
+	/** Latency before the async worker runs a callback. */
+	asyncStartUs?: number;
+	/** Walk time before the first device (devices without callbacks ahead of it). */
+	startUs?: number;
+};
+
+export function schedulePhase(devices: readonly PhaseDevice[], options: PhaseOptions = {}): PhaseSchedule {
 	const callbacks: ScheduledCallback[] = [];
 	const visited: number[] = [];
-	let cursor = 0;
+	const asyncStart = options.asyncStartUs ?? 0;
+	let cursor = options.startUs ?? 0;
 	let failure: PhaseSchedule['failure'];
+	// One async worker pool: callbacks run in parallel, each after the start latency.
+	if (options.asyncFirst) {
+		let at = cursor;
+		for (const device of devices) {
+			if (!device.async || device.durationUs === undefined) continue;
+			at += perDeviceUs;
+			const startUs = at + asyncStart;
+			callbacks.push({key: device.key, startUs, endUs: startUs + device.durationUs, error: device.error, async: true});
+		}
+	}
+
 	for (const device of devices) {
 		// The walk checks async_error before each device.
 		if (failure && failure.atUs <= cursor) break;
 		cursor += perDeviceUs;
 		visited.push(device.key);
 		if (device.durationUs === undefined) continue;
-		const startUs = cursor;
+		if (options.asyncFirst && device.async) continue;
+		const startUs = device.async ? cursor + asyncStart : cursor;
 		const endUs = startUs + device.durationUs;
 		callbacks.push({key: device.key, startUs, endUs, error: device.error, async: device.async});
 		if (!device.async) cursor = endUs;
@@ -51,6 +73,12 @@ export function schedulePhase(devices: readonly PhaseDevice[]): PhaseSchedule {
 	}
 
 	// Callbacks that had not started when the error was raised never run.
+	if (options.asyncFirst) {
+		for (const c of callbacks) {
+			if (c.error !== undefined && (!failure || c.endUs < failure.atUs)) failure = {key: c.key, atUs: c.endUs, error: c.error};
+		}
+	}
+
 	const ran = failure ? callbacks.filter(c => c.startUs <= failure.atUs) : callbacks;
 	const endUs = Math.max(cursor, ...ran.map(c => c.endUs)) + perDeviceUs;
 	return {callbacks: ran, visited, endUs, failure};

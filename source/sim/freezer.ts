@@ -28,6 +28,12 @@ export type FreezerResult = {
 /** Cost of one pass over the task list, per task (µs). */
 const scanCostPerTaskUs = 0.06;
 
+/** The retry sleep stops doubling here (process.c: `if (sleep_usecs < 8 * USEC_PER_MSEC) sleep_usecs *= 2`). */
+const maxSleepUs = 8000;
+
+/** Work done by the last runFreezer() call, in loop passes simulated one by one (for cost tests). */
+export const freezerCost = {passes: 0, skips: 0};
+
 export function runFreezer(tasks: readonly FreezerTask[], timeoutMs: number, rng: Prng): FreezerResult {
 	const ready = tasks.map(t => t.readyAfterUs).sort((a, b) => a - b);
 	const endUs = timeoutMs * 1000;
@@ -36,7 +42,10 @@ export function runFreezer(tasks: readonly FreezerTask[], timeoutMs: number, rng
 	let sleepUs = 1000;
 	let t = 0;
 	let lastFrozen = -1;
+	freezerCost.passes = 0;
+	freezerCost.skips = 0;
 	for (;;) {
+		freezerCost.passes++;
 		t += scanUs;
 		const frozen = countAtOrBefore(ready, t);
 		if (frozen !== lastFrozen) {
@@ -45,12 +54,39 @@ export function runFreezer(tasks: readonly FreezerTask[], timeoutMs: number, rng
 		}
 
 		if (frozen === ready.length || t > endUs) break;
+		// Nothing can change before the next task is ready or the timeout passes:
+		// jump over the passes in between at once, so the cost of a long timeout
+		// (pm_freeze_timeout goes up to 2^32-1 ms) does not grow with it.
+		if (sleepUs >= maxSleepUs) {
+			const target = Math.min(ready[frozen]!, endUs);
+			const passes = Math.floor((target - t) / (scanUs + maxSleepUs));
+			if (passes > 8) {
+				t += skipPasses(passes, scanUs, rng);
+				freezerCost.skips++;
+			}
+		}
+
 		t += rng.int(sleepUs / 2, sleepUs);
-		if (sleepUs < 8000) sleepUs *= 2;
+		if (sleepUs < maxSleepUs) sleepUs *= 2;
 	}
 
 	const refusing = tasks.filter(task => task.readyAfterUs > t);
 	return {ok: refusing.length === 0, elapsedUs: t, total: tasks.length, refusing, progress};
+}
+
+/**
+ * Time taken by `n` passes of usleep_range(4 ms, 8 ms) plus a scan: the sum
+ * of n uniform draws, drawn at once (normal approximation, clamped to the
+ * possible range). Each pass ends at most scan + 8 ms later, so the jump never
+ * passes the moment it was computed for.
+ */
+function skipPasses(n: number, scanUs: number, rng: Prng): number {
+	const half = maxSleepUs / 2;
+	const mean = n * (scanUs + half * 1.5);
+	const sd = Math.sqrt(n) * (half / Math.sqrt(12));
+	const u = 1 - rng.next();
+	const gauss = Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * rng.next());
+	return Math.round(Math.min(n * (scanUs + maxSleepUs), Math.max(n * (scanUs + half), mean + sd * gauss)));
 }
 
 function countAtOrBefore(sorted: readonly number[], t: number): number {

@@ -23,6 +23,7 @@ import {
 } from '../kernel/sysfs.js';
 import type {Prng} from './prng.js';
 import {draw} from './draw.js';
+import {planFaults, type FaultPlan} from './faults.js';
 import {expandDevices, resolveDimm, type DeviceSpec, type DimmSpec, type StuckTaskSpec} from './scenario-schema.js';
 import type {Scenario} from './scenario.js';
 
@@ -41,6 +42,11 @@ export type Dimm = {
 	tookPart: boolean;
 	/** Result the platform will report once the busy window is over. */
 	pendingResult?: ActivateResult;
+	/**
+	 * intel_fwa_state()/intel_fwa_result() cache (drivers/acpi/nfit/intel.c):
+	 * the last DIMMINFO answer and the bus activation count it was taken at.
+	 */
+	cache: {state: DimmActivateState | 'invalid'; result: ActivateResult | 'invalid'; count: number};
 };
 
 export type DevicePmState =
@@ -78,6 +84,8 @@ export class Host {
 	stuckTasks: StuckTaskSpec[];
 	readonly userTasks: number;
 	readonly kernelTasks: number;
+	/** What can go wrong in this run (sim/faults.ts). */
+	readonly faults: FaultPlan;
 
 	constructor(readonly scenario: Scenario, rng: Prng) {
 		const dimmRng = rng.fork('dimms');
@@ -100,16 +108,19 @@ export class Host {
 				nextVersion: spec.nextVersion,
 				result: 'none',
 				tookPart: false,
+				cache: {state: 'invalid', result: 'invalid', count: -1},
 			};
 		});
-		// Uncertain quantities, drawn once per run from their own streams.
-		const chance = rng.fork('chances');
-		this.devices = expandDevices(scenario).map(spec => {
-			const active = typeof spec.dma.active === 'number' ? chance.chance(spec.dma.active) : spec.dma.active;
-			const fails = spec.fail !== undefined && chance.chance(spec.fail.probability);
-			return {...spec, dma: {...spec.dma, active}, fail: fails ? spec.fail : undefined, pm: 'active', errors: []};
-		});
-		this.stuckTasks = scenario.tasks.stuck.filter(task => chance.chance(task.probability));
+		// Uncertain quantities: the fault plan, drawn once per run from its own stream.
+		this.faults = planFaults(scenario, rng);
+		this.devices = expandDevices(scenario).map(spec => ({
+			...spec,
+			dma: {...spec.dma, active: this.faults.dmaActive.get(spec.index) ?? false},
+			fail: this.faults.deviceFaults.get(spec.index),
+			pm: 'active' as const,
+			errors: [],
+		}));
+		this.stuckTasks = this.faults.stuckTasks;
 		this.userTasks = scenario.tasks.user;
 		this.kernelTasks = scenario.tasks.kernel;
 	}
@@ -118,20 +129,38 @@ export class Host {
 		return capabilityHasFiles(this.bus.capability);
 	}
 
+	/**
+	 * Work done answering the model's questions (file evaluations, DIMM
+	 * visits): a cost measure for tests, so that "not quadratic in the number
+	 * of DIMMs" is checked by counting, never by timing.
+	 */
+	ops = 0;
+	private armedCount = 0;
+	/** Some DIMM has a pending result (set by the activation). */
+	unsettled = false;
+	private armedCostUs = 0;
+
 	armedDimms(): Dimm[] {
+		this.ops += this.dimms.length;
 		return this.dimms.filter(d => d.armed);
 	}
 
-	/** activate_tmo: the platform's estimate for the armed set. */
+	/** Arm or disarm a DIMM (the platform's ARM DSM); keeps the BUSINFO sums current. */
+	setArmed(dimm: Dimm, armed: boolean): void {
+		if (dimm.armed === armed) return;
+		dimm.armed = armed;
+		this.armedCount += armed ? 1 : -1;
+		this.armedCostUs += armed ? dimm.costUs : -dimm.costUs;
+	}
+
+	/** activate_tmo: the platform's estimate for the armed set (BUSINFO keeps it as a sum). */
 	activateEstimateUs(): number {
-		let sum = 0;
-		for (const dimm of this.dimms) if (dimm.armed) sum += dimm.costUs;
-		return sum;
+		return this.armedCostUs;
 	}
 
 	platformState(nowUs: number): PlatformState {
 		if (nowUs < this.bus.busyUntilUs) return 'busy';
-		return this.dimms.some(d => d.armed) ? 'armed' : 'idle';
+		return this.armedCount > 0 ? 'armed' : 'idle';
 	}
 
 	busState(nowUs: number): BusActivateState | 'invalid' {
@@ -145,16 +174,58 @@ export class Host {
 		return dimm.armed ? 'armed' : 'idle';
 	}
 
+	/** What the platform's DIMMINFO DSM answers now (nfit_test: result only once the busy window is over). */
+	dimmInfo(dimm: Dimm, nowUs: number): {state: DimmActivateState | 'invalid'; result: ActivateResult | 'invalid'} {
+		if (dimm.spec.invalid) return {state: 'invalid', result: 'invalid'};
+		const state = this.dimmState(dimm, nowUs);
+		const result = nowUs < this.bus.busyUntilUs && dimm.tookPart ? 'none' : (dimm.pendingResult && nowUs >= this.bus.busyUntilUs ? dimm.pendingResult : dimm.result);
+		return {state, result};
+	}
+
+	/**
+	 * A read of nmemX/firmware/activate: intel_fwa_state() answers from its
+	 * cache unless the cache is invalid or busy or a bus activation happened
+	 * since (fwa_count moved); otherwise it queries DIMMINFO, refreshing the
+	 * cached result too. `commit` false = what a read would return, no side effect.
+	 */
+	readDimmState(dimm: Dimm, nowUs: number, commit = true): DimmActivateState | 'invalid' {
+		const c = dimm.cache;
+		if (c.count === this.bus.activations && c.state !== 'invalid' && c.state !== 'busy') return c.state;
+		const fresh = this.dimmInfo(dimm, nowUs);
+		if (commit) dimm.cache = {...fresh, count: this.bus.activations};
+		return fresh.state;
+	}
+
+	/**
+	 * A read of nmemX/firmware/result: intel_fwa_result() returns the cached
+	 * result while the activation count is unchanged and it is valid — so a
+	 * first read during nfit_test's busy window caches `none`, and later reads
+	 * keep saying `none` until something reads `activate` (kernel.md §2.6).
+	 */
+	readDimmResult(dimm: Dimm, nowUs: number, commit = true): ActivateResult | 'invalid' {
+		const c = dimm.cache;
+		if (c.count === this.bus.activations && c.result !== 'invalid') return c.result;
+		const fresh = this.dimmInfo(dimm, nowUs);
+		if (commit) dimm.cache = {...fresh, count: this.bus.activations};
+		return fresh.result;
+	}
+
+	/** An ARM/DISARM DSM was issued: the DIMM's cached state is invalidated first. */
+	invalidateDimmState(dimm: Dimm): void {
+		dimm.cache = {...dimm.cache, state: 'invalid'};
+	}
+
+	/** The platform's true result (outcome analysis; not what a read returns). */
 	dimmResult(dimm: Dimm, nowUs: number): ActivateResult | 'invalid' {
-		if (dimm.spec.invalid) return 'invalid';
-		if (nowUs < this.bus.busyUntilUs && dimm.tookPart) return 'none';
-		return dimm.result;
+		return this.dimmInfo(dimm, nowUs).result;
 	}
 
 	/** Settle results whose busy window has passed. */
 	settle(nowUs: number): void {
-		if (nowUs < this.bus.busyUntilUs) return;
+		if (nowUs < this.bus.busyUntilUs || !this.unsettled) return;
+		this.unsettled = false;
 		for (const dimm of this.dimms) {
+			this.ops++;
 			if (dimm.pendingResult) {
 				dimm.result = dimm.pendingResult;
 				dimm.pendingResult = undefined;
@@ -162,24 +233,32 @@ export class Host {
 		}
 	}
 
-	/** Every readable firmware file and its current content (or errno). */
-	files(nowUs: number): Map<string, SysfsAnswer<string>> {
+	/**
+	 * Every readable firmware file and its current content (or errno); with
+	 * `only`, the bus files and just those DIMMs' (what one arm can change).
+	 */
+	files(nowUs: number, only?: readonly Dimm[]): Map<string, SysfsAnswer<string>> {
 		const files = new Map<string, SysfsAnswer<string>>();
 		if (!this.hasFirmwareFiles) return files;
+		this.ops += 3;
 		files.set(this.busPaths.capability, readBusCapability(this.bus.capability));
 		files.set(this.busPaths.activate, readBusActivate(this.bus.capability, this.busState(nowUs)));
 		files.set(this.busPaths.noidle, {ok: true, value: formatNoidle(this.bus.noidle)});
-		for (const dimm of this.dimms) {
+		for (const dimm of only ?? this.dimms) {
+			this.ops++;
 			if (!dimm.spec.fwOps) continue;
-			files.set(dimm.paths.activate, readDimmActivate(this.bus.capability, true, this.dimmState(dimm, nowUs)));
-			files.set(dimm.paths.result, readDimmResult(this.bus.capability, true, this.dimmResult(dimm, nowUs)));
+			files.set(dimm.paths.activate, readDimmActivate(this.bus.capability, true, this.readDimmState(dimm, nowUs, false)));
+			files.set(dimm.paths.result, readDimmResult(this.bus.capability, true, this.readDimmResult(dimm, nowUs, false)));
 		}
 
 		return files;
 	}
 
-	/** One firmware file's content (or errno); undefined when the file does not exist. */
-	file(path: string, nowUs: number): SysfsAnswer<string> | undefined {
+	/**
+	 * One firmware file's content (or errno); undefined when the file does not
+	 * exist. `commit` = a real read (it may refresh the driver's caches).
+	 */
+	file(path: string, nowUs: number, commit = false): SysfsAnswer<string> | undefined {
 		const file = parseFirmwarePath(path);
 		if (!file || !this.hasFirmwareFiles) return undefined;
 		switch (file.file) {
@@ -200,8 +279,8 @@ export class Host {
 				const dimm = this.dimms[file.dimm];
 				if (!dimm?.spec.fwOps) return undefined;
 				return file.file === 'dimm-activate'
-					? readDimmActivate(this.bus.capability, true, this.dimmState(dimm, nowUs))
-					: readDimmResult(this.bus.capability, true, this.dimmResult(dimm, nowUs));
+					? readDimmActivate(this.bus.capability, true, this.readDimmState(dimm, nowUs, commit))
+					: readDimmResult(this.bus.capability, true, this.readDimmResult(dimm, nowUs, commit));
 			}
 		}
 	}

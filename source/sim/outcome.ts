@@ -4,6 +4,7 @@
  * --json and for grading.
  */
 import {errnoCode, type ErrnoName} from '../kernel/errno.js';
+import type {FaultEvent} from '../events.js';
 import type {ActivateResult} from '../kernel/sysfs.js';
 import type {Host} from './host.js';
 import type {ActivationRun} from './quiet-exec-run.js';
@@ -40,26 +41,30 @@ export type Outcome = {
 	activations: number;
 };
 
-const deviceSteps = new Set(['dpm_prepare', 'dpm_suspend', 'dpm_suspend_end', 'platform_pre_snapshot']);
 const freezeSteps = new Set(['freeze_processes', 'freeze_kernel_threads']);
 
+/**
+ * What one activation write came to: the kernel-visible answer (the write's
+ * errno) and, for the cause, the faults that fired while it ran (sim/faults.ts)
+ * — never the host's state.
+ */
 function runKind(run: ActivationRun): OutcomeKind {
+	const fired = (point: FaultEvent['point']) => run.faults.filter(f => f.point === point);
 	if (run.errno) {
-		if (run.failedStep && freezeSteps.has(run.failedStep)) return 'freeze-failed';
-		if (run.failedStep && deviceSteps.has(run.failedStep)) return 'device-error';
+		if (fired('task-wont-freeze').length > 0 || (run.failedStep && freezeSteps.has(run.failedStep))) return 'freeze-failed';
+		if (fired('callback-error').length > 0) return 'device-error';
 		return 'refused';
 	}
 
-	const activation = run.activation;
-	if (!activation) return 'refused';
-	if (activation.dma.some(d => d.timedOut)) return 'dma-timeout';
-	if (activation.status === 'ABORT' || activation.status === 'NOIDLE') return 'platform-abort';
-	if (activation.status === 'TMO') return 'overflow';
-	const results = Object.values(activation.results);
+	if (!run.activation) return 'refused';
+	if (fired('dma-not-stopped').some(f => f.data?.['timedOut'] === true)) return 'dma-timeout';
+	if (fired('platform-abort').length > 0) return 'platform-abort';
+	if (fired('overflow').length > 0) return 'overflow';
+	const results = fired('dimm-result').map(f => f.data?.['result']);
 	if (results.includes('fail')) return 'dimm-fail';
 	if (results.includes('need_reset')) return 'need-reset';
 	if (results.includes('not_staged')) return 'not-staged';
-	return activation.status === 'SUCCESS' ? 'success' : 'refused';
+	return run.activation.status === 'SUCCESS' ? 'success' : 'refused';
 }
 
 export function summarise(runs: readonly ActivationRun[], host: Host): Outcome {
@@ -82,7 +87,7 @@ export function summarise(runs: readonly ActivationRun[], host: Host): Outcome {
 		stallUs: activation?.stallUs ?? 0,
 		budgetUs: activation?.budgetUs ?? host.bus.maxQuiesceUs,
 		estimateUs: activation?.estimateUs ?? host.activateEstimateUs(),
-		dmaTimeouts: runs.flatMap(r => r.activation?.dma.filter(d => d.timedOut).map(d => d.device) ?? []),
+		dmaTimeouts: runs.flatMap(r => r.faults.filter(f => f.point === 'dma-not-stopped' && f.data?.['timedOut'] === true).map(f => f.target!)),
 		failedStep: runs.map(r => r.failedStep).findLast(s => s !== undefined),
 		deviceErrors: host.devices.filter(d => d.errors.length > 0).map(d => `${d.driver} ${d.name}: ${d.errors.join('; ')}`),
 		activations: runs.filter(r => r.activation).length,

@@ -5,7 +5,9 @@
  */
 import {errnoCode, type ErrnoName} from '../kernel/errno.js';
 import * as fmt from '../kernel/log-format.js';
-import {busCallback, driverCallback, phaseNaming, type PmCallback} from '../kernel/pm-callbacks.js';
+import {busCallback, driverCallback, phaseNaming, timedCallback, type PmCallback} from '../kernel/pm-callbacks.js';
+import {stuckTaskStack, syscallOf, userRegisters} from '../kernel/stacks.js';
+import type {FaultEvent} from '../events.js';
 import {quietExecSteps, stepById, unwindLabelFor, unwindPath, type FailurePoint, type StepId} from '../kernel/quiet-exec.js';
 import type {ActivationMethod} from '../kernel/sysfs.js';
 import {platformActivate, type ActivationReport} from './activation.js';
@@ -15,6 +17,7 @@ import {draw} from './draw.js';
 import {runFreezer, type FreezerTask} from './freezer.js';
 import type {Device, DevicePmState} from './host.js';
 import type {StuckTaskSpec} from './scenario-schema.js';
+import type {KernelProfile} from '../kernel/profiles.js';
 
 export type ActivationRun = {
 	method: ActivationMethod;
@@ -26,17 +29,20 @@ export type ActivationRun = {
 	frozenFromUs?: number;
 	frozenToUs?: number;
 	activation?: ActivationReport;
+	/** Faults that fired while this write ran (sim/faults.ts). */
+	faults: FaultEvent[];
+	/** The hibernate_quiet_exec() steps executed, in order (forward, then unwind). */
+	steps?: StepId[];
 };
 
 type StepResult = Generator<number, ErrnoName | undefined>;
 
-/** The writer's pid (the shell that ran `echo quiesce > …/activate`). */
-const writerPid = 48_230;
-
 export function* hibernateQuietExec(ctx: SimContext, run: ActivationRun): StepResult {
 	const steps = new QuietExecSteps(ctx, run);
+	run.steps = [];
 	for (const step of quietExecSteps) {
 		ctx.note('step', `${step.n} ${step.id}`, {step: step.id, n: step.n, path: 'forward'});
+		run.steps.push(step.id);
 		const error = yield* steps.run(step.id);
 		if (error === undefined) continue;
 		if (step.id === 'callback') {
@@ -56,6 +62,7 @@ export function* hibernateQuietExec(ctx: SimContext, run: ActivationRun): StepRe
 		run.failedStep = step.id;
 		for (const id of unwindPath(point, ctx.kernel.notifiers)) {
 			ctx.note('step', `${stepById(id).n} ${id}`, {step: id, n: stepById(id).n, path: 'unwind'});
+			run.steps.push(id);
 			yield* steps.run(id);
 		}
 
@@ -88,6 +95,7 @@ function* reportDmaTimeouts(ctx: SimContext, activation: ActivationReport | unde
 
 class QuietExecSteps {
 	private readonly k;
+	private consoleSuspendedAt = 0;
 	constructor(
 		private readonly ctx: SimContext,
 		private readonly runState: ActivationRun,
@@ -103,7 +111,6 @@ class QuietExecSteps {
 			case 'lock_device_hotplug':
 			case 'unlock_device_hotplug':
 			case 'pm_suspend_clear_flags':
-			case 'resume_console':
 			case 'hibernate_release':
 			case 'unlock_system_sleep': {
 				yield 1;
@@ -112,7 +119,9 @@ class QuietExecSteps {
 
 			case 'hibernate_acquire': {
 				yield 1;
-				return scenario.platform.hibernationBusy ? 'EBUSY' : undefined;
+				if (!ctx.host.faults.hibernationBusy) return undefined;
+				ctx.fault('hibernation-busy', 'hibernate_acquire() fails: a hibernation is in progress or /dev/snapshot is open', {errno: 'EBUSY'});
+				return 'EBUSY';
 			}
 
 			case 'pm_prepare_console':
@@ -124,7 +133,9 @@ class QuietExecSteps {
 			case 'pm_notifier_prepare':
 			case 'pm_notifier_post': {
 				yield rng.int(40, 400);
-				return id === 'pm_notifier_prepare' ? scenario.platform.notifierVeto : undefined;
+				const veto = id === 'pm_notifier_prepare' ? ctx.host.faults.notifierVeto : undefined;
+				if (veto) ctx.fault('notifier-veto', `a PM notifier vetoes PM_HIBERNATION_PREPARE with -${errnoCode(veto)} (${veto})`, {errno: veto});
+				return veto;
 			}
 
 			case 'freeze_processes': {
@@ -134,7 +145,8 @@ class QuietExecSteps {
 
 			case 'platform_begin':
 			case 'platform_end': {
-				yield scenario.platform.s4 ? rng.int(150, 700) : 1;
+				// ACPI _TTS and acpi_scan_lock (real 6.1 VM: 0.15–10 ms between the freezer lines).
+				yield scenario.platform.s4 ? rng.int(150, 2500) : 1;
 				return undefined;
 			}
 
@@ -150,6 +162,7 @@ class QuietExecSteps {
 			case 'suspend_console': {
 				yield rng.int(3, 12);
 				ctx.log(fmt.suspendingConsoles());
+				this.consoleSuspendedAt = ctx.logCount;
 				return undefined;
 			}
 
@@ -162,9 +175,13 @@ class QuietExecSteps {
 			}
 
 			case 'platform_pre_snapshot': {
-				yield rng.int(20, 120);
-				if (scenario.platform.s4) ctx.log(fmt.acpiPreparing(this.k));
-				yield rng.int(40, 400);
+				yield rng.int(8, 60);
+				if (!scenario.platform.s4) return undefined;
+				ctx.log(fmt.acpiPreparing(this.k));
+				// acpi_pm_pre_suspend(): GPEs off, EC blocked, then suspend_nvs_save().
+				yield rng.int(150, 420);
+				if (scenario.platform.nvs) ctx.log(fmt.acpiSavingNvs(this.k));
+				yield rng.int(20, 80);
 				return undefined;
 			}
 
@@ -176,6 +193,8 @@ class QuietExecSteps {
 			case 'platform_finish': {
 				yield rng.int(20, 200);
 				if (scenario.platform.s4) ctx.log(fmt.acpiWaking(this.k));
+				// _WAK and re-enabling GPEs before the noirq thaw starts.
+				yield scenario.platform.s4 ? rng.int(300, 4500) : 1;
 				return undefined;
 			}
 
@@ -197,9 +216,16 @@ class QuietExecSteps {
 				return undefined;
 			}
 
+			case 'resume_console': {
+				// console_unlock() flushes what the console missed since suspend_console().
+				const buffered = ctx.linesSince(this.consoleSuspendedAt);
+				yield Math.round(buffered * draw(scenario.platform.consoleUsPerLine, rng)) + 1;
+				return undefined;
+			}
+
 			case 'thaw_kernel_threads': {
 				yield rng.int(100, 900);
-				ctx.log(fmt.restartingKernelThreads());
+				yield* this.logRecords(fmt.restartingKernelThreads(this.k));
 				ctx.note('tasks', 'kernel threads thawed', {kind: 'kernel', state: 'thawed'});
 				return undefined;
 			}
@@ -208,6 +234,14 @@ class QuietExecSteps {
 				yield* this.thawProcesses();
 				return undefined;
 			}
+		}
+	}
+
+	/** Log records one after another, a few µs apart (pr_cont pairs land together). */
+	private *logRecords(records: readonly fmt.LogRecord[]): Generator<number, void> {
+		for (const [i, record] of records.entries()) {
+			if (i > 0) yield this.ctx.rng.int(20, 400);
+			this.ctx.log(record);
 		}
 	}
 
@@ -268,28 +302,34 @@ class QuietExecSteps {
 		// The freezer gave up: flush the dangling pr_cont fragment, report, dump the culprits.
 		if (this.k.freezer === 'cont') ctx.log(startRecord, start);
 		ctx.log(fmt.freezingFailed(this.k, what, elapsedMs, result.refusing.length, false));
-		for (const task of result.refusing) {
-			const spec = stuck[task.id]!;
+		const culprits = result.refusing.map(task => stuck[task.id] ?? slowTask(kind, task.id));
+		for (const [i, task] of result.refusing.entries()) {
+			const spec = culprits[i]!;
+			if (stuck[task.id]) {
+				ctx.fault('task-wont-freeze', `${spec.comm} (pid ${spec.pid}) never entered the refrigerator within ${scenario.freezeTimeoutMs} ms`, {target: spec.comm, errno: 'EBUSY', data: {pid: spec.pid, kind}});
+			}
+
 			yield ctx.rng.int(20, 80);
-			for (const record of fmt.taskDump(this.k, taskDumpOf(spec))) {
+			for (const record of fmt.taskDump(this.k, taskDumpOf(this.k, spec))) {
 				ctx.log(record);
 				yield ctx.rng.int(2, 9);
 			}
 		}
 
-		ctx.note('tasks', `${result.refusing.length} task(s) refused to freeze: ${result.refusing.map(t => stuck[t.id]!.comm).join(', ')}`, {
+		ctx.note('tasks', `${result.refusing.length} task(s) refused to freeze: ${culprits.map(t => t.comm).join(', ')}`, {
 			kind,
 			state: 'failed',
 			frozen: count - result.refusing.length,
 			total: count,
-			refusing: result.refusing.map(t => ({comm: stuck[t.id]!.comm, pid: stuck[t.id]!.pid})),
+			refusing: culprits.map(t => ({comm: t.comm, pid: t.pid})),
 		});
 		if (kind === 'user') {
 			// freeze_processes() thaws everything itself before returning -EBUSY.
 			yield* this.thawProcesses();
 		} else {
+			// freeze_kernel_threads() calls thaw_kernel_threads() itself.
 			yield ctx.rng.int(100, 600);
-			ctx.log(fmt.restartingKernelThreads());
+			yield* this.logRecords(fmt.restartingKernelThreads(this.k));
 		}
 
 		return 'EBUSY';
@@ -324,7 +364,9 @@ class QuietExecSteps {
 	/**
 	 * Run one device phase: callbacks in dpm_list order (reversed when
 	 * suspending), the failure lines of a failing callback, and the phase's
-	 * dpm_show_time line (pm_debug_messages only).
+	 * dpm_show_time line (pm_debug_messages only). Resume phases start every
+	 * async device first (dpm_resume*: dpm_async_fn() over the list, then the
+	 * sync walk); suspend phases start each as the walk reaches it.
 	 */
 	private *devicePhase(
 		callback: PmCallback,
@@ -333,6 +375,7 @@ class QuietExecSteps {
 		options: {recovering?: boolean; recover?: PmCallback} = {},
 	): StepResult {
 		const {ctx} = this;
+		const platform = ctx.scenario.platform;
 		const suspending = callback === 'prepare' || callback.startsWith('freeze');
 		const ordered = suspending && callback !== 'prepare' ? [...devices].reverse() : devices;
 		const rng = ctx.rng.fork(`phase-${callback}`);
@@ -347,32 +390,47 @@ class QuietExecSteps {
 			thaw: d => draw(d.thawUs, rng),
 			complete: d => draw(d.prepareUs, rng),
 		};
+		const fault = (d: Device) => (!options.recovering && this.faultAt(d, callback) ? d.fail : undefined);
 		const symbolOf = (d: Device): string | undefined => {
-			const failsHere = !options.recovering && d.fail?.callback === callback;
-			return busCallback(d.bus, callback) ?? (failsHere ? driverCallback(d.driver, callback) : undefined);
+			const own = d.callbacks[callback];
+			if (own === null) return fault(d) ? driverCallback(d.driver, callback) : undefined;
+			return own ?? busCallback(d.bus, callback) ?? (fault(d) ? driverCallback(d.driver, callback) : undefined);
 		};
 
+		// Devices with no callback in dpm_list are walked too (real 6.1 VM: a late phase
+		// with no callback at all still takes 0.6–0.8 ms).
+		const walkUs = Math.round(platform.passiveDevices * draw(platform.walkUsPerDevice, rng));
 		const byIndex = new Map(ordered.map(d => [d.index, d]));
 		const schedule = schedulePhase(
 			ordered.map(d => ({
 				key: d.index,
-				async: d.async,
+				// dpm_prepare() and dpm_complete() run every device synchronously.
+				async: d.async && callback !== 'prepare' && callback !== 'complete',
 				durationUs: symbolOf(d) === undefined ? undefined : durationOf[callback](d),
-				error: !options.recovering && d.fail?.callback === callback ? -errnoCode(d.fail.errno) : undefined,
+				error: fault(d) ? -errnoCode(d.fail!.errno) : undefined,
 			})),
+			{
+				asyncFirst: !suspending,
+				// dpm_suspend(): an async parent first waits for its children (dpm_wait_for_subordinate);
+				// the real 6.1 VM shows its PCI callbacks starting 8–12 ms into the phase.
+				asyncStartUs: callback === 'freeze' ? draw(platform.asyncStartUs, rng) : rng.int(5, 400),
+				startUs: Math.round(walkUs / 2),
+			},
 		);
 
 		type Emission = {atUs: number; order: number; emit: () => void};
 		const emissions: Emission[] = [];
 		const naming = phaseNaming[callback];
 		const verb: fmt.PmVerb = options.recovering ? 'recover' : naming.verb;
-		const printTimes = ctx.scenario.log.pmPrintTimes;
+		const printTimes = ctx.scenario.log.pmPrintTimes && timedCallback(callback);
+		// The writer runs sync callbacks; one async worker (a kworker) runs the async ones.
+		const workerPid = rng.int(9, 400);
 		for (const [order, cb] of schedule.callbacks.entries()) {
 			const device = byIndex.get(cb.key)!;
 			const name = {driver: device.driver, name: device.name};
 			const symbol = symbolOf(device)!;
 			if (printTimes) {
-				emissions.push({atUs: cb.startUs, order, emit: () => ctx.log(fmt.callingCallback(this.k, name, symbol, cb.async ? writerPid + 1 + (order % 7) : writerPid, device.parent))});
+				emissions.push({atUs: cb.startUs, order, emit: () => ctx.log(fmt.callingCallback(this.k, name, symbol, cb.async ? workerPid : ctx.writerPid, device.parent))});
 				emissions.push({atUs: cb.endUs, order, emit: () => ctx.log(fmt.callbackReturned(this.k, name, symbol, cb.error ?? 0, cb.endUs - cb.startUs))});
 			}
 
@@ -392,6 +450,11 @@ class QuietExecSteps {
 
 					// A failed callback leaves the device where it was: the unwind treats it so.
 					device.errors.push(`${callback} returned ${cb.error}`);
+					ctx.fault('callback-error', `${device.driver} ${device.name}: ${symbol}() returns ${cb.error} at ${callback}`, {
+						target: `${device.driver} ${device.name}`,
+						errno: device.fail!.errno,
+						data: {callback, error: cb.error, async: cb.async},
+					});
 					ctx.log(this.failureLines(device, callback, symbol, cb.error, cb.async));
 					ctx.note('device', `${device.driver} ${device.name}: ${callback} failed with ${cb.error}`, {
 						device: `${device.driver} ${device.name}`,
@@ -410,7 +473,7 @@ class QuietExecSteps {
 			emission.emit();
 		}
 
-		yield schedule.endUs - at;
+		yield schedule.endUs + (walkUs - Math.round(walkUs / 2)) - at;
 		const failedKey = schedule.failure?.key;
 		for (const key of schedule.visited) {
 			if (key !== failedKey) byIndex.get(key)!.pm = after;
@@ -428,6 +491,10 @@ class QuietExecSteps {
 		if (!schedule.failure) return undefined;
 		const device = byIndex.get(schedule.failure.key)!;
 		return device.fail!.errno;
+	}
+
+	private faultAt(device: Device, callback: PmCallback): boolean {
+		return device.fail?.callback === callback;
 	}
 
 	private failureLines(device: Device, callback: PmCallback, symbol: string, error: number, async: boolean): fmt.LogRecord[] {
@@ -459,28 +526,28 @@ function thin<T>(samples: T[], max: number): T[] {
 	return out;
 }
 
-const defaultStack = [
-	'__schedule+0x2ea/0x8a0',
-	'schedule+0x4f/0xc0',
-	'io_schedule+0x16/0x40',
-	'folio_wait_bit_common+0x13d/0x350',
-	'filemap_get_pages+0x5d1/0x660',
-	'filemap_read+0xd2/0x340',
-	'vfs_read+0x1a4/0x340',
-	'ksys_read+0x63/0xe0',
-	'do_syscall_64+0x5b/0xc0',
-	'entry_SYSCALL_64_after_hwframe+0x6e/0xd8',
-];
+/** Names of ordinary tasks caught by a too-short freeze timeout (they were only slow). */
+const commonComms = ['systemd-journal', 'rsyslogd', 'sshd', 'cron', 'dbus-daemon', 'bash', 'agetty', 'systemd-logind', 'chronyd', 'python3'];
+const commonKthreads = ['kswapd0', 'jbd2/sda1-8', 'xfsaild/dm-0', 'kcompactd0', 'khugepaged'];
 
-function taskDumpOf(spec: StuckTaskSpec): fmt.TaskDump {
+function slowTask(kind: 'user' | 'kernel', id: number): StuckTaskSpec {
+	const names = kind === 'user' ? commonComms : commonKthreads;
+	return {comm: names[id % names.length]!, pid: (kind === 'user' ? 600 : 40) + id, ppid: kind === 'user' ? 1 : 2, kind, releaseAfterUs: null, probability: 1};
+}
+
+function taskDumpOf(k: KernelProfile, spec: StuckTaskSpec): fmt.TaskDump {
+	const stack = spec.stack ?? stuckTaskStack(k, spec.kind);
 	return {
 		comm: spec.comm,
 		state: 'D',
 		pid: spec.pid,
 		tgid: spec.pid,
 		ppid: spec.ppid,
+		// PF_KTHREAD|PF_NOFREEZE-free kernel thread vs. a user task (PF_FORKNOEXEC…).
 		taskFlags: spec.kind === 'kernel' ? 0x20_80_40 : 0x40_01_40,
-		flags: 0x00_00_40_04,
-		stack: spec.stack ?? defaultStack,
+		flags: 0x00_00_40_00,
+		stack,
+		// Only a task that entered from user space has user registers to show.
+		...(spec.kind === 'user' && stack.some(f => f.startsWith('entry_SYSCALL_64')) ? {regs: userRegisters(spec.pid, syscallOf(stack))} : {}),
 	};
 }

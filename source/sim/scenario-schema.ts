@@ -5,7 +5,8 @@
  */
 import {z} from 'zod';
 import {errnoNames, type ErrnoName} from '../kernel/errno.js';
-import {kernelIds} from '../kernel/profiles.js';
+import {deviceBuses, pmCallbacks} from '../kernel/pm-callbacks.js';
+import {isKernelId, kernelIds} from '../kernel/profiles.js';
 import {activationMethods, capabilities} from '../kernel/sysfs.js';
 
 const micros = z.number().int('expected whole microseconds').nonnegative('expected a duration ≥ 0 µs');
@@ -98,7 +99,13 @@ const deviceSchema = z
 		/** Device name, e.g. "0000:3b:00.0"; with `count`, "{i}" and "{x}" expand to the index (decimal, 2-digit hex). */
 		name: z.string().min(1),
 		driver: z.string().min(1),
-		bus: z.enum(['pci', 'platform']).default('pci'),
+		bus: z.enum(deviceBuses).default('pci'),
+		/**
+		 * The device's own callback symbols where its bus type's are not the
+		 * ones used (leds: led_suspend/led_resume; input: input_dev_freeze and
+		 * no thaw); null = no callback in that phase.
+		 */
+		callbacks: z.record(z.enum(pmCallbacks), z.string().min(1).nullable()).default({}),
 		parent: z.string().min(1).default('0000:00:00.0'),
 		count: z.number().int().min(1).max(4096).default(1),
 		/** PCI vendor:device, for AER lines. */
@@ -146,6 +153,8 @@ const tasksSchema = z
 		freezeLatencyUs: durationSchema.default([2, 2400]),
 		kthreadFreezeLatencyUs: durationSchema.default([1, 900]),
 		stuck: z.array(stuckTaskSchema).default([]),
+		/** pid of the shell that writes to the bus activate file (it runs the sync callbacks). */
+		writerPid: z.number().int().min(1).default(48_230),
 	})
 	.strict();
 
@@ -166,6 +175,22 @@ const platformSchema = z
 		hibernationBusy: z.boolean().default(false),
 		/** A PM notifier vetoes PM_HIBERNATION_PREPARE with this errno. */
 		notifierVeto: errnoSchema.optional(),
+		/** The firmware declares ACPI NVS regions: suspend_nvs_save() prints "Saving platform NVS memory". */
+		nvs: z.boolean().default(true),
+		/**
+		 * Who answers the FWA DSMs: a real Intel platform stalls the memory
+		 * controller for about its estimate; the kernel's nfit_test emulation
+		 * returns at once (the per-DIMM figures are only BUSINFO numbers).
+		 */
+		firmware: z.enum(['intel', 'nfit_test']).default('intel'),
+		/** Devices in dpm_list with no PM callback: every phase still walks them. */
+		passiveDevices: z.number().int().min(0).max(100_000).default(0),
+		/** Walk cost per device per phase (list handling, locking). */
+		walkUsPerDevice: durationSchema.default([1, 2]),
+		/** Delay before the first async ->freeze() callback runs (parents wait for their children). */
+		asyncStartUs: durationSchema.default([5, 60]),
+		/** resume_console(): time per buffered line the console prints (0 without a slow console). */
+		consoleUsPerLine: durationSchema.default([0, 4]),
 		/** Spread of the real memory quiesce around the estimate, in percent. */
 		quiesceJitterPct: z.number().min(0).max(100).default(4),
 	})
@@ -183,11 +208,13 @@ export const scenarioSchema = z
 		description: z.string().min(1, 'expected a one-line description'),
 		/** The outcome this scenario is built to show (checked by the tests). */
 		expect: z.string().optional(),
-		kernel: z.enum(kernelIds).default('6.6'),
+		/** A kernel release: 5.10, 6.1, 6.6.30, 6.6.94, 6.12, 6.17 or X.Y.Z of those series. */
+		kernel: z.string().refine(isKernelId, {message: `expected a kernel release (${kernelIds.join(', ')}, or X.Y.Z of one of those series)`}).default('6.6'),
 		method: z.enum(activationMethods).default('quiesce'),
 		/** Clock at the start of the run, µs since boot. */
 		startUs: micros.default(7_316_400_000),
-		freezeTimeoutMs: z.number().int().min(1).default(20_000),
+		/** /sys/power/pm_freeze_timeout: kstrtouint, so 0 … 4294967295 ms (kernel/power/main.c). */
+		freezeTimeoutMs: z.number().int().min(0, 'expected 0 … 4294967295 ms (an unsigned int)').max(4_294_967_295, 'expected 0 … 4294967295 ms (an unsigned int)').default(20_000),
 		log: z
 			.object({
 				pmDebugMessages: z.boolean().default(false),

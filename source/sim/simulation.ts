@@ -3,10 +3,10 @@
  * reads and writes go through one shell, in order, and get the kernel's
  * answers; a scenario's script is just a list of such commands.
  */
-import type {ActionEvent, TimelineEvent} from '../events.js';
+import type {ActionEvent, FaultEvent, TimelineEvent} from '../events.js';
 import {errnoCode, type ErrnoName} from '../kernel/errno.js';
 import {nfitArmResult} from '../kernel/log-format.js';
-import {kernelProfiles, type KernelId, type KernelProfile} from '../kernel/profiles.js';
+import {resolveKernel, type KernelId, type KernelProfile} from '../kernel/profiles.js';
 import {
 	parseFirmwarePath,
 	sysfsPaths,
@@ -21,6 +21,7 @@ import {Host} from './host.js';
 import {summarise, type Outcome} from './outcome.js';
 import {Prng} from './prng.js';
 import {hibernateQuietExec, liveActivate, type ActivationRun} from './quiet-exec-run.js';
+import {nfitDevice} from './activation.js';
 import type {ScriptAction} from './scenario-schema.js';
 import type {Scenario} from './scenario.js';
 
@@ -56,7 +57,7 @@ export class Simulation {
 			throw new RangeError(`seed must be an integer from 0 to ${maxSeed}, got ${options.seed}`);
 		}
 
-		this.kernel = kernelProfiles[options.kernel ?? scenario.kernel];
+		this.kernel = resolveKernel(options.kernel ?? scenario.kernel);
 		const rng = new Prng(options.seed);
 		this.engine = new Engine(scenario.startUs);
 		this.host = new Host(scenario, rng.fork('host'));
@@ -175,9 +176,14 @@ export class Simulation {
 		return true;
 	}
 
-	/** What reading a file answers right now (no event, no time). */
+	/** What reading a file answers right now (no event, no time, no driver cache refreshed). */
 	peek(path: string): SysfsAnswer<string> {
-		return this.readFile(normalisePath(path));
+		return this.readFile(normalisePath(path), false);
+	}
+
+	/** Every fault that fired so far (sim/faults.ts). */
+	get faults(): readonly FaultEvent[] {
+		return this.ctx.faults;
 	}
 
 	outcome(): Outcome {
@@ -219,6 +225,10 @@ export class Simulation {
 			const path = normalisePath(command.read);
 			const answer = this.readFile(path);
 			this.action('read', path, undefined, answer.ok ? {ok: true, value: answer.value} : failure(answer.errno), actor);
+			// A read may refresh the driver's caches (nmemX activate → the cached result).
+			const read = parseFirmwarePath(path);
+			const dimm = read && 'dimm' in read ? this.host.dimms[read.dimm] : undefined;
+			this.ctx.publish(dimm ? [dimm] : []);
 			return;
 		}
 
@@ -226,9 +236,9 @@ export class Simulation {
 		yield* this.write(path, command.value, actor);
 	}
 
-	private readFile(path: string): SysfsAnswer<string> {
+	private readFile(path: string, commit = true): SysfsAnswer<string> {
 		this.host.settle(this.now);
-		const answer = this.host.file(path, this.now);
+		const answer = this.host.file(path, this.now, commit);
 		if (answer) return answer;
 		const power: Record<string, string> = {
 			[sysfsPaths.powerFreezeTimeout]: String(this.scenario.freezeTimeoutMs),
@@ -263,27 +273,30 @@ export class Simulation {
 				}
 
 				host.bus.noidle = answer.value;
-				this.action('write', path, value, {ok: true}, actor);
+				this.action('write', path, value, {ok: true, bytes: Buffer.byteLength(value)}, actor);
 				ctx.publish();
 				return;
 			}
 
 			case 'dimm-activate': {
 				const dimm = host.dimms[file.dimm]!;
-				const answer = writeDimmActivate(host.bus.capability, dimm.spec.fwOps, host.dimmState(dimm, this.now), value);
+				// intel_fwa_arm() reads the state through the driver's cache first.
+				const answer = writeDimmActivate(host.bus.capability, dimm.spec.fwOps, host.readDimmState(dimm, this.now), value);
 				if (!answer.ok) {
 					refuse(answer.errno);
 					return;
 				}
 
 				if (answer.value.dsm) {
+					host.invalidateDimmState(dimm);
 					yield ctx.rng.int(600, 2200); // the ARM DSM
-					dimm.armed = answer.value.dsm === 'arm';
-					if (this.scenario.log.nfitDyndbg) ctx.log(nfitArmResult(dimm.armed, 0));
+					host.setArmed(dimm, answer.value.dsm === 'arm');
+					if (this.scenario.log.nfitDyndbg) ctx.log(nfitArmResult(dimm.armed, 0, nfitDevice(ctx)));
 				}
 
-				this.action('write', path, value, {ok: true}, actor);
-				ctx.publish();
+				this.action('write', path, value, {ok: true, bytes: Buffer.byteLength(value)}, actor);
+				// One DIMM changed (and the bus it belongs to): re-read only those files.
+				ctx.publish([dimm]);
 				return;
 			}
 
@@ -294,13 +307,16 @@ export class Simulation {
 					return;
 				}
 
-				const run: ActivationRun = {method: answer.value, issuedUs: this.now};
+				const run: ActivationRun = {method: answer.value, issuedUs: this.now, faults: []};
+				const firstFault = ctx.faults.length;
 				this.runs.push(run);
 				this.action('write', path, value, null, actor);
 				const errno = answer.value === 'quiesce' ? yield* hibernateQuietExec(ctx, run) : yield* liveActivate(ctx, run);
 				run.returnedUs = this.now;
+				run.faults = ctx.faults.slice(firstFault);
 				if (errno) run.errno = errno;
-				this.action('write', path, value, errno ? failure(errno) : {ok: true}, actor);
+				// A successful sysfs store returns the byte count ("quiesce\n" → 8, real nfit-test-6.1 writes.tsv).
+				this.action('write', path, value, errno ? failure(errno) : {ok: true, bytes: Buffer.byteLength(value)}, actor);
 				ctx.publish();
 				return;
 			}
@@ -333,9 +349,14 @@ export function defaultScript(scenario: Scenario, host: Host): ShellCommand[] {
 	script.push({read: sysfsPaths.busActivate(0)});
 	script.push({sleep: 5000});
 	script.push({write: sysfsPaths.busActivate(0), value: `${scenario.method}\n`});
+	// As ndctl does: each DIMM's activate before its result, which refreshes the
+	// driver's cached result (intel_fwa_result() alone would keep a stale `none`).
 	const verify = () => {
 		script.push({read: sysfsPaths.busActivate(0)});
-		for (const dimm of toArm) script.push({read: sysfsPaths.dimmResult(dimm.index)});
+		for (const dimm of toArm) {
+			script.push({read: sysfsPaths.dimmActivate(dimm.index)});
+			script.push({read: sysfsPaths.dimmResult(dimm.index)});
+		}
 	};
 
 	script.push({sleep: 20_000});

@@ -156,12 +156,13 @@ export function planTrace(target: string): TracePlan {
 export function parseNativeEvents(text: string, file: string): {events: TimelineEvent[]; warnings: TraceWarning[]} {
 	const events: TimelineEvent[] = [];
 	const warnings: TraceWarning[] = [];
-	const kinds = new Set(['log', 'sysfs', 'note', 'action']);
+	// 'fault': the simulator's fault events (events.ts), recorded by `quiesce record`.
+	const kinds = new Set(['log', 'sysfs', 'note', 'action', 'fault']);
 	for (const [i, line] of text.split('\n').entries()) {
 		if (line.trim() === '') continue;
 		try {
 			const event = JSON.parse(line) as TimelineEvent;
-			if (!kinds.has(event.kind) || typeof event.t !== 'number') throw new Error('expected an event with kind log|sysfs|note|action and a numeric t');
+			if (!kinds.has(event.kind) || typeof event.t !== 'number') throw new Error('expected an event with kind log|sysfs|note|action|fault and a numeric t');
 			events.push(event);
 		} catch (error) {
 			warnings.push({file, line: i + 1, message: `bad event line: ${(error as Error).message}`});
