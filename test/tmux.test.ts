@@ -68,7 +68,7 @@ describe.skipIf(!hasTmux)('in a real terminal', () => {
 		tmux('send-keys', '-t', 't', 'x');
 		await until(() => /Phases/.test(screen()), 'help closed');
 		tmux('send-keys', '-t', 't', 'q');
-		await until(() => /EXIT=0/.test(screen()), 'exit');
+		await until(() => /EXIT=0\n-?icanon/.test(screen()), 'exit and the terminal mode');
 		expect(screen()).toMatch(/EXIT=0\n(?!-)icanon/);
 		expect(flags()).toBe('0 1');
 		tmux('kill-server');
@@ -137,7 +137,7 @@ describe.skipIf(!hasTmux)('the monitor at 80×24 and 200×60, navigating a real 
 		tmux('send-keys', '-t', 't', '?');
 		await until(() => /Keys — any key closes this help/.test(screen()), 'help');
 		tmux('send-keys', '-t', 't', 'C-c');
-		await until(() => /EXIT=130/.test(screen()), 'exit 130');
+		await until(() => /EXIT=130\n-?icanon/.test(screen()), 'exit 130 and the terminal mode');
 		expect(screen()).toMatch(/EXIT=130\n(?!-)icanon/);
 		expect(flags()).toBe('0 1');
 		tmux('kill-server');
