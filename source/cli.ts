@@ -135,7 +135,8 @@ await yargs(hideBin(process.argv))
 		'record this machine (read-only) into a trace bundle',
 		y =>
 			y.options({
-				out: {type: 'string', demandOption: true, describe: 'bundle directory to write'},
+				out: {type: 'string', demandOption: true, describe: 'bundle folder to write: new or empty'},
+				force: {type: 'boolean', default: false, describe: 'replace a previous bundle in --out (only its own files)'},
 				root: {type: 'string', default: '/', describe: 'read a sysfs-like tree in this folder instead of /sys'},
 				watch: {type: 'boolean', default: false, describe: 'keep polling the firmware attributes and following the kernel log'},
 				interval: {type: 'number', default: 200, describe: 'ms between polls with --watch'},
@@ -144,7 +145,7 @@ await yargs(hideBin(process.argv))
 		async argv => {
 			try {
 				const {runCapture} = await import('./commands/capture.js');
-				await runCapture({out: argv.out, root: argv.root, watch: argv.watch, intervalMs: argv.interval, durationS: argv.duration});
+				await runCapture({out: argv.out, root: argv.root, force: argv.force, watch: argv.watch, intervalMs: argv.interval, durationS: argv.duration});
 			} catch (error) {
 				handle(error);
 			}

@@ -3,7 +3,11 @@
  * screen, quit, and check the terminal came back — main screen, cursor
  * shown, canonical (not raw) mode — for q, Ctrl-C, SIGINT and SIGTERM.
  */
+<<<<<<< HEAD
 import {readFileSync, writeFileSync} from 'node:fs';
+=======
+import {appendFileSync, cpSync, mkdtempSync, readFileSync, renameSync, writeFileSync} from 'node:fs';
+>>>>>>> main
 import os from 'node:os';
 import path from 'node:path';
 import {execaSync} from 'execa';
@@ -84,11 +88,11 @@ describe.skipIf(!hasTmux)('in a real terminal', () => {
 		tmux('kill-server');
 	}, 30_000);
 
-	it.each([['INT', 130], ['TERM', 143]])('SIGINT/SIGTERM (%s) restore the terminal', async (signal, code) => {
+	it.each([['INT', 130], ['TERM', 143], ['HUP', 129], ['QUIT', 131]])('SIG%s restores the terminal (exit %i)', async (signal, code) => {
 		start('replay fixtures/traces/qemu-6.1');
 		await until(() => /Phases/.test(screen()), 'the first frame');
 		process.kill(Number(readFileSync(pidFile, 'utf8').trim()), `SIG${signal}` as NodeJS.Signals);
-		await until(() => new RegExp(`EXIT=${code}`).test(screen()), `exit ${code}`);
+		await until(() => new RegExp(`EXIT=${code}\\s*\\n-?icanon`).test(screen()), `exit ${code} and the terminal mode`);
 		expect(screen()).toMatch(/\n(?!-)icanon/);
 		expect(flags()).toBe('0 1');
 		tmux('kill-server');
@@ -220,4 +224,70 @@ describe.skipIf(!hasTmux)('quiesce risk in a real terminal', () => {
 		expect(flags()).toBe('0 1');
 		tmux('kill-server');
 	}, 40_000);
+});
+
+describe.skipIf(!hasTmux)('quiesce capture --watch in a real terminal', () => {
+	it('shows a live status line (polls, changes, log lines followed), each change, and the summary on Ctrl-C', async () => {
+		const base = mkdtempSync(path.join(os.tmpdir(), 'quiesce-tmux-capture-'));
+		const root = path.join(base, 'root');
+		cpSync(path.join(packageRoot(), 'fixtures/sysfs-trees/armed'), root, {recursive: true});
+		start(`capture --root ${root} --out ${path.join(base, 'out')} --watch --interval 50`);
+		await until(() => /\d+ poll\(s\), 0 change\(s\), 3 kernel log line\(s\) followed · Ctrl-C stops/.test(screen()), 'the status line');
+		// Replaced in one step (as sysfs shows a value): a truncate-then-write could be seen empty in between.
+		writeFileSync(path.join(base, 'activate.new'), 'busy\n');
+		renameSync(path.join(base, 'activate.new'), path.join(root, 'sys/bus/nd/devices/ndbus0/firmware/activate'));
+		appendFileSync(path.join(root, 'dmesg.log'), '[ 7316.600000] nd ndbus0: firmware activation done\n');
+		await until(() => /quiesce: \[\d+\.\d{6}\] sys\/bus\/nd\/devices\/ndbus0\/firmware\/activate: armed → busy/.test(screen()), 'the change');
+		await until(() => /\d+ poll\(s\), 1 change\(s\), 4 kernel log line\(s\) followed/.test(screen()), 'the log line followed');
+		tmux('send-keys', '-t', 't', 'C-c');
+		await until(() => /EXIT=0/.test(screen()), 'exit');
+		expect(screen()).toMatch(/quiesce: captured \d+ sysfs values \(ndbus0; 8 DIMM\(s\)\), 4 kernel log lines, \d+ polls with 1 change\(s\)/);
+		expect(screen()).not.toMatch(/poll\(s\).*Ctrl-C stops\s*\n.*quiesce: captured/); // the status line was cleared
+		tmux('kill-server');
+	}, 40_000);
+
+	it('the terminal closing (SIGHUP, an ssh session dropping) still leaves a complete bundle', async () => {
+		const base = mkdtempSync(path.join(os.tmpdir(), 'quiesce-tmux-capture-'));
+		const out = path.join(base, 'out');
+		start(`capture --root ${path.join(packageRoot(), 'fixtures/sysfs-trees/armed')} --out ${out} --watch --interval 20`);
+		await until(() => /[1-9]\d* poll\(s\)/.test(screen()), 'the status line');
+		const pid = Number(readFileSync(pidFile, 'utf8').trim());
+		tmux('kill-server'); // the pty closes: the kernel sends SIGHUP
+		await until(() => {
+			try {
+				process.kill(pid, 0);
+				return false;
+			} catch {
+				return true;
+			}
+		}, 'capture to end');
+		const meta = JSON.parse(readFileSync(path.join(out, 'meta.json'), 'utf8')) as {watch: {polls: number}};
+		expect(meta.watch.polls).toBeGreaterThan(0);
+		expect(readFileSync(path.join(out, 'sysfs.tsv'), 'utf8')).toMatch(/\/sys\/bus\/nd\/devices\/ndbus0\/firmware\/activate\tarmed/);
+	}, 40_000);
+
+	it('says plainly when there is no nd bus', async () => {
+		const base = mkdtempSync(path.join(os.tmpdir(), 'quiesce-tmux-capture-'));
+		start(`capture --root ${path.join(packageRoot(), 'fixtures/sysfs-trees/no-nvdimm')} --out ${path.join(base, 'out')} --watch --interval 50`);
+		await until(() => /quiesce: no nd bus on this host \(.*\): no firmware attributes to poll; following dmesg\.log/.test(screen().replace(/\n/g, '')), 'the no-bus line');
+		tmux('send-keys', '-t', 't', 'C-c');
+		await until(() => /EXIT=0/.test(screen()), 'exit');
+		expect(screen()).not.toMatch(/watching 0/);
+		tmux('kill-server');
+	}, 40_000);
+});
+
+describe.skipIf(!hasTmux)('risk and rehearse give the terminal back on SIGHUP and SIGQUIT', () => {
+	it.each([
+		['risk --scenario risky-host --runs 500000 --threads 1', 'HUP', 129, /runs\/s/],
+		['rehearse --drill clean-activation', 'QUIT', 131, /Freeze progress/],
+	])('%s, SIG%s: exit %i', async (args, signal, code, ready) => {
+		start(args);
+		await until(() => ready.test(screen()), 'the first frame');
+		process.kill(Number(readFileSync(pidFile, 'utf8').trim()), `SIG${signal}` as NodeJS.Signals);
+		await until(() => new RegExp(`EXIT=${code}\\s*\\n-?icanon`).test(screen()), `exit ${code} and the terminal mode`);
+		expect(screen()).toMatch(/\n(?!-)icanon/);
+		expect(flags()).toBe('0 1');
+		tmux('kill-server');
+	}, 30_000);
 });

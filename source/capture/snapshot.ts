@@ -5,7 +5,7 @@
  * read is listed with the reason, never fatal.
  */
 import path from 'node:path';
-import type {ReadOnlyFs} from './readonly.js';
+import {RefusedRead, type ReadOnlyFs} from './readonly.js';
 
 export type SysfsValue = {path: string; value: string};
 export type Unreadable = {path: string; reason: string};
@@ -14,6 +14,15 @@ export type Snapshot = {values: SysfsValue[]; unreadable: Unreadable[]; ndDevice
 const maxAttributeBytes = 64 * 1024;
 const ndSubdirs = new Set(['firmware', 'nfit']);
 const powerFiles = ['state', 'disk', 'mem_sleep', 'pm_test', 'pm_debug_messages', 'pm_freeze_timeout', 'pm_print_times', 'pm_async', 'image_size', 'resume'];
+
+/** Why a read failed, as meta.json lists it: the refusal, else the errno. */
+export function reasonOf(error: unknown): string {
+	if (error instanceof RefusedRead) return error.reason;
+	return (error as NodeJS.ErrnoException).code ?? (error as Error).message;
+}
+
+/** sysfs names are printable ASCII; anything else would corrupt sysfs.tsv and the terminal. */
+const saneName = (name: string) => /^[\x21-\x7e]+$/.test(name);
 
 /** `sys/…` path of a file below the root, as bundles name it. */
 function rel(root: string, full: string): string {
@@ -32,7 +41,7 @@ async function readAttribute(fs: ReadOnlyFs, root: string, full: string, out: Sn
 		const value = (await fs.readFile(full, maxAttributeBytes)).toString('utf8');
 		out.values.push({path: name, value: value.endsWith('\n') ? value.slice(0, -1) : value});
 	} catch (error) {
-		out.unreadable.push({path: name, reason: (error as NodeJS.ErrnoException).code ?? (error as Error).message});
+		out.unreadable.push({path: name, reason: reasonOf(error)});
 	}
 }
 
@@ -41,16 +50,22 @@ async function readDirectoryFiles(fs: ReadOnlyFs, root: string, dir: string, out
 	try {
 		entries = (await fs.readdir(dir)).sort();
 	} catch (error) {
-		out.unreadable.push({path: rel(root, dir), reason: (error as NodeJS.ErrnoException).code ?? 'unreadable'});
+		out.unreadable.push({path: rel(root, dir), reason: reasonOf(error)});
 		return;
 	}
 
 	for (const entry of entries) {
 		const full = path.join(dir, entry);
+		if (!saneName(entry)) {
+			out.unreadable.push({path: rel(root, full), reason: 'name with spaces or control characters: not a sysfs attribute'});
+			continue;
+		}
+
 		let stat;
 		try {
 			stat = await fs.lstat(full);
-		} catch {
+		} catch (error) {
+			out.unreadable.push({path: rel(root, full), reason: reasonOf(error)});
 			continue;
 		}
 
@@ -69,7 +84,16 @@ async function readDirectoryFiles(fs: ReadOnlyFs, root: string, dir: string, out
 export async function snapshotNd(fs: ReadOnlyFs, root: string, out: Snapshot): Promise<void> {
 	const devicesDir = path.join(root, 'sys', 'bus', 'nd', 'devices');
 	if (!(await fs.exists(devicesDir))) return;
-	const names = (await fs.readdir(devicesDir)).sort();
+	let names: string[];
+	try {
+		names = (await fs.readdir(devicesDir)).sort();
+	} catch (error) {
+		out.unreadable.push({path: rel(root, devicesDir), reason: reasonOf(error)});
+		return;
+	}
+
+	for (const name of names.filter(n => !saneName(n))) out.unreadable.push({path: rel(root, path.join(devicesDir, name)), reason: 'name with spaces or control characters: not an nd device'});
+	names = names.filter(saneName);
 	out.ndDevices = names;
 	out.hasNdBus = names.some(n => /^ndbus\d+$/.test(n));
 	for (const name of names) {

@@ -1,7 +1,8 @@
 /**
  * Running the monitor in a real terminal: alternate screen on, and the
  * terminal always given back — cursor shown, raw mode off, main screen
- * restored — on quit, on an error, on SIGINT and on SIGTERM.
+ * restored — on quit, on an error, and on SIGINT, SIGTERM, SIGHUP (the ssh
+ * session dropped) and SIGQUIT (Ctrl-\), each exiting 128 + its number.
  */
 import {render} from 'ink';
 import process from 'node:process';
@@ -12,6 +13,7 @@ const enterAltScreen = '\u001B[?1049h\u001B[H';
 const leaveAltScreen = '\u001B[?1049l';
 const showCursor = '\u001B[?25h';
 
+<<<<<<< HEAD
 /** Replays compress idle gaps between cycles to this (asciinema's idle-time limit). */
 export const idleLimitUs = 2_000_000;
 
@@ -23,13 +25,23 @@ export type MonitorOptions = {
 };
 
 export async function runMonitor(player: Player, source: string, kernel?: string, options: MonitorOptions = {}): Promise<void> {
+=======
+/** The signals that end the monitor with the terminal given back, and the shell's exit status for each. */
+export const restoringSignals = {SIGHUP: 129, SIGINT: 130, SIGQUIT: 131, SIGTERM: 143} as const;
+
+export async function runMonitor(player: Player, source: string, kernel?: string): Promise<void> {
+>>>>>>> main
 	const stdout = process.stdout;
 	let restored = false;
 	const restore = () => {
 		if (restored) return;
 		restored = true;
-		if (process.stdin.isTTY) process.stdin.setRawMode?.(false);
-		stdout.write(showCursor + leaveAltScreen);
+		try {
+			if (process.stdin.isTTY) process.stdin.setRawMode?.(false);
+			stdout.write(showCursor + leaveAltScreen);
+		} catch {
+			// SIGHUP: the terminal may be gone already (EIO); nothing is left to restore.
+		}
 	};
 
 	// A replay opens at its first cycle, not at boot; --paused waits there (a simulation's first cycle is its first write).
@@ -45,9 +57,14 @@ export async function runMonitor(player: Player, source: string, kernel?: string
 		{exitOnCtrlC: false, patchConsole: false, maxFps: 30},
 	);
 	const onSignal = (signal: NodeJS.Signals) => {
-		instance.unmount();
+		try {
+			instance.unmount();
+		} catch {
+			// The terminal may be gone (SIGHUP): restore what can be.
+		}
+
 		restore();
-		process.exit(signal === 'SIGINT' ? 130 : 143);
+		process.exit(restoringSignals[signal as keyof typeof restoringSignals] ?? 143);
 	};
 
 	const onCrash = (error: unknown) => {
@@ -57,8 +74,7 @@ export async function runMonitor(player: Player, source: string, kernel?: string
 		process.exit(1);
 	};
 
-	process.once('SIGINT', onSignal);
-	process.once('SIGTERM', onSignal);
+	for (const signal of Object.keys(restoringSignals)) process.once(signal, onSignal);
 	process.once('uncaughtException', onCrash);
 	process.once('unhandledRejection', onCrash);
 	process.once('exit', restore);
@@ -67,7 +83,6 @@ export async function runMonitor(player: Player, source: string, kernel?: string
 	} finally {
 		instance.cleanup();
 		restore();
-		process.off('SIGINT', onSignal);
-		process.off('SIGTERM', onSignal);
+		for (const signal of Object.keys(restoringSignals)) process.off(signal, onSignal);
 	}
 }
