@@ -3,11 +3,7 @@
  * screen, quit, and check the terminal came back — main screen, cursor
  * shown, canonical (not raw) mode — for q, Ctrl-C, SIGINT and SIGTERM.
  */
-<<<<<<< HEAD
-import {readFileSync, writeFileSync} from 'node:fs';
-=======
 import {appendFileSync, cpSync, mkdtempSync, readFileSync, renameSync, writeFileSync} from 'node:fs';
->>>>>>> main
 import os from 'node:os';
 import path from 'node:path';
 import {execaSync} from 'execa';

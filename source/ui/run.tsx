@@ -13,7 +13,9 @@ const enterAltScreen = '\u001B[?1049h\u001B[H';
 const leaveAltScreen = '\u001B[?1049l';
 const showCursor = '\u001B[?25h';
 
-<<<<<<< HEAD
+/** The signals that end the monitor with the terminal given back, and the shell's exit status for each. */
+export const restoringSignals = {SIGHUP: 129, SIGINT: 130, SIGQUIT: 131, SIGTERM: 143} as const;
+
 /** Replays compress idle gaps between cycles to this (asciinema's idle-time limit). */
 export const idleLimitUs = 2_000_000;
 
@@ -25,12 +27,6 @@ export type MonitorOptions = {
 };
 
 export async function runMonitor(player: Player, source: string, kernel?: string, options: MonitorOptions = {}): Promise<void> {
-=======
-/** The signals that end the monitor with the terminal given back, and the shell's exit status for each. */
-export const restoringSignals = {SIGHUP: 129, SIGINT: 130, SIGQUIT: 131, SIGTERM: 143} as const;
-
-export async function runMonitor(player: Player, source: string, kernel?: string): Promise<void> {
->>>>>>> main
 	const stdout = process.stdout;
 	let restored = false;
 	const restore = () => {
