@@ -90,7 +90,7 @@ export async function benchUi(): Promise<void> {
 	const bare: number[] = [];
 	for (let i = 0; i < 5; i++) {
 		bare.push(await timeTo('node -e 0', undefined));
-		firstFrame.push(await timeTo(`node ${cli} sim`, /Freeze progress/));
+		firstFrame.push(await timeTo(`node ${cli} sim`, /Phases/));
 	}
 
 	console.log(`ui first frame ${median(firstFrame).toFixed(0)} ms after start in a pty: ${(median(firstFrame) / median(bare)).toFixed(1)}× \`node -e 0\` (${median(bare).toFixed(0)} ms), median of 5`);

@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 /** quiesce — yargs wiring only; each command lives in commands/. */
+import './production.js';
 import {statSync} from 'node:fs';
 import process from 'node:process';
 import yargs from 'yargs';
@@ -169,6 +170,11 @@ const jsonOption = {type: 'boolean', default: false, describe: 'one JSON object 
 const stdinToken = '\u0000stdin';
 const fromStdin = (value: string) => (value === stdinToken ? '-' : value);
 
+const paused = {type: 'boolean', default: false, describe: 'start paused at the first cycle (space plays)'} as const;
+
+/** The monitor needs a keyboard and a real terminal; anything else gets plain text. */
+const interactive = () => Boolean(process.stdout.isTTY && process.stdin.isTTY) && process.env['TERM'] !== 'dumb';
+
 await yargs(hideBin(process.argv).map(a => (a === '-' ? stdinToken : a)))
 	.scriptName('quiesce')
 	.usage('$0 <command> [options]\n\nSimulate, replay and rehearse NVDIMM runtime firmware activation.')
@@ -182,6 +188,7 @@ await yargs(hideBin(process.argv).map(a => (a === '-' ? stdinToken : a)))
 				headless: {type: 'boolean', default: false, describe: 'print the whole timeline and exit (exit status 1 unless the outcome is success)'},
 				speed: {type: 'string', default: '1', describe: 'playback speed in a terminal (0.001–1000)'},
 				...deviceOptions,
+				paused,
 			})
 				.example('$0 sim', 'watch the default scenario live in a terminal')
 				.example('$0 sim --scenario overflow --kernel 6.1 --headless', 'print the whole timeline as dmesg lines, exit 1 if the activation failed')
@@ -200,7 +207,7 @@ await yargs(hideBin(process.argv).map(a => (a === '-' ? stdinToken : a)))
 				}
 
 				const speed = numberOption('speed', argv.speed, 0.001, 1000);
-				const headless = argv.headless || argv.json || !process.stdout.isTTY;
+				const headless = argv.headless || argv.json || !interactive();
 				if (headless) {
 					exitOnSignals();
 					const {runHeadless} = await import('./commands/sim.js');
@@ -213,7 +220,7 @@ await yargs(hideBin(process.argv).map(a => (a === '-' ? stdinToken : a)))
 				const sim = createSimulation(args).run();
 				const player = new Player(sim.timeline);
 				player.clock.speed = speed;
-				await runMonitor(player, `sim ${sim.scenario.name} (seed ${args.seed})`, sim.kernel.id);
+				await runMonitor(player, `sim ${sim.scenario.name} (seed ${args.seed})`, sim.kernel.id, {paused: argv.paused});
 			} catch (error) {
 				handle(error);
 			}
@@ -230,6 +237,7 @@ await yargs(hideBin(process.argv).map(a => (a === '-' ? stdinToken : a)))
 					json: jsonOption,
 					summary: {type: 'boolean', default: false, describe: 'print only the outcome: every cycle with phases, failures and totals, the DIMMs'},
 					...deviceOptions,
+					paused,
 					all: {type: 'boolean', default: false, describe: 'with --summary: list every cycle (default: the last 50)'},
 				})
 				.example('dmesg | $0 replay - --summary', 'what the kernel log says about each cycle (exit 1 if one failed)')
@@ -248,7 +256,7 @@ await yargs(hideBin(process.argv).map(a => (a === '-' ? stdinToken : a)))
 				}
 
 				const {runReplayHeadless, loadTimeline} = await import('./commands/replay.js');
-				if (argv.headless || argv.json || argv.summary || !process.stdout.isTTY) {
+				if (argv.headless || argv.json || argv.summary || !interactive()) {
 					exitOnSignals();
 					process.exitCode = await runReplayHeadless({path: fromStdin(argv.path), json: argv.json, summary: argv.summary, all: argv.all}, process.stdout, process.stderr);
 					return;
@@ -257,7 +265,8 @@ await yargs(hideBin(process.argv).map(a => (a === '-' ? stdinToken : a)))
 				const [{Player}, {runMonitor}] = await Promise.all([import('./player/player.js'), import('./ui/run.js')]);
 				const target = fromStdin(argv.path);
 				const timeline = await loadTimeline(target, process.stderr);
-				await runMonitor(new Player(timeline), target === '-' ? '(stdin)' : target);
+				const {idleLimitUs} = await import('./ui/run.js');
+				await runMonitor(new Player(timeline, {idleLimitUs}), target === '-' ? '(stdin)' : target, undefined, {paused: argv.paused, replay: true});
 			} catch (error) {
 				handle(error);
 			}

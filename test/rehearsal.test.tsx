@@ -4,7 +4,7 @@ import path from 'node:path';
 import {render} from 'ink-testing-library';
 import {describe, expect, it} from 'vitest';
 import {builtinDrillNames, loadDrill, DrillError} from '../source/rehearsal/drill.js';
-import type {DrillReport} from '../source/rehearsal/report.js';
+import {grade, type DrillReport} from '../source/rehearsal/report.js';
 import {DrillSession} from '../source/rehearsal/session.js';
 import {RehearsalApp} from '../source/ui/rehearsal-app.js';
 import {quiesce} from './helpers/cli.js';
@@ -24,7 +24,7 @@ async function play(drillName: string, commands: string[]): Promise<{report: Dri
 	const drill = loadDrill(drillName);
 	let report: DrillReport | undefined;
 	const session = new DrillSession(drill, 1);
-	const app = render(<RehearsalApp session={session} onFinish={r => (report = r)} />);
+	const app = render(<RehearsalApp session={session} onFinish={r => (report = r)} playMs={() => 30} />);
 	await waitForFrame(app, f => /type help for the commands/.test(f));
 	await new Promise(resolve => setTimeout(resolve, 20));
 	for (const [i, command] of commands.entries()) {
@@ -115,5 +115,153 @@ describe('quiesce rehearse (headless)', () => {
 		expect(readFileSync(path.join(dir, 'report.md'), 'utf8')).toMatch(/# Drill report: clean-activation[\s\S]*## Mistakes[\s\S]*Why it matters/);
 		const list = await quiesce(['rehearse', '--list']);
 		expect(String(list.stdout).trim().split('\n').length).toBeGreaterThanOrEqual(6);
+	});
+});
+
+describe('the drill screen', () => {
+	const sized = (app: ReturnType<typeof render>, columns: number, rows: number) => {
+		Object.defineProperty(app.stdout, 'columns', {value: columns, configurable: true});
+		Object.defineProperty(app.stdout, 'rows', {value: rows, configurable: true});
+		app.stdout.emit('resize');
+	};
+
+	const open = async (drillName: string, props: Partial<Parameters<typeof RehearsalApp>[0]> = {}) => {
+		const session = new DrillSession(loadDrill(drillName), 1);
+		const app = render(<RehearsalApp session={session} playMs={() => 30} {...props} />);
+		await waitForFrame(app, f => /type help for the commands/.test(f));
+		await new Promise(resolve => setTimeout(resolve, 30));
+		return {app, session};
+	};
+
+	const key = async (app: ReturnType<typeof render>, text: string) => {
+		app.stdin.write(text);
+		await new Promise(resolve => setTimeout(resolve, 25));
+	};
+
+	const line = (f: string) => f.split('\n').find(l => l.includes('│ > ')) ?? '';
+
+	it('the action line edits like a shell: cursor keys, Backspace repeated, Ctrl-U, Ctrl-W, history', async () => {
+		const {app, session} = await open('clean-activation');
+		for (const c of 'inspectXY') await key(app, c);
+		await key(app, '\u007F');
+		await key(app, '\u007F'); // Backspace, repeated
+		await waitForFrame(app, f => /> inspect\s/.test(line(f))).catch(error => {
+			throw new Error(`line: ${JSON.stringify(line(app.lastFrame()!))} ${(error as Error).message.slice(0, 50)}`);
+		});
+		for (let i = 0; i < 3; i++) await key(app, '\u001B[D'); // ←
+		await key(app, 'Z');
+		await waitForFrame(app, f => /> inspZect/.test(line(f)));
+		await key(app, '\u0015'); // Ctrl-U
+		await waitForFrame(app, f => /> type a command/.test(line(f)));
+		for (const c of 'read ndbus0/firmware/activate') await key(app, c);
+		await key(app, '\u0017'); // Ctrl-W
+		await waitForFrame(app, f => /> read\s*$|> read\s+│/.test(line(f)) && !/ndbus0/.test(line(f)));
+		await key(app, '\u0015');
+		await waitForFrame(app, f => /> type a command/.test(line(f)));
+		await key(app, 'inspect');
+		await waitForFrame(app, f => /> inspect/.test(line(f)));
+		await key(app, '\r');
+		await waitForFrame(app, () => session.records.length === 1);
+		await key(app, '\u001B[A'); // ↑: the last command again
+		await waitForFrame(app, f => /> inspect/.test(line(f)));
+		await key(app, '\r');
+		await waitForFrame(app, () => session.records.length === 2);
+		expect(session.records.map(r => r.command)).toEqual(['inspect', 'inspect']);
+		app.unmount();
+	});
+
+	it('fits 80×24 with the briefing wrapped and scrollable, and the answers wrapped', async () => {
+		const {app} = await open('clean-activation');
+		sized(app, 80, 24);
+		const frame = await waitForFrame(app, f => f.split('\n').every(l => l.length <= 80) && f.split('\n').length < 24 && /↓ /.test(f));
+		expect(frame).toMatch(/Phases/);
+		expect(frame).toMatch(/Memory quiesce|Quiesce:/);
+		await key(app, '\u001B[6~'); // PgDn: the briefing scrolls
+		await waitForFrame(app, f => /^↑ /m.test(f));
+		await key(app, 'inspect\r');
+		const answered = await waitForFrame(app, f => /moving data\.\s*│/.test(f));
+		expect(answered.split('\n').filter(l => /^│ {3}\S/.test(l)).length).toBeGreaterThan(0); // the long answer wrapped onto indented rows
+		expect(answered.split('\n').every(l => l.length <= 80)).toBe(true);
+		expect(answered.split('\n').length).toBeLessThan(24);
+		app.unmount();
+	});
+
+	it('wait lets time pass on the host', async () => {
+		const {app, session} = await open('clean-activation');
+		const before = session.sim.now;
+		await key(app, 'wait 5s\r');
+		await waitForFrame(app, f => /5s passed/.test(f));
+		expect(session.sim.now - before).toBeGreaterThanOrEqual(5_000_000);
+		const clock = (f: string) => Number(/host clock ([\d.]+) s/.exec(f)?.[1]);
+		await waitForFrame(app, f => clock(f) >= before / 1e6 + 5);
+		app.unmount();
+	});
+
+	it('a 20 s freezer timeout plays in compressed time, not at once; typed commands wait for the write', async () => {
+		const {app, session} = await open('stuck-task', {playMs: span => span / 20_000}); // 20 s in 1 s
+		await key(app, 'arm all\r');
+		await waitForFrame(app, () => session.records.length === 1);
+		await key(app, 'trigger quiesce\r');
+		const seen = (f: string) => Number(/freezing: ([\d.]+) s/i.exec(f)?.[1] ?? 'NaN');
+		await waitForFrame(app, f => seen(f) > 2 && seen(f) < 18 && /the kernel is working/.test(f), 5000);
+		expect(app.lastFrame()).toMatch(/the write has not returned yet/);
+		expect(app.lastFrame()).not.toMatch(/EBUSY/); // the answer comes when the write returns
+		await key(app, 'verify\r');
+		await waitForFrame(app, f => /queued until the write returns: verify/.test(f));
+		await waitForFrame(app, () => session.records.length === 3, 5000);
+		await waitForFrame(app, f => /NEVER REACHED/.test(f) && /-16 EBUSY/.test(f));
+		app.unmount();
+	});
+
+	it('each mistake shows the kernel behaviour that makes it matter, on screen and in the report', async () => {
+		const {frame, report} = await play('stuck-task', loadDrill('stuck-task').mistake!);
+		const mistake = report.mistakes.find(m => m.rule === 'tasks')!;
+		expect(frame).toMatch(/MISTAKE dealt with the task stuck in D state first/);
+		expect(frame).toMatch(/why: The freezer waits up to pm_freeze_timeout/);
+		expect(mistake.why).toMatch(/20 s/);
+	});
+});
+
+describe('grading never penalises a step that made no difference', () => {
+	const run = (drillName: string, commands: string[]) => {
+		const session = new DrillSession(loadDrill(drillName), 1);
+		for (const command of commands) session.run(command);
+		return grade(session);
+	};
+
+	it('no inspect and no bus read on a host with nothing stuck or moving and an armed bus: full score, said so', () => {
+		const report = run('clean-activation', ['arm all', 'trigger quiesce', 'verify', 'finish']);
+		expect(report.mistakes).toEqual([]);
+		expect(report.score).toBe(100);
+		expect(report.wentWell.find(w => w.rule === 'inspect')?.detail).toMatch(/no difference on this host/);
+		expect(report.wentWell.find(w => w.rule === 'check-bus')?.detail).toMatch(/it was armed: no difference on this host/);
+	});
+
+	it('not draining the RDMA adapters is no mistake once noidle is off and no DMA timed out', () => {
+		const report = run('rdma-traffic', ['inspect', 'read ndbus0/firmware/activate', 'noidle off', 'arm all', 'trigger quiesce', 'verify', 'finish']);
+		expect(report.mistakes).toEqual([]);
+		expect(report.wentWell.find(w => w.rule === 'drain')?.detail).toMatch(/no DMA timed out: no difference on this host/);
+	});
+
+	it('but it is one when the DMA did time out, and skipping inspect is one when a task is stuck', () => {
+		expect(run('rdma-traffic', ['read ndbus0/firmware/activate', 'arm all', 'trigger quiesce', 'verify', 'finish']).mistakes.map(m => m.rule)).toEqual(expect.arrayContaining(['drain', 'inspect']));
+		expect(run('stuck-task', ['read ndbus0/firmware/activate', 'arm all', 'trigger quiesce', 'verify', 'finish']).mistakes.map(m => m.rule)).toEqual(expect.arrayContaining(['inspect', 'tasks']));
+	});
+});
+
+describe('the drill screen, devices and quitting', () => {
+	it('Tab to the devices, PgDn scrolls them; Ctrl-C quits with 130', async () => {
+		let code: number | undefined;
+		const session = new DrillSession(loadDrill('clean-activation'), 1);
+		const app = render(<RehearsalApp session={session} onQuit={c => (code = c)} />);
+		await waitForFrame(app, f => /type help for the commands/.test(f));
+		await new Promise(resolve => setTimeout(resolve, 30));
+		app.stdin.write('\t');
+		await waitForFrame(app, f => /▸ Devices/.test(f));
+		app.stdin.write('\u001B[6~');
+		await waitForFrame(app, f => /\(3 above, \d+ more below\)/.test(f));
+		app.stdin.write('\u0003');
+		await waitForFrame(app, () => code === 130);
+		app.unmount();
 	});
 });

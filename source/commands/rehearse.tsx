@@ -42,7 +42,7 @@ export async function runRehearse(args: RehearseArgs): Promise<void> {
 	if (!args.drill) throw new UsageError('give --drill NAME|PATH (or --list)');
 	const drill = loadDrill(args.drill);
 	const session = new DrillSession(drill, args.seed);
-	if (args.actions || args.headless || !process.stdout.isTTY || !process.stdin.isTTY) {
+	if (args.actions || args.headless || !process.stdout.isTTY || !process.stdin.isTTY || process.env['TERM'] === 'dumb') {
 		const actions = args.actions ? readActions(args.actions) : drill.solution ?? [];
 		if (!args.actions && !args.json) process.stdout.write(`# no --actions: playing the drill's own solution\n`);
 		for (const command of actions) {
@@ -59,7 +59,7 @@ export async function runRehearse(args: RehearseArgs): Promise<void> {
 	}
 
 	let finished: DrillReport | undefined;
-	const instance = render(<RehearsalApp session={session} onFinish={report => (finished = report)} />, {exitOnCtrlC: false, patchConsole: false});
+	const instance = render(<RehearsalApp session={session} onFinish={report => (finished = report)} onQuit={code => (process.exitCode = code)} />, {exitOnCtrlC: false, patchConsole: false});
 	await instance.waitUntilExit();
 	if (finished && args.report) for (const file of writeReport(args.report, finished, drill)) process.stdout.write(`report written to ${file}\n`);
 }

@@ -5,6 +5,7 @@
  */
 import type {TimelineEvent} from '../events.js';
 import {errnos} from '../kernel/errno.js';
+import {escapeControls as esc} from '../escape.js';
 import {formatDmesgLine, formatStamp} from '../kernel/log-format.js';
 
 function visible(value: string): string {
@@ -14,15 +15,15 @@ function visible(value: string): string {
 export function formatEventText(event: TimelineEvent): string {
 	switch (event.kind) {
 		case 'log': {
-			return formatDmesgLine(event.stamp ?? event.t, event.text);
+			return formatDmesgLine(event.stamp ?? event.t, esc(event.text, true));
 		}
 
 		case 'sysfs': {
-			return `# sysfs  ${formatStamp(event.t)} ${event.path} = ${event.value}`;
+			return `# sysfs  ${formatStamp(event.t)} ${esc(event.path)} = ${esc(event.value)}`;
 		}
 
 		case 'note': {
-			return `# note   ${formatStamp(event.t)} ${event.topic}: ${event.text}`;
+			return `# note   ${formatStamp(event.t)} ${event.topic}: ${esc(event.text)}`;
 		}
 
 		case 'fault': {
@@ -30,10 +31,10 @@ export function formatEventText(event: TimelineEvent): string {
 		}
 
 		case 'action': {
-			const what = event.op === 'read' ? `${event.path}` : `${event.path} <- ${visible(event.value ?? '')}`;
+			const what = event.op === 'read' ? esc(event.path) : `${esc(event.path)} <- ${visible(event.value ?? '')}`;
 			let result: string;
 			if (event.result === null) result = 'blocked (runs the activation)';
-			else if (event.result.ok) result = event.op === 'read' ? `= ${event.result.value ?? ''}` : 'ok';
+			else if (event.result.ok) result = event.op === 'read' ? `= ${esc(event.result.value ?? '')}` : 'ok';
 			else result = `-${event.result.code} ${event.result.errno} (${errnos[event.result.errno].message})`;
 			return `# ${event.op.padEnd(6, ' ')} ${formatStamp(event.t)} ${what}: ${result}`;
 		}

@@ -5,6 +5,7 @@
  */
 import type {Writable} from 'node:stream';
 import type {TimelineEvent} from '../events.js';
+import {escapeControls} from '../escape.js';
 import {formatStamp} from '../kernel/log-format.js';
 import {reduce} from '../monitor/reducer.js';
 import {initialState, type MonitorState} from '../monitor/state.js';
@@ -27,7 +28,7 @@ export class TimelinePrinter {
 		if (this.eventsToo) this.lines.push(this.json ? formatEventJson(event) : formatEventText(event));
 		if (this.eventsToo && phaseKey(before) !== phaseKey(this.state)) {
 			if (this.json) this.lines.push(JSON.stringify({kind: 'state', t: event.t, ...stateSummary(this.state)}));
-			else for (const p of changedPhases(before, this.state)) this.lines.push(`# phase  ${formatStamp(event.t)} ${describePhase(p)}`);
+			else for (const p of changedPhases(before, this.state)) this.lines.push(`# phase  ${formatStamp(event.t)} ${escapeControls(describePhase(p), true)}`);
 		}
 
 		if (this.lines.length >= 512) this.flush();

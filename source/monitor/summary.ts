@@ -2,6 +2,7 @@
  * Selectors over MonitorState for printing: phase-change detection, a
  * compact JSON summary, and the outcome text of `replay --summary`.
  */
+import {escapeControls} from '../escape.js';
 import {formatStamp} from '../kernel/log-format.js';
 import type {Cycle, MonitorState, Phase} from './state.js';
 import {cycleLines, dimmLines, SummaryCollector, totalsLines} from './summary-document.js';
@@ -84,7 +85,8 @@ export function stateLines(state: MonitorState): string[] {
 
 	for (const device of Object.values(state.devices)) if (device.errors.length > 0) lines.push(`device ${device.name}: ${device.errors.join('; ')}`);
 	for (const w of state.warnings) lines.push(`${w.severity === 'crit' ? 'CRIT' : 'WARN'} ${formatStamp(w.t)} ${w.text}`);
-	return lines;
+	// Task names, device names and messages come from the log: never raw to a terminal.
+	return lines.map(line => escapeControls(line, true));
 }
 
 /** `replay --summary` of a state already reduced (the cycles it still holds, the totals it counted). */

@@ -6,12 +6,16 @@
  */
 import type {TimelineEvent} from '../events.js';
 
+/** A stretch of idle timeline played as no time at all (replays: long gaps between cycles). */
+export type SkipWindow = {fromUs: number; toUs: number};
+
 export type SlowWindow = {fromUs: number; toUs: number; /** virtual µs per wall µs inside the window at 1× */ rate: number};
 
 export class PlaybackClock {
 	private positionUs: number;
 	private lastWallMs: number | undefined;
 	paused = false;
+	skips: SkipWindow[] = [];
 
 	constructor(
 		startUs: number,
@@ -57,7 +61,15 @@ export class PlaybackClock {
 				continue;
 			}
 
-			const next = this.slowMotion ? nextWindowStart(this.slowWindows, this.positionUs) : undefined;
+			const skip = this.skips.find(w => this.positionUs >= w.fromUs && this.positionUs < w.toUs);
+			if (skip) {
+				this.positionUs = skip.toUs;
+				continue;
+			}
+
+			const nextSkip = nextWindowStart(this.skips, this.positionUs);
+			const nextSlow = this.slowMotion ? nextWindowStart(this.slowWindows, this.positionUs) : undefined;
+			const next = nextSkip === undefined ? nextSlow : nextSlow === undefined ? nextSkip : Math.min(nextSkip, nextSlow);
 			if (next !== undefined && this.positionUs + wallUs > next) {
 				wallUs -= next - this.positionUs;
 				this.positionUs = next;
@@ -72,7 +84,7 @@ export class PlaybackClock {
 	}
 }
 
-function nextWindowStart(windows: SlowWindow[], at: number): number | undefined {
+function nextWindowStart(windows: Array<{fromUs: number}>, at: number): number | undefined {
 	let best: number | undefined;
 	for (const w of windows) if (w.fromUs > at && (best === undefined || w.fromUs < best)) best = w.fromUs;
 	return best;

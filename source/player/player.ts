@@ -5,11 +5,25 @@
  * markers (events that change a phase) drive next/previous-phase jumps.
  * Pure apart from the clock, which the caller ticks with wall time.
  */
-import type {LogEvent, TimelineEvent} from '../events.js';
+import type {ActionEvent, LogEvent, TimelineEvent} from '../events.js';
 import {reduce} from '../monitor/reducer.js';
+import {isFailureLine, matchesFilter, type LogFilter} from '../monitor/selectors.js';
 import {initialState, type MonitorState} from '../monitor/state.js';
 import {phaseKey} from '../monitor/summary.js';
-import {PlaybackClock, quiesceWindows} from './clock.js';
+import {PlaybackClock, quiesceWindows, type SkipWindow} from './clock.js';
+
+/** A line of the log pane: a kernel log record or an operator's read or write. */
+export type PaneEntry = {index: number; event: LogEvent | ActionEvent};
+
+export type PlayerOptions = {
+	keyframeEvery?: number;
+	/**
+	 * Replays: gaps longer than this (µs) between cycles play as this long
+	 * (asciinema's idle-time limit); never inside a cycle — a 20 s freezer
+	 * timeout plays in full.
+	 */
+	idleLimitUs?: number;
+};
 
 export const speeds = [0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1, 2, 5, 10, 20, 50, 100, 200, 500, 1000] as const;
 
@@ -21,25 +35,133 @@ export class Player {
 	readonly logIndexes: number[] = [];
 	/** Indexes of events after which a phase changed. */
 	readonly phaseMarks: number[] = [];
+	/** Indexes of the log pane's lines: log records and the operator's reads and writes. */
+	readonly paneIndexes: number[] = [];
+	/** Indexes of the events that opened each cycle. */
+	readonly cycleStarts: number[] = [];
+	/** Compressed idle gaps (replays). */
+	readonly skips: SkipWindow[] = [];
+	private failureIndexes: number[] | undefined;
+	private readonly filtered = new Map<LogFilter, number[]>();
 	private readonly keyframes: MonitorState[] = [];
 	private cache: {index: number; state: MonitorState} = {index: -1, state: initialState()};
 
+	readonly keyframeEvery: number;
+
 	constructor(
 		readonly timeline: readonly TimelineEvent[],
-		readonly keyframeEvery = 256,
+		options: number | PlayerOptions = {},
 	) {
+		const {keyframeEvery = 256, idleLimitUs} = typeof options === 'number' ? {keyframeEvery: options} : options;
+		this.keyframeEvery = keyframeEvery;
 		let state = initialState();
 		for (const [i, event] of timeline.entries()) {
 			if (i % keyframeEvery === 0) this.keyframes.push(state);
 			const next = reduce(state, event);
 			if (phaseKey(next) !== phaseKey(state)) this.phaseMarks.push(i);
+			if (next.cycle && next.cycle.startUs !== state.cycle?.startUs) this.cycleStarts.push(i);
 			if (event.kind === 'log') this.logIndexes.push(i);
+			if (event.kind === 'log' || event.kind === 'action') this.paneIndexes.push(i);
+			const previous = timeline[i - 1];
+			// Idle: no cycle running across the gap (the state before this event).
+			if (idleLimitUs !== undefined && previous && event.t - previous.t > idleLimitUs && state.cycle?.status !== 'running') {
+				this.skips.push({fromUs: previous.t + idleLimitUs, toUs: event.t});
+			}
+
 			state = next;
 		}
 
 		this.startUs = timeline[0]?.t ?? 0;
 		this.endUs = timeline.at(-1)?.t ?? this.startUs;
 		this.clock = new PlaybackClock(this.startUs, 1, quiesceWindows(timeline));
+		this.clock.skips = this.skips;
+	}
+
+	/**
+	 * Whether the bus activate file or a DIMM result was read after the current
+	 * cycle's write returned (selectors.Evidence): a scan back from the
+	 * position, stopping at the write.
+	 */
+	evidenceNow(): {readAfterWrite: boolean} {
+		return readAfterWrite(this.timeline, this.countAt(this.position), this.stateNow().cycle?.endUs);
+	}
+
+	/** Where a replay opens: the first event of the first cycle (or the start). */
+	get firstCycleUs(): number {
+		const first = this.cycleStarts[0];
+		return first === undefined ? this.startUs : this.timeline[first]!.t;
+	}
+
+	/** "cycle k of n" at the current position (k = 0 before the first). */
+	cycleAt(): {k: number; n: number} {
+		const visible = this.countAt(this.position);
+		let k = 0;
+		while (k < this.cycleStarts.length && this.cycleStarts[k]! < visible) k++;
+		return {k, n: this.cycleStarts.length};
+	}
+
+	nextCycle(): boolean {
+		const visible = this.countAt(this.position);
+		const next = this.cycleStarts.find(i => i >= visible);
+		if (next === undefined) return false;
+		this.seek(this.timeline[next]!.t);
+		return true;
+	}
+
+	/** To the start of the current cycle; pressed there, to the one before. */
+	previousCycle(): boolean {
+		const starts = this.cycleStarts.filter(i => this.timeline[i]!.t < this.position);
+		const target = starts.at(-1);
+		if (target === undefined) return false;
+		this.seek(this.timeline[target]!.t);
+		return true;
+	}
+
+	/** Pane indexes matching a filter (computed once per filter). */
+	paneLines(filter: LogFilter = 'all'): number[] {
+		if (filter === 'all') return this.paneIndexes;
+		let lines = this.filtered.get(filter);
+		if (!lines) {
+			lines = this.paneIndexes.filter(i => matchesFilter(this.timeline[i]!, filter));
+			this.filtered.set(filter, lines);
+		}
+
+		return lines;
+	}
+
+	/** The last `n` pane lines visible now, `back` lines up from the tail, through a filter. */
+	paneTail(n: number, back = 0, filter: LogFilter = 'all'): {entries: PaneEntry[]; total: number} {
+		const indexes = this.paneLines(filter);
+		const visible = this.countAt(this.position);
+		const lo = lowerBound(indexes, visible);
+		const end = Math.max(0, lo - back);
+		const start = Math.max(0, end - n);
+		return {entries: indexes.slice(start, end).map(index => ({index, event: this.timeline[index] as LogEvent | ActionEvent})), total: lo};
+	}
+
+	/** Failure lines of the pane (for e / E). */
+	failures(): number[] {
+		this.failureIndexes ??= this.paneIndexes.filter(i => {
+			const e = this.timeline[i]!;
+			return e.kind === 'log' ? isFailureLine(e) : e.kind === 'action' && e.result !== null && !e.result.ok;
+		});
+		return this.failureIndexes;
+	}
+
+	/**
+	 * Jump so that the next (or previous) of `indexes` is the newest visible
+	 * line. Returns the index landed on, or undefined when there is none.
+	 */
+	jump(indexes: readonly number[], direction: 1 | -1, from = this.countAt(this.position) - 1): number | undefined {
+		const target = direction === 1 ? indexes.find(i => i > from) : indexes.findLast(i => i < from);
+		if (target === undefined) return undefined;
+		this.seekToIndex(target);
+		return target;
+	}
+
+	/** Make event `index` visible, with as few later events as possible. */
+	seekToIndex(index: number): void {
+		this.seek(this.timeline[index]!.t);
 	}
 
 	get position(): number {
@@ -142,4 +264,29 @@ export class Player {
 	get inSlowMotion(): boolean {
 		return this.clock.slowMotion && this.clock.slowWindows.some(w => this.position >= w.fromUs && this.position < w.toUs);
 	}
+}
+
+function lowerBound(sorted: readonly number[], value: number): number {
+	let lo = 0;
+	let hi = sorted.length;
+	while (lo < hi) {
+		const mid = (lo + hi) >> 1;
+		if (sorted[mid]! < value) lo = mid + 1;
+		else hi = mid;
+	}
+
+	return lo;
+}
+
+/** A bus or DIMM firmware file read (a sysfs value or an operator's read) at or after `fromUs`, before event `count`. */
+export function readAfterWrite(timeline: readonly TimelineEvent[], count: number, fromUs: number | undefined): {readAfterWrite: boolean} {
+	if (fromUs === undefined) return {readAfterWrite: false};
+	for (let i = count - 1; i >= 0; i--) {
+		const e = timeline[i]!;
+		if (e.t < fromUs) break;
+		const path = e.kind === 'sysfs' || (e.kind === 'action' && e.op === 'read' && e.result?.ok) ? e.path : undefined;
+		if (path && /(?:ndbus\d+\/firmware\/activate|nmem\d+\/firmware\/result)$/.test(path)) return {readAfterWrite: true};
+	}
+
+	return {readAfterWrite: false};
 }

@@ -86,7 +86,7 @@ export function reportMarkdown(r: DrillReport, drill: Drill): string {
 export function reportSummary(r: DrillReport): string[] {
 	return [
 		`Score: ${r.score}/100 — ${r.dimmsActivated} DIMM(s) activated, user space frozen ${r.userFrozenMs.toFixed(1)} ms, ${r.collateral.length === 0 ? 'no collateral damage' : `collateral: ${r.collateral.join('; ')}`}`,
-		...r.mistakes.map(m => `MISTAKE ${m.title}: ${m.detail}`),
+		...r.mistakes.flatMap(m => [`MISTAKE ${m.title}: ${m.detail}`, `  why: ${m.why}`]),
 		...r.wentWell.map(w => `ok ${w.title}`),
 	];
 }

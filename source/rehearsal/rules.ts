@@ -1,6 +1,10 @@
 /**
  * Grading rules: what a careful operator does, each with the kernel
  * behaviour that makes it matter. A drill picks the rules that apply.
+ * A step skipped is only a mistake when it made a difference on this host:
+ * not inspecting a host with nothing stuck and nothing moving, not reading a
+ * bus that was armed anyway, not draining when no DMA timed out — none of
+ * these is penalised (the verdict says so).
  */
 import type {ActivationRun} from '../sim/quiet-exec-run.js';
 import type {Simulation} from '../sim/simulation.js';
@@ -28,13 +32,22 @@ export const rules: Record<RuleId, Rule> = {
 		id: 'inspect',
 		title: 'looked at the host before triggering',
 		why: 'A task in uninterruptible sleep makes the freezer give up after 20 s (EBUSY) with all of user space frozen meanwhile; an adapter whose freeze does not stop DMA races the memory stall. Both are visible before you start.',
-		judge: c => (before(c, r => r.kind === 'inspect') ? {ok: true, detail: 'inspected the host first'} : {ok: false, detail: 'triggered without looking at tasks and DMA traffic'}),
+		judge: c => {
+			if (before(c, r => r.kind === 'inspect')) return {ok: true, detail: 'inspected the host first'};
+			const risky = c.initial.stuckTasks.length > 0 || c.initial.dma.some(d => !d.stopsOnFreeze);
+			return risky ? {ok: false, detail: 'triggered without looking at tasks and DMA traffic'} : {ok: true, detail: 'did not inspect, but there was nothing stuck and nothing racing the stall: no difference on this host'};
+		},
 	},
 	'check-bus': {
 		id: 'check-bus',
 		title: 'read the bus state before triggering',
 		why: 'ndbusX/firmware/activate tells idle, armed, overflow or busy; the kernel runs the activation for armed and overflow alike, so only reading it tells you the platform will refuse an overflow.',
-		judge: c => (before(c, r => (r.kind === 'read' || r.kind === 'verify') && (r.paths ?? []).some(p => /ndbus\d+\/firmware\/(?:activate|capability)$/.test(p))) ? {ok: true, detail: 'read ndbus0/firmware/activate or capability first'} : {ok: false, detail: 'never read the bus state before writing to it'}),
+		judge: c => {
+			if (before(c, r => (r.kind === 'read' || r.kind === 'verify') && (r.paths ?? []).some(p => /ndbus\d+\/firmware\/(?:activate|capability)$/.test(p)))) return {ok: true, detail: 'read ndbus0/firmware/activate or capability first'};
+			const triggers = c.records.filter(r => r.kind === 'trigger');
+			const mattered = triggers.some(r => r.busBefore !== 'armed');
+			return mattered ? {ok: false, detail: `never read the bus state before writing to it (it was ${triggers.map(r => r.busBefore).join(', ')})`} : {ok: true, detail: 'did not read the bus state, but it was armed: no difference on this host'};
+		},
 	},
 	'no-overflow': {
 		id: 'no-overflow',
@@ -64,8 +77,9 @@ export const rules: Record<RuleId, Rule> = {
 			const risky = c.initial.dma.filter(d => !d.stopsOnFreeze).map(d => d.device);
 			const timedOut = c.runs.flatMap(r => r.faults.filter(f => f.point === 'dma-not-stopped' && f.data?.['timedOut'] === true).map(f => f.target!));
 			const drainedFirst = risky.filter(d => before(c, r => r.kind === 'drain' && (r.target === d || d.endsWith(` ${r.target ?? ''}`))));
-			if (timedOut.length > 0) return {ok: false, detail: `DMA timed out on ${[...new Set(timedOut)].join(', ')}`};
-			return drainedFirst.length === risky.length ? {ok: true, detail: `drained ${risky.join(', ')} before triggering`} : {ok: false, detail: `did not drain ${risky.filter(d => !drainedFirst.includes(d)).join(', ')} before triggering`};
+			if (timedOut.length > 0) return {ok: false, detail: `DMA timed out on ${[...new Set(timedOut)].join(', ')}${drainedFirst.length < risky.length ? ` — not drained before triggering: ${risky.filter(d => !drainedFirst.includes(d)).join(', ')}` : ''}`};
+			if (risky.length === 0) return {ok: true, detail: 'nothing was moving data that its freeze would not stop: nothing to drain'};
+			return drainedFirst.length === risky.length ? {ok: true, detail: `drained ${risky.join(', ')} before triggering`} : {ok: true, detail: `did not drain ${risky.filter(d => !drainedFirst.includes(d)).join(', ')}, but no DMA timed out: no difference on this host`};
 		},
 	},
 	tasks: {

@@ -10,7 +10,7 @@ import {sysfsPaths} from '../kernel/sysfs.js';
 import {normalisePath, Simulation} from '../sim/simulation.js';
 import type {Drill} from './drill.js';
 
-export type RecordKind = 'inspect' | 'read' | 'write' | 'arm' | 'disarm' | 'noidle' | 'trigger' | 'verify' | 'drain' | 'resolve' | 'decide' | 'finish' | 'help' | 'error';
+export type RecordKind = 'inspect' | 'read' | 'write' | 'arm' | 'disarm' | 'noidle' | 'trigger' | 'verify' | 'drain' | 'resolve' | 'decide' | 'finish' | 'help' | 'wait' | 'error';
 
 export type ActionRecord = {
 	/** Simulated time when the command was given (µs). */
@@ -39,6 +39,7 @@ export const commandHelp: Array<[string, string]> = [
 	['drain DEVICE', 'stop the workload driving a device (e.g. drain 0000:3b:00.0)'],
 	['resolve COMM', 'fix what holds a task in D state (e.g. resolve fio)'],
 	['decide nmemN power-cycle|restage|replace|retry|none', 'record what follows for a DIMM'],
+	['wait 5s', 'let time pass on the host (up to 600 s)'],
 	['finish', 'end the drill and get the report'],
 ];
 
@@ -187,6 +188,16 @@ export class DrillSession {
 				record.target = dimm;
 				record.decision = decision;
 				return `${dimm}: ${decision} noted`;
+			}
+
+			case 'wait': {
+				record.kind = 'wait';
+				const m = /^(\d+(?:\.\d+)?)(ms|s|m)?$/.exec(args[0] ?? '');
+				const us = m ? Number(m[1]) * (m[2] === 'ms' ? 1000 : m[2] === 'm' ? 60_000_000 : 1_000_000) : Number.NaN;
+				if (!(us > 0 && us <= 600_000_000)) throw new Error('wait DURATION (e.g. wait 5s, wait 500ms; at most 600 s)');
+				this.sim.advanceTo(this.sim.now + us);
+				const seen = this.sim.inspect();
+				return `${args[0]} passed. ${seen.stuckTasks.length === 0 ? 'no task in D state' : seen.stuckTasks.map(t => `task ${t.comm} (pid ${t.pid}) still in D state`).join('; ')}.`;
 			}
 
 			case 'finish': {

@@ -1,25 +1,30 @@
 /**
- * The monitor: status bar, freeze progress, quiesce countdown, devices and
- * kernel log, over a Player. The screen samples the player at most ~30 times
- * a second while playing and not at all while paused.
+ * The monitor: status bar, phases, memory quiesce, devices and the log, over
+ * a Player. What each pane says comes from monitor/selectors.ts; this file
+ * wires keys (keymap.ts) to the player and the panes. The screen samples the
+ * player at most ~30 times a second while playing and not at all while paused.
  */
 import {Box, Text, useApp, useInput, useStdout} from 'ink';
 import {performance} from 'node:perf_hooks';
-import {useEffect, useMemo, useReducer, useRef, useState} from 'react';
+import {useEffect, useMemo, useReducer, useRef, useState, type ReactElement} from 'react';
+import {formatEventText} from '../headless/format.js';
+import {logCategories, outcome} from '../monitor/selectors.js';
+import type {Warning} from '../monitor/state.js';
 import type {Player} from '../player/player.js';
+import {Devices, deviceRowsVisible} from './devices.js';
 import {deviceTimeline} from '../timeline/device-timeline.js';
 import type {TimelineSort} from '../timeline/terminal-view.js';
 import {DeviceTimelineView} from './device-timeline.js';
-import {Devices} from './devices.js';
 import {FreezeProgress} from './freeze-progress.js';
 import {HelpOverlay} from './help-overlay.js';
-import {actionFor, type MonitorAction} from './keymap.js';
-import {KernelLog} from './kernel-log.js';
+import {actionFor, keyHints, type MonitorAction} from './keymap.js';
+import {entryText, KernelLog} from './kernel-log.js';
 import {layout, minColumns, minRows} from './layout.js';
 import {QuiesceCountdown} from './quiesce-countdown.js';
 import {StatusBar} from './status-bar.js';
 import {color} from './theme.js';
-import type {Warning} from '../monitor/state.js';
+import {WarningsOverlay} from './warnings-overlay.js';
+import {escapeControls} from '../escape.js';
 
 /** The latest warning, critical ones first: always on screen, whatever the panes show. */
 function WarningLine({warnings}: {warnings: Warning[]}) {
@@ -27,8 +32,8 @@ function WarningLine({warnings}: {warnings: Warning[]}) {
 	if (!latest) return <Text color={color('gray')}>no warnings</Text>;
 	return (
 		<Text wrap="truncate" color={color(latest.severity === 'crit' ? 'red' : 'yellow')} bold>
-			{latest.severity === 'crit' ? 'CRIT' : 'WARN'} {latest.text}
-			{warnings.length > 1 ? ` (+${warnings.length - 1} more)` : ''}
+			{warnings.length > 1 ? `[${warnings.length} warnings, w lists] ` : ''}
+			{latest.severity === 'crit' ? 'CRIT' : 'WARN'} {escapeControls(latest.text)}
 		</Text>
 	);
 }
@@ -39,14 +44,19 @@ export type AppProps = {
 	source: string;
 	kernel?: string;
 	autoplay?: boolean;
+	/** Where `g` (watch again) starts: a replay's first cycle. Default: the start. */
+	openAtUs?: number;
+	/** Replays: idle gaps compressed to this (shown on the status bar). */
+	idleLimitUs?: number;
 	/** Wall clock in ms (tests inject one). */
 	now?: () => number;
 	/** ms between samples while playing. */
 	tickMs?: number;
-	onQuit?: () => void;
+	/** Called with the exit status: 0 for q, 130 for Ctrl-C. */
+	onQuit?: (code: number) => void;
 };
 
-function useTerminalSize(): {columns: number; rows: number} {
+export function useTerminalSize(): {columns: number; rows: number} {
 	const {stdout} = useStdout();
 	const read = () => ({columns: stdout.columns || 100, rows: stdout.rows || 30});
 	const [size, setSize] = useState(read);
@@ -60,20 +70,43 @@ function useTerminalSize(): {columns: number; rows: number} {
 	return size;
 }
 
-export function App({player, source, kernel, autoplay = true, now = () => performance.now(), tickMs = 33, onQuit}: AppProps) {
+type Search = {editing: boolean; term: string; origin: number};
+
+export function App({player, source, kernel, autoplay = true, openAtUs, idleLimitUs, now = () => performance.now(), tickMs = 33, onQuit}: AppProps) {
 	const {exit} = useApp();
 	const {columns, rows} = useTerminalSize();
 	const [playing, setPlaying] = useState(autoplay && !player.ended);
-	const [help, setHelp] = useState(false);
+	const [overlay, setOverlay] = useState<'none' | 'help' | 'warnings'>('none');
+	// Refs beside state where a key right after another must see its effect (Tab, then PgDn).
+	const [focus, setFocusState] = useState<'devices' | 'log'>('devices');
+	const focusRef = useRef<'devices' | 'log'>('devices');
+	const setFocus = (next: (f: 'devices' | 'log') => 'devices' | 'log') => {
+		focusRef.current = next(focusRef.current);
+		setFocusState(focusRef.current);
+	};
+
 	const [deviceScroll, setDeviceScroll] = useState(0);
 	const [logBack, setLogBack] = useState(0);
 	const [timelineOn, setTimelineOn] = useState(false);
 	const [timelineSort, setTimelineSort] = useState<TimelineSort>('start');
 	const [timelineScroll, setTimelineScroll] = useState(0);
 	const devicesTimeline = useMemo(() => deviceTimeline(player.timeline), [player]);
+	const [warningScroll, setWarningScroll] = useState(0);
+	const [filterIndex, setFilterIndex] = useState(0);
+	// A ref, not state: keys typed faster than a render must each see the term so far.
+	const searchRef = useRef<Search | undefined>(undefined);
+	const search = searchRef.current;
+	const setSearch = (next: Search | undefined) => {
+		searchRef.current = next;
+		redraw();
+	};
+
+	const [message, setMessage] = useState<string | undefined>();
+	const [current, setCurrent] = useState<number | undefined>();
 	const [, redraw] = useReducer((n: number) => n + 1, 0);
 	const lastCount = useRef(-1);
 	const lastDraw = useRef(0);
+	const filter = logCategories[filterIndex]!;
 
 	useEffect(() => {
 		if (!playing) return;
@@ -105,11 +138,54 @@ export function App({player, source, kernel, autoplay = true, now = () => perfor
 	}, [playing, player]);
 
 	const l = layout(columns, rows);
+	const state = player.stateNow();
+	const evidence = player.evidenceNow();
+	const deviceCount = Object.keys(state.dimms).length + Object.keys(state.devices).length;
+	const deviceVisible = deviceRowsVisible(l.devicesHeight, l.border);
+	const logVisible = Math.max(1, l.logHeight - 1 - l.frame);
+
+	const quit = (code: number) => {
+		onQuit?.(code);
+		exit();
+	};
+
+	/** Land on a pane line (a match, an error): it becomes the newest visible line, paused. */
+	const landOn = (index: number | undefined, none: string, what: string) => {
+		if (index === undefined) {
+			setMessage(none);
+			return;
+		}
+
+		setPlaying(false);
+		setLogBack(0);
+		setCurrent(index);
+		const position = player.paneLines(filter).indexOf(index);
+		if (position === -1) setFilterIndex(0); // the filter hides it: show everything
+		setMessage(`${what}: ${entryText(player.timeline[index] as never)}`);
+	};
+
+	/** Where n / N / e / E count from: the line last landed on while it is still on screen, else the newest line. */
+	const from = () => {
+		const visible = player.countAt(player.position) - 1;
+		return current !== undefined && current <= visible && player.timeline[current]!.t === player.timeline[visible]?.t ? current : visible;
+	};
+
+	const matches = (term: string) => {
+		const needle = term.toLowerCase();
+		return player.paneIndexes.filter(i => entryText(player.timeline[i] as never).toLowerCase().includes(needle));
+	};
+
+	const scrollDevices = (delta: number) => setDeviceScroll(s => Math.max(0, Math.min(Math.max(0, deviceCount - deviceVisible), s + delta)));
+	const scrollLog = (delta: number) => {
+		const total = player.paneTail(0, 0, filter).total;
+		setLogBack(b => Math.max(0, Math.min(Math.max(0, total - logVisible), b + delta)));
+	};
 
 	const act = (action: MonitorAction) => {
+		setMessage(undefined);
 		switch (action) {
 			case 'pause': {
-				if (player.ended) player.seek(player.startUs);
+				if (player.ended) player.seek(openAtUs ?? player.startUs);
 				setPlaying(p => !p);
 				break;
 			}
@@ -122,7 +198,13 @@ export function App({player, source, kernel, autoplay = true, now = () => perfor
 
 			case 'step': {
 				setPlaying(false);
+				const before = player.countAt(player.position);
 				player.stepForward();
+				const after = player.countAt(player.position);
+				const event = player.timeline[before];
+				if (after === before || !event) setMessage('at the end: nothing to step to');
+				else setMessage(`stepped to: ${formatEventText(event)}${after - before > 1 ? ` (+${after - before - 1} more at the same time)` : ''}`);
+				setCurrent(after - 1);
 				break;
 			}
 
@@ -136,6 +218,48 @@ export function App({player, source, kernel, autoplay = true, now = () => perfor
 				break;
 			}
 
+			case 'next-cycle':
+			case 'previous-cycle': {
+				const moved = action === 'next-cycle' ? player.nextCycle() : player.previousCycle();
+				if (!moved) setMessage(action === 'next-cycle' ? 'no later cycle' : 'no earlier cycle');
+				break;
+			}
+
+			case 'search': {
+				setSearch({editing: true, term: '', origin: player.countAt(player.position) - 1});
+				break;
+			}
+
+			case 'next-match':
+			case 'previous-match': {
+				const term = searchRef.current?.term;
+				if (!term) {
+					setMessage('no search yet: / to search');
+					break;
+				}
+
+				landOn(player.jump(matches(term), action === 'next-match' ? 1 : -1, from()), `no ${action === 'next-match' ? 'later' : 'earlier'} match for "${term}"`, 'match');
+				break;
+			}
+
+			case 'next-error':
+			case 'previous-error': {
+				landOn(player.jump(player.failures(), action === 'next-error' ? 1 : -1, from()), `no ${action === 'next-error' ? 'later' : 'earlier'} error or failure`, 'error');
+				break;
+			}
+
+			case 'filter': {
+				setFilterIndex(i => (i + 1) % logCategories.length);
+				setLogBack(0);
+				break;
+			}
+
+			case 'warnings': {
+				setWarningScroll(0);
+				setOverlay('warnings');
+				break;
+			}
+
 			case 'seek-back':
 			case 'seek-forward': {
 				player.seek(player.position + (action === 'seek-back' ? -1 : 1) * player.seekStepUs);
@@ -143,7 +267,9 @@ export function App({player, source, kernel, autoplay = true, now = () => perfor
 			}
 
 			case 'start': {
-				player.seek(player.startUs);
+				player.seek(openAtUs ?? player.startUs);
+				setCurrent(undefined);
+				setPlaying(true);
 				break;
 			}
 
@@ -158,9 +284,20 @@ export function App({player, source, kernel, autoplay = true, now = () => perfor
 				break;
 			}
 
+			case 'focus': {
+				setFocus(f => (f === 'devices' ? 'log' : 'devices'));
+				break;
+			}
+
 			case 'scroll-up':
-			case 'scroll-down': {
-				(timelineOn ? setTimelineScroll : setDeviceScroll)(s => Math.max(0, s + (action === 'scroll-up' ? -1 : 1)));
+			case 'scroll-down':
+			case 'page-up':
+			case 'page-down': {
+				const up = action === 'scroll-up' || action === 'page-up';
+				const page = action.startsWith('page');
+				if (timelineOn) setTimelineScroll(s => Math.max(0, s + (up ? -1 : 1) * (page ? 10 : 1)));
+				else if (focusRef.current === 'devices') scrollDevices((up ? -1 : 1) * (page ? deviceVisible : 1));
+				else scrollLog((up ? 1 : -1) * (page ? logVisible : 1));
 				break;
 			}
 
@@ -174,25 +311,25 @@ export function App({player, source, kernel, autoplay = true, now = () => perfor
 				break;
 			}
 
-			case 'log-up':
-			case 'log-down': {
-				setLogBack(b => Math.max(0, b + (action === 'log-up' ? 1 : -1) * Math.max(1, l.logHeight - 1 - l.frame)));
+			case 'top': {
+				if (focusRef.current === 'devices') setDeviceScroll(0);
+				else scrollLog(Number.MAX_SAFE_INTEGER);
 				break;
 			}
 
-			case 'log-tail': {
-				setLogBack(0);
+			case 'bottom': {
+				if (focusRef.current === 'devices') scrollDevices(Number.MAX_SAFE_INTEGER);
+				else setLogBack(0);
 				break;
 			}
 
 			case 'help': {
-				setHelp(true);
+				setOverlay('help');
 				break;
 			}
 
 			case 'quit': {
-				onQuit?.();
-				exit();
+				quit(0);
 				break;
 			}
 		}
@@ -201,13 +338,54 @@ export function App({player, source, kernel, autoplay = true, now = () => perfor
 	};
 
 	useInput((input, key) => {
-		if (help) {
-			setHelp(false);
+		// Ctrl-C quits from anywhere — help, warnings, the search prompt — with status 130.
+		if (key.ctrl && input === 'c') {
+			quit(130);
 			return;
 		}
 
-		if (key.ctrl && input === 'c') {
-			act('quit');
+		const search = searchRef.current;
+		if (search?.editing) {
+			if (key.escape) {
+				player.seekToIndex(Math.max(0, search.origin));
+				setSearch(undefined);
+				setCurrent(undefined);
+				return;
+			}
+
+			if (key.return) {
+				setSearch({...search, editing: false});
+				return;
+			}
+
+			const term = key.backspace || key.delete ? search.term.slice(0, -1) : key.ctrl || key.meta || input === '' ? search.term : search.term + input.replace(/[\r\n]/g, '');
+			setSearch({...search, term});
+			if (term === '') return;
+			const found = matches(term);
+			const target = found.find(i => i > search.origin) ?? found[0];
+			if (target === undefined) setMessage(`no match for "${term}"`);
+			else {
+				player.seekToIndex(target);
+				landOn(target, '', found.some(i => i > search.origin) ? 'match' : 'match (wrapped to the start)');
+			}
+
+			return;
+		}
+
+		if (overlay === 'warnings') {
+			const action = actionFor(input, key);
+			if (action === 'scroll-up' || action === 'scroll-down' || action === 'page-up' || action === 'page-down') {
+				const step = action.startsWith('page') ? 10 : 1;
+				setWarningScroll(s => Math.max(0, Math.min(Math.max(0, state.warnings.length - 1), s + (action.endsWith('up') ? -step : step))));
+				return;
+			}
+
+			setOverlay('none');
+			return;
+		}
+
+		if (overlay === 'help') {
+			setOverlay('none');
 			return;
 		}
 
@@ -215,7 +393,6 @@ export function App({player, source, kernel, autoplay = true, now = () => perfor
 		if (action) act(action);
 	});
 
-	const state = player.stateNow();
 	const position = player.position;
 	const status = (
 		<StatusBar
@@ -228,44 +405,87 @@ export function App({player, source, kernel, autoplay = true, now = () => perfor
 			slowMotion={player.clock.slowMotion}
 			inSlowMotion={player.inSlowMotion}
 			width={columns}
+			cycle={player.cycleAt()}
+			idleLimitUs={player.skips.length > 0 ? idleLimitUs : undefined}
 		/>
 	);
-	if (help) {
+	if (l.tooSmall) {
 		return (
-			<Box flexDirection="column">
-				{status}
-				<HelpOverlay width={columns} />
+			<Box flexDirection="column" width={columns}>
+				<Text color={color('yellow')} bold wrap="wrap">
+					Terminal too small: {columns}×{rows}, quiesce needs at least {minColumns}×{minRows}. Enlarge it, or use --headless. q quits.
+				</Text>
 			</Box>
 		);
 	}
 
-	const rowCount = Object.keys(state.dimms).length + Object.keys(state.devices).length;
-	const scroll = Math.min(deviceScroll, Math.max(0, rowCount - (l.devicesHeight - 1 - l.frame)));
-	const tail = player.logTail(l.logHeight - 1 - l.frame, logBack);
+	if (overlay === 'help') {
+		return (
+			<Box flexDirection="column">
+				{status}
+				<HelpOverlay width={columns} height={rows - 2} />
+			</Box>
+		);
+	}
+
+	if (overlay === 'warnings') {
+		return (
+			<Box flexDirection="column">
+				{status}
+				<WarningsOverlay warnings={state.warnings} width={columns} height={rows - 2} scroll={warningScroll} />
+			</Box>
+		);
+	}
+
+	const scroll = Math.min(deviceScroll, Math.max(0, deviceCount - deviceVisible));
+	const tail = player.paneTail(logVisible, logBack, filter);
+	const verdict = outcome(state, evidence);
+	let hints: ReactElement;
+	if (search?.editing) {
+		hints = (
+			<Text wrap="truncate">
+				<Text bold>/{escapeControls(search.term)}▌</Text>
+				<Text color={color('gray')}> Enter keeps · Esc cancels{message ? ` · ${message}` : ''}</Text>
+			</Text>
+		);
+	} else if (message) {
+		hints = (
+			<Text wrap="truncate">
+				<Text color={color('gray')}>? help · q quit · </Text>
+				{message}
+			</Text>
+		);
+	} else if (player.ended) {
+		hints = (
+			<Text wrap="truncate">
+				<Text bold color={color(verdict.tone)}>ENDED: {verdict.word}</Text> · g watch again · ? help · q quit · e error · {'}'} cycle
+			</Text>
+		);
+	} else {
+		hints = (
+			<Text color={color('gray')} wrap="truncate">
+				{keyHints.join(' · ')}
+			</Text>
+		);
+	}
+
 	return (
 		<Box flexDirection="column" width={columns}>
 			{status}
-			{l.tooSmall ? (
-				<Text color={color('yellow')} wrap="truncate">
-					Terminal {columns}×{rows} is smaller than {minColumns}×{minRows}: panes are cramped.
-				</Text>
-			) : null}
 			{timelineOn ? (
 				<DeviceTimelineView timeline={devicesTimeline} positionUs={position} width={columns} height={l.topHeight + l.devicesHeight + l.logHeight} scroll={timelineScroll} sort={timelineSort} border={l.border} />
 			) : (
 				<>
-					<Box>
-						<FreezeProgress cycle={state.cycle} nowUs={position} width={l.phasesWidth} height={l.topHeight} border={l.border} />
-						<QuiesceCountdown quiesce={state.quiesce} cycle={state.cycle} nowUs={position} width={l.countdownWidth} height={l.topHeight} border={l.border} />
-					</Box>
-					<Devices dimms={state.dimms} devices={state.devices} width={columns} height={l.devicesHeight} scroll={scroll} border={l.border} />
-					<KernelLog lines={tail.lines} total={tail.total} back={Math.min(logBack, tail.total)} width={columns} height={l.logHeight} border={l.border} />
+				<Box>
+					<FreezeProgress state={state} nowUs={position} width={l.phasesWidth} height={l.topHeight} border={l.border} evidence={evidence} />
+					<QuiesceCountdown state={state} nowUs={position} width={l.countdownWidth} height={l.topHeight} border={l.border} evidence={evidence} />
+				</Box>
+				<Devices dimms={state.dimms} devices={state.devices} width={columns} height={l.devicesHeight} scroll={scroll} border={l.border} focused={focus === 'devices'} />
+				<KernelLog entries={tail.entries} total={tail.total} back={Math.min(logBack, tail.total)} width={columns} height={l.logHeight} border={l.border} filter={filter} search={search?.term || undefined} focused={focus === 'log'} current={current} />
 				</>
 			)}
 			<WarningLine warnings={state.warnings} />
-			<Text color={color('gray')} wrap="truncate">
-				space pause · +/- speed · . step · n/p phase · ←/→ seek · g/G start/end · s slow-mo · t devices · ? help · q quit
-			</Text>
+			{hints}
 		</Box>
 	);
 }

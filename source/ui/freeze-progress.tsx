@@ -1,33 +1,42 @@
 import {Box, Text} from 'ink';
-import type {Cycle} from '../monitor/state.js';
-import {color, phaseColor, phaseMark} from './theme.js';
-import {duration, fit} from './format.js';
+import type {Cycle, MonitorState} from '../monitor/state.js';
+import {phaseRows, type Evidence} from '../monitor/selectors.js';
+import {fit} from './format.js';
+import {color} from './theme.js';
 
 const cycleTitle: Record<Cycle['kind'], string> = {
 	'fwa-quiesce': 'firmware activation (quiesce)',
-	'fwa-live': 'firmware activation (live: no freeze)',
+	'fwa-live': 'firmware activation (live)',
 	suspend: 'suspend',
 	hibernate: 'hibernation',
 	freeze: 'freeze cycle',
 };
 
-export function FreezeProgress({cycle, nowUs, width, height, border = true}: {cycle?: Cycle; nowUs: number; width: number; height: number; border?: boolean}) {
+/** Width the phase list needs to show every label, status, time and count uncut. */
+export const phaseListWidth = 2 + 27 + 1 + 8 + 1 + 8 + 1 + 7;
+
+export function FreezeProgress({state, nowUs, width, height, border = true, evidence}: {state: MonitorState; nowUs: number; width: number; height: number; border?: boolean; evidence?: Evidence}) {
+	const cycle = state.cycle;
 	const inner = width - (border ? 4 : 1);
+	const rows = phaseRows(state, nowUs, evidence);
+	const labelWidth = Math.max(12, Math.min(27, inner - 28));
+	// Room left after the label, status and time: the count, then its words when they fit.
+	const countWidth = Math.max(0, inner - labelWidth - 2 - 9 - 9);
 	return (
 		<Box flexDirection="column" borderStyle={border ? 'round' : undefined} width={width} height={height} paddingX={border ? 1 : 0}>
 			<Text bold wrap="truncate">
-				Freeze progress{cycle ? ` — ${cycleTitle[cycle.kind]}${cycle.detail ? ` (${cycle.detail})` : ''}` : ''}
-				{cycle?.status === 'failed' ? ' — FAILED' : cycle?.status === 'ok' ? ' — done' : ''}
+				Phases{cycle ? ` — ${cycleTitle[cycle.kind]}${cycle.detail ? ` (${cycle.detail})` : ''}` : ''}
+				{cycle?.status === 'failed' ? ' — FAILED' : cycle?.status === 'ok' ? ' — ended' : ''}
 			</Text>
 			{cycle ? (
-				cycle.phases.map(p => {
-					const elapsed = p.startUs === undefined ? '' : duration((p.endUs ?? nowUs) - p.startUs);
-					const progress = p.progress ? `${p.progress.done}${p.progress.total === undefined ? '' : `/${p.progress.total}`} ${p.progress.what}` : '';
-					const label = fit(p.label, Math.min(28, Math.max(12, inner - 34)));
+				rows.map(p => {
+					const count = p.progress.length <= countWidth ? p.progress : p.progress.split(' ')[0] ?? '';
 					return (
 						<Text key={p.id} wrap="truncate">
-							<Text color={color(phaseColor[p.status])}>{phaseMark[p.status]} {label} {fit(p.status.toUpperCase(), 8)}</Text>
-							<Text> {fit(elapsed, 9)} {progress}</Text>
+							<Text color={color(p.tone)}>
+								{p.mark} {fit(p.label, labelWidth)} {fit(p.status, 8)}
+							</Text>
+							<Text> {fit(p.elapsed, 8)} {count}</Text>
 						</Text>
 					);
 				})

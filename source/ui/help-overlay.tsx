@@ -1,17 +1,32 @@
 import {Box, Text} from 'ink';
 import {helpRows} from './keymap.js';
 
-export function HelpOverlay({width}: {width: number}) {
-	return (
-		<Box flexDirection="column" borderStyle="double" paddingX={2} width={Math.min(width, 72)}>
-			<Text bold>Keys — any key closes this help</Text>
-			{helpRows().map(([keys, help]) => (
+export function HelpOverlay({width, height = 40}: {width: number; height?: number}) {
+	const rows = helpRows();
+	// Two columns when the terminal is too short for one.
+	const twoColumns = rows.length + 5 > height && width >= 100;
+	const half = Math.ceil(rows.length / 2);
+	const column = (list: Array<[string, string]>, w: number) => (
+		<Box flexDirection="column" width={w}>
+			{list.map(([keys, help]) => (
 				<Text key={keys} wrap="truncate">
-					<Text bold>{keys.padEnd(14)}</Text>
+					<Text bold>{keys.padEnd(12)}</Text>
 					{help}
 				</Text>
 			))}
-			<Text> </Text>
+		</Box>
+	);
+	return (
+		<Box flexDirection="column" borderStyle="double" paddingX={1} width={Math.min(width, twoColumns ? width : 100)}>
+			<Text bold>Keys — any key closes this help (Ctrl-C quits)</Text>
+			{twoColumns ? (
+				<Box>
+					{column(rows.slice(0, half), Math.floor((width - 4) / 2))}
+					{column(rows.slice(half), Math.floor((width - 4) / 2))}
+				</Box>
+			) : (
+				column(rows, Math.min(width, 100) - 4)
+			)}
 			<Text wrap="truncate">Phases: ✓ done ▶ running ✗ failed ↺ unwound - skipped · pending</Text>
 			<Text wrap="truncate">Nothing here writes to /sys: simulations and replays are read-only.</Text>
 		</Box>

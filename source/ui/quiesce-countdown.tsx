@@ -1,61 +1,84 @@
 import {Box, Text} from 'ink';
-import type {Cycle, Quiesce} from '../monitor/state.js';
-import {bar, bigDigits, duration} from './format.js';
-import {budgetLevel, color} from './theme.js';
+import type {MonitorState} from '../monitor/state.js';
+import {duration, quiesceView, type Evidence} from '../monitor/selectors.js';
+import {bigDigits} from './format.js';
+import {color} from './theme.js';
 
-export type QuiesceCountdownProps = {quiesce: Quiesce; cycle?: Cycle; nowUs: number; width: number; height: number; border?: boolean};
+export type QuiesceCountdownProps = {state: MonitorState; nowUs: number; width: number; height: number; border?: boolean; evidence?: Evidence};
 
-/** µs of the memory quiesce elapsed at `nowUs` (it advances smoothly between events). */
-export function quiesceElapsed(q: Quiesce, nowUs: number): number | undefined {
-	if (q.startUs === undefined || q.stallUs === undefined) return undefined;
-	if (q.state === 'done') return q.stallUs;
-	return Math.round(Math.max(0, Math.min(q.stallUs, nowUs - q.startUs)));
+/** The big number in a unit that keeps it to four digits. */
+export function bigNumber(us: number): {digits: string; unit: string} {
+	if (us < 10_000) return {digits: String(Math.round(us)), unit: 'µs'};
+	if (us < 10_000_000) return {digits: String(Math.round(us / 1000)), unit: 'ms'};
+	return {digits: String(Math.round(us / 1_000_000)), unit: 's'};
 }
 
-export function QuiesceCountdown({quiesce: q, cycle, nowUs, width, height, border = true}: QuiesceCountdownProps) {
-	const elapsed = quiesceElapsed(q, nowUs);
-	const budget = q.budgetUs ?? 0;
-	const level = budgetLevel(elapsed ?? q.estimateUs ?? 0, budget);
-	const digits = bigDigits(String(elapsed ?? 0).padStart(3, ' '));
-	const frozenFrom = cycle?.userFrozenFromUs;
-	const frozen = frozenFrom === undefined ? undefined : (cycle?.userFrozenToUs ?? nowUs) - frozenFrom;
-	const live = q.method === 'live' || cycle?.kind === 'fwa-live';
-	let title = 'Memory quiesce';
-	if (q.state === 'running') title += ' — STALLED';
-	else if (q.state === 'done') title += ' — complete';
-	else if (q.state === 'refused') title += ' — REFUSED';
+export function QuiesceCountdown({state, nowUs, width, height, border = true, evidence}: QuiesceCountdownProps) {
+	const view = quiesceView(state, nowUs, evidence);
+	const inner = width - (border ? 4 : 1);
+	const big = view.numberUs === undefined ? undefined : bigNumber(view.numberUs);
+	const digits = bigDigits((big?.digits ?? '—').padStart(3, ' '));
+	const compact = inner < 34;
+	const labels = compact ? [big ? big.unit : '', ...view.numberLabel.split(' ')] : [big ? big.unit : '', view.numberLabel, view.budgetUs === undefined ? '' : `of max ${duration(view.budgetUs)} (sim)`];
+	const title = compact ? view.title.replace('Memory quiesce — ', 'Quiesce: ') : view.title;
+	// Rows left under the title, the number, the frozen time and the budget: the verdict wraps into them, then the notes.
+	const used = 1 + (big ? 3 : 1) + 1 + (compact && view.budgetUs !== undefined ? 1 : 0) + (border ? 2 : 0);
+	const textRows = view.lines.flatMap((line, i) => (i === 0 ? wrapText(line.text, inner).map(text => ({text, tone: line.tone})) : [line])).slice(0, Math.max(0, height - used));
 	return (
-		<Box flexDirection="column" borderStyle={border ? 'round' : undefined} width={width} height={height} paddingX={border ? 1 : 0} paddingLeft={1}>
-			<Text bold wrap="truncate">
-				{title} <Text color={color(level.color)}>[{q.state === 'refused' ? 'CRIT' : level.label}]</Text>
+		<Box flexDirection="column" borderStyle={border ? 'round' : undefined} width={width} height={height} paddingX={border ? 1 : 0} paddingLeft={1} overflow="hidden">
+			<Text bold wrap="truncate" color={color(view.tone)}>
+				{title}
 			</Text>
-			{digits.map((row, i) => (
-				<Text key={i} color={color(q.state === 'idle' ? 'gray' : level.color)} wrap="truncate">
-					{row}
-					{i === 0 ? ' µs' : i === 1 ? ` of ${budget || '?'} µs` : ''}
-				</Text>
-			))}
-			<Text wrap="truncate" color={color(level.color)}>
-				{bar(budget > 0 ? (elapsed ?? 0) / budget : 0, Math.max(10, width - 12))} {budget > 0 ? `${Math.round(((elapsed ?? 0) / budget) * 100)} %` : ''}
-			</Text>
-			<Text wrap="truncate">
-				{q.state === 'refused'
-					? 'platform refused: nothing activated'
-					: elapsed === undefined
-						? `${q.estimateUs === undefined ? '' : `estimate ${q.estimateUs} µs · `}budget ${budget || '?'} µs`
-						: `${Math.max(0, budget - elapsed)} µs of budget left`}
-			</Text>
-			{live ? (
+			{big
+				? digits.map((row, i) => (
+					<Text key={i} color={color(view.tone)} wrap="truncate">
+						{row}
+						<Text color={color(i === 0 ? view.tone : 'gray')}>{labels[i]}</Text>
+					</Text>
+				))
+				: <Text color={color('gray')} wrap="truncate">{view.numberLabel}</Text>}
+			{view.live ? (
 				<Text bold color={color('red')} wrap="truncate">
 					LIVE: no freeze protects the system
 				</Text>
 			) : (
 				<Text wrap="truncate">
-					User space frozen: <Text bold>{frozen === undefined ? '—' : duration(frozen)}</Text>
-					{cycle?.userFrozenToUs === undefined && frozen !== undefined ? ' and counting' : ''}
+					{compact ? view.frozen.short : view.frozen.label}: <Text bold>{view.frozen.us === undefined ? '—' : duration(view.frozen.us)}</Text>
+					{view.frozen.counting ? ' ▲' : ''}
 				</Text>
 			)}
-			{q.forceIdle !== undefined ? <Text color={color('gray')} wrap="truncate">{q.forceIdle ? 'platform force-idles I/O (noidle=N)' : 'OS idle trusted (noidle=Y)'}</Text> : null}
+			{compact && view.budgetUs !== undefined ? (
+				<Text color={color('gray')} wrap="truncate">
+					max {duration(view.budgetUs)} (sim)
+				</Text>
+			) : null}
+			{textRows.map((line, i) => (
+				<Text key={i} color={color(line.tone)} wrap="truncate">
+					{line.text}
+				</Text>
+			))}
 		</Box>
 	);
+}
+
+/** Word-wrap to a width (long words are cut). */
+export function wrapText(text: string, width: number): string[] {
+	const lines: string[] = [];
+	let line = '';
+	for (const word of text.split(/\s+/)) {
+		if (line === '') line = word;
+		else if (line.length + 1 + word.length <= width) line += ` ${word}`;
+		else {
+			lines.push(line);
+			line = word;
+		}
+
+		while (line.length > width) {
+			lines.push(line.slice(0, width));
+			line = line.slice(width);
+		}
+	}
+
+	if (line !== '') lines.push(line);
+	return lines;
 }

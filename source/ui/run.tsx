@@ -16,7 +16,17 @@ const showCursor = '\u001B[?25h';
 /** The signals that end the monitor with the terminal given back, and the shell's exit status for each. */
 export const restoringSignals = {SIGHUP: 129, SIGINT: 130, SIGQUIT: 131, SIGTERM: 143} as const;
 
-export async function runMonitor(player: Player, source: string, kernel?: string): Promise<void> {
+/** Replays compress idle gaps between cycles to this (asciinema's idle-time limit). */
+export const idleLimitUs = 2_000_000;
+
+export type MonitorOptions = {
+	/** Start paused at the first cycle. */
+	paused?: boolean;
+	/** A replay: open at the first cycle, idle gaps compressed. */
+	replay?: boolean;
+};
+
+export async function runMonitor(player: Player, source: string, kernel?: string, options: MonitorOptions = {}): Promise<void> {
 	const stdout = process.stdout;
 	let restored = false;
 	const restore = () => {
@@ -30,8 +40,18 @@ export async function runMonitor(player: Player, source: string, kernel?: string
 		}
 	};
 
+	// A replay opens at its first cycle, not at boot; --paused waits there (a simulation's first cycle is its first write).
+	const openAtUs = options.replay ? player.firstCycleUs : player.startUs;
+	if (options.replay || options.paused) player.seek(options.paused ? player.firstCycleUs : openAtUs);
 	stdout.write(enterAltScreen);
-	const instance = render(<App player={player} source={source} kernel={kernel} />, {exitOnCtrlC: false, patchConsole: false, maxFps: 30});
+	const onQuit = (code: number) => {
+		process.exitCode = code;
+	};
+
+	const instance = render(
+		<App player={player} source={source} kernel={kernel} autoplay={!options.paused} openAtUs={openAtUs} idleLimitUs={options.replay ? idleLimitUs : undefined} onQuit={onQuit} />,
+		{exitOnCtrlC: false, patchConsole: false, maxFps: 30},
+	);
 	const onSignal = (signal: NodeJS.Signals) => {
 		try {
 			instance.unmount();

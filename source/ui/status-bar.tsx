@@ -1,5 +1,6 @@
 import {Box, Text} from 'ink';
 import {formatStamp} from '../kernel/log-format.js';
+import {escapeControls} from '../escape.js';
 import {color} from './theme.js';
 
 export type StatusBarProps = {
@@ -12,22 +13,30 @@ export type StatusBarProps = {
 	slowMotion: boolean;
 	inSlowMotion: boolean;
 	width: number;
+	cycle?: {k: number; n: number};
+	/** Idle gaps compressed to this many µs (replays). */
+	idleLimitUs?: number;
 };
 
 export function StatusBar(props: StatusBarProps) {
 	const state = props.ended ? 'ENDED' : props.paused ? 'PAUSED' : 'PLAYING';
 	const speed = `${props.speed}×`;
+	const cycle = props.cycle && props.cycle.n > 0 ? ` · cycle ${props.cycle.k} of ${props.cycle.n}` : '';
 	return (
 		<Box width={props.width}>
 			<Text wrap="truncate">
-				<Text bold color={color('cyan')}>
-					quiesce{' '}
-				</Text>
-				<Text bold color={color(props.paused || props.ended ? 'yellow' : 'green')}>{state}</Text> {formatStamp(props.positionUs)} · {speed}
+				{props.width >= 100 ? (
+					<Text bold color={color('cyan')}>
+						quiesce{' '}
+					</Text>
+				) : null}
+				<Text bold color={color(props.paused || props.ended ? 'yellow' : 'green')}>{state}</Text> {props.width >= 100 ? formatStamp(props.positionUs) : formatStamp(props.positionUs).replace(/[[\]\s]/g, '')} {speed}
 				{props.inSlowMotion ? ' (SLOW MOTION)' : ''}
-				{props.slowMotion ? '' : ' · slow-mo off'} · {props.source}
-				{props.kernel ? ` · kernel ${props.kernel}` : ''}
-				<Text color={color('gray')}> · read-only</Text>
+				{cycle}
+				{props.kernel ? ` · kernel ${escapeControls(props.kernel)}` : ''} · {escapeControls(props.source)}
+				{props.idleLimitUs === undefined ? '' : ` · idle gaps > ${props.idleLimitUs / 1_000_000} s skipped`}
+				{props.slowMotion ? '' : ' · slow-mo off'}
+				{props.width >= 100 ? <Text color={color('gray')}> · read-only</Text> : null}
 			</Text>
 		</Box>
 	);

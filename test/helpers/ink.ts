@@ -19,7 +19,11 @@ export async function press(app: Rendered, key: string, until: (frame: string) =
 	// Let useInput subscribe before the first key (ink-testing-library pitfall).
 	await new Promise(resolve => setTimeout(resolve, 20));
 	app.stdin.write(key);
-	return waitForFrame(app, until);
+	try {
+		return await waitForFrame(app, until);
+	} catch (error) {
+		throw new Error(`after key ${JSON.stringify(key)}: ${(error as Error).message}`);
+	}
 }
 
-export const keys = {left: '\u001B[D', right: '\u001B[C', up: '\u001B[A', down: '\u001B[B', pageUp: '\u001B[5~', home: '\u001B[H', end: '\u001B[F'};
+export const keys = {left: '\u001B[D', right: '\u001B[C', up: '\u001B[A', down: '\u001B[B', pageUp: '\u001B[5~', pageDown: '\u001B[6~', home: '\u001B[H', end: '\u001B[F'};
