@@ -89,7 +89,8 @@ const pmExpectations: Expectation[] = [
 	{line: /not prepared for power transition: code (-?\d+)$/, type: 'device-not-prepared', check: (m, s) => expect(s['errno']).toBe(Number(m[1]))},
 	{line: /^(\S+ \S+): (?:PM: )?calling /, type: 'device-callback', check: (m, s) => expect(s).toMatchObject({device: m[1], phase: 'calling'})},
 	{line: /^(\S+ \S+): (?:PM: )?\S+ returned (-?\d+) after (\d+) usecs$/, type: 'device-callback', check: (m, s) => expect(s).toMatchObject({device: m[1], phase: 'returned', errno: Number(m[2]), usecs: Number(m[3])})},
-	{line: /^PM: Some devices failed to/, type: 'devices-failed'},
+	// dpm_suspend()/hibernation_snapshot() report (kernel/power/suspend.c suspend_devices_and_enter, hibernate.c): a failure record naming which.
+	{line: /^PM: (?:hibernation: )?Some devices failed to (suspend|power down)/, type: 'failure', check: (m, s) => expect((s['failure'] as {id: string}).id).toBe(m[1] === 'suspend' ? 'devices-failed-to-suspend' : 'devices-failed-to-power-down')},
 	{line: /^ACPI: (?:PM: )?(Preparing to enter|Waking up from) system sleep state (S\d)/, type: 'acpi-sleep', check: (m, s) => expect(s).toMatchObject({direction: m[1] === 'Waking up from' ? 'wake' : 'enter', state: m[2]})},
 	{line: /^nfit ACPI0012:00: result: (-?\d+)$/, type: 'nfit-result', check: (m, s) => expect(s['rc']).toBe(Number(m[1]))},
 	{line: /^(?:nd_pmem \S+|pmem\d+(?:\.\d+)?s?): /, type: 'nvdimm'},

@@ -7,9 +7,9 @@ import type {LogEvent, TimelineEvent} from '../../source/events.js';
  */
 const header = new RegExp(`^[\\t ]*(?:${[
 	String.raw`\d{1,3},\d+,\d+,[^;]*;`, // /dev/kmsg record
-	String.raw`(?:[\s#>$]*(?:<\d>)?\[\s*\d+\.\d+\](?:\[\s*[TC]\d+\])? ?)`, // dmesg stamp, level, caller id, shell prompt
+	String.raw`(?:[\s#>$]*(?:<\d{1,3}>)?\[\s*\d+\.\d+\](?:\[\s*[TC]\d+\])? ?)`, // dmesg stamp, level, caller id, shell prompt
 	String.raw`\[[^\]\d]{2,12} [^\]\d]{2,12} +\d{1,2} \d\d:\d\d:\d\d \d{4}\] ?`, // dmesg -T, any locale
-	String.raw`[A-Z][a-z]{2} +\d{1,2} \d\d:\d\d:\d\d(?:\.\d+)? \S+ [^\s:[]+(?:\[\d+\])?: ?(?:(?:<\d>)?\[\s*\d+\.\d+\] ?)?`, // syslog, kern.log
+	String.raw`[A-Z][a-z]{2} +\d{1,2} \d\d:\d\d:\d\d(?:\.\d+)? \S+ [^\s:[]+(?:\[\d+\])?: ?(?:(?:<\d{1,3}>)?\[\s*\d+\.\d+\] ?)?`, // syslog, kern.log
 	String.raw`\d{4}-\d\d-\d\d[T ]\d\d:\d\d:\d\d(?:[.,]\d+)?(?:Z|[+-]\d\d:?\d\d)? \S+ [^\s:[]+(?:\[\d+\])?: ?`, // journalctl -o short-iso
 	String.raw`\[\s*\d+\.\d+\] (?:\S+ )?[^\s:[]+(?:\[\d+\])?: ?`, // journalctl -o short-monotonic
 	String.raw`kernel: ?`, // bare kernel prefix
@@ -75,7 +75,7 @@ export function lostText(lines: string[], events: TimelineEvent[]): string[] {
 			// Between two records on one line there is only the glued stamp.
 			if (e !== here[0]) {
 				const before = rest;
-				rest = rest.replace(/(?:<\d>)?\[\s*\d+\.\d+\](?:\[\s*[TC]\d+\])? ?$/, '');
+				rest = rest.replace(/(?:<\d{1,3}>)?\[\s*\d+\.\d+\](?:\[\s*[TC]\d+\])? ?$/, '');
 				if (rest === before) problems.push(`${n}: glued record "${own}" not after a stamp in: ${raw}`);
 			}
 		}
