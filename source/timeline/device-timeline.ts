@@ -25,7 +25,7 @@
  */
 import type {LogEvent} from '../events.js';
 import {parseCallbackLine, phaseFromSymbol, type CallbackLineForm} from '../kernel/callback-lines.js';
-import {recognise, type CycleKind} from '../kernel/recognise.js';
+import {isFailureSignal, recognise, type CycleKind} from '../kernel/recognise.js';
 
 export type CallbackStatus = 'ok' | 'failed' | 'unfinished' | 'no-calling-line';
 
@@ -159,7 +159,6 @@ function phaseName(info: string, verb: string): string {
 	return info ? `${info} ${verb}` : verb;
 }
 
-const failureSignals = new Set(['callback-error', 'device-failed', 'device-not-prepared', 'devices-failed', 'freeze-failed', 'cycle-error']);
 
 /** Push log events in order; `finish()` gives the timeline. Memory: the callbacks and cycle summaries only. */
 export class DeviceTimelineBuilder {
@@ -386,10 +385,10 @@ export class DeviceTimelineBuilder {
 			}
 		}
 
-		if (!this.current && failureSignals.has(signal.type)) this.ensureCycle(event, 'unknown');
+		if (!this.current && isFailureSignal(signal)) this.ensureCycle(event, 'unknown');
 		if (this.current) {
 			this.touch(event);
-			if (failureSignals.has(signal.type)) this.current.failures.push({line: event.source?.line ?? this.logLines, file: event.source?.file ?? '', text});
+			if (isFailureSignal(signal)) this.current.failures.push({line: event.source?.line ?? this.logLines, file: event.source?.file ?? '', text});
 			if (signal.type === 'device-failed' || signal.type === 'device-not-prepared') this.markDevice(signal.device, signal.errno);
 		}
 	}
