@@ -232,3 +232,16 @@ describe('input oddities: one event per line, none merged, split or lost', () =>
 		);
 	});
 });
+
+describe('text before a glued stamp', () => {
+	// Found by the property test (seed -1054150697): the "e" before "[  300.176051]" was joined to the previous
+	// message as if it were a wrapped line, and line 2 was claimed by two records.
+	it('is a record of its own, never the wrapped tail of the line before', () => {
+		const {events} = parseLogText('[   84.580285] nfit_test nfit_test.0: PM: platform_pm_thaw+0x0/0x40 returned 0 after 0 usecs\ne[  300.176051] rcu_torture_fwd_prog_cr Duration 39\n', 'glued.log');
+		expect(events.map(e => (e.kind === 'log' ? [e.text, e.source?.line, e.source?.endLine] : []))).toEqual([
+			['nfit_test nfit_test.0: PM: platform_pm_thaw+0x0/0x40 returned 0 after 0 usecs', 1, undefined],
+			['e', 2, undefined],
+			['rcu_torture_fwd_prog_cr Duration 39', 2, undefined],
+		]);
+	});
+});

@@ -254,7 +254,9 @@ export class LogParser {
 		}
 
 		const out: LogEvent[] = [];
-		for (const piece of this.pieces(clean(line))) out.push(...this.accept(piece, lineNo));
+		// Only a whole line can be the wrapped tail of the previous message: the text before a glued stamp is a record of its own.
+		const pieces = this.pieces(clean(line));
+		for (const piece of pieces) out.push(...this.accept(piece, lineNo, pieces.length === 1));
 		return out;
 	}
 
@@ -328,13 +330,13 @@ export class LogParser {
 		return event;
 	}
 
-	private accept(parsed: Parsed, lineNo: number): LogEvent[] {
+	private accept(parsed: Parsed, lineNo: number, wholeLine = true): LogEvent[] {
 		if (parsed.badStamp !== undefined) {
 			this.warn(lineNo, `timestamp ${quote(parsed.badStamp, 24)} does not fit a printk stamp (at most 11 digits of seconds); line kept at the previous time`);
 		}
 
 		const previous = this.pending;
-		if (previous && parsed.origin === 'unknown' && parsed.text.trim() !== '' && this.pendingJoins < maxJoinedLines && previous.text.length + parsed.text.length <= maxJoinedLength && this.continues(previous, parsed.text)) {
+		if (previous && wholeLine && parsed.origin === 'unknown' && parsed.text.trim() !== '' && this.pendingJoins < maxJoinedLines && previous.text.length + parsed.text.length <= maxJoinedLength && this.continues(previous, parsed.text)) {
 			previous.text = `${previous.text.trimEnd()} ${parsed.text.trim()}`;
 			previous.source = {...previous.source!, endLine: lineNo};
 			this.pendingJoins++;
