@@ -92,7 +92,9 @@ export function outcome(state: MonitorState, evidence: Evidence = {}): Outcome {
 	if (cycle.failure) {
 		const write = cycle.write ? `; write returned ${cycle.write}` : '';
 		if (isActivation(cycle) && !(act?.status === 'done' || act?.status === 'failed')) {
-			return {kind: 'never-reached', word: 'NEVER REACHED', tone: 'red', line: `memory quiesce never reached: ${cycle.failure}${write}; everything thawed, nothing activated`, damage: []};
+			// The write's return value first: it is what the operator saw, and it stays on one line when the rest wraps.
+			const returned = cycle.write ? `write returned ${cycle.write}; ` : '';
+			return {kind: 'never-reached', word: 'NEVER REACHED', tone: 'red', line: `memory quiesce never reached: ${returned}${cycle.failure}; everything thawed, nothing activated`, damage: []};
 		}
 
 		return {kind: 'failed', word: 'FAILED', tone: 'red', line: `${cycle.failure}${write}`, damage: []};
@@ -283,8 +285,21 @@ export function deviceRows(dimms: Record<string, DimmView>, devices: Record<stri
 	return [...rows.filter(r => r.failed), ...rows.filter(r => !r.failed)];
 }
 
-export function warningRows(warnings: Warning[]): Array<{text: string; tone: Tone}> {
-	return warnings.map(w => ({text: `${w.severity === 'crit' ? 'CRIT' : 'WARN'} ${formatStamp(w.t)} ${w.text}`, tone: w.severity === 'crit' ? 'red' : 'yellow'}));
+/**
+ * What the warnings overlay (`w`) lists: the kernel's warnings and, for a simulation, the
+ * simulator's own (state.simulated.warnings, each labelled "(simulated)"), oldest first.
+ */
+export type ListedWarning = Warning & {simulated?: boolean};
+
+export function listedWarnings(state: MonitorState): ListedWarning[] {
+	const simulated = state.simulated?.warnings ?? [];
+	if (simulated.length === 0) return state.warnings;
+	return [...state.warnings, ...simulated.map(w => ({...w, simulated: true}))].sort((a, b) => a.t - b.t);
+}
+
+/** One row per warning; the simulator's are marked "sim" up front (the row may be cut at the right edge). */
+export function warningRows(warnings: ListedWarning[]): Array<{text: string; tone: Tone}> {
+	return warnings.map(w => ({text: `${w.simulated ? 'sim ' : ''}${w.severity === 'crit' ? 'CRIT' : 'WARN'} ${formatStamp(w.t)} ${w.text}`, tone: w.severity === 'crit' ? 'red' : 'yellow'}));
 }
 
 /** Categories of the log filter (`f`). */

@@ -8,7 +8,7 @@ import {Box, Text, useApp, useInput, useStdout} from 'ink';
 import {performance} from 'node:perf_hooks';
 import {useEffect, useMemo, useReducer, useRef, useState, type ReactElement} from 'react';
 import {formatEventText} from '../headless/format.js';
-import {logCategories, outcome} from '../monitor/selectors.js';
+import {listedWarnings, logCategories, outcome} from '../monitor/selectors.js';
 import type {Warning} from '../monitor/state.js';
 import type {Player} from '../player/player.js';
 import {Devices, deviceRowsVisible} from './devices.js';
@@ -76,7 +76,14 @@ export function App({player, source, kernel, autoplay = true, openAtUs, idleLimi
 	const {exit} = useApp();
 	const {columns, rows} = useTerminalSize();
 	const [playing, setPlaying] = useState(autoplay && !player.ended);
-	const [overlay, setOverlay] = useState<'none' | 'help' | 'warnings'>('none');
+	const [overlay, setOverlayState] = useState<'none' | 'help' | 'warnings'>('none');
+	// Keys that arrive before the next render (typed fast, or pasted: "?xq") must see the overlay the
+	// previous key left, not the one of the last render: a stale 'help' would swallow the q.
+	const overlayRef = useRef(overlay);
+	const setOverlay = (next: 'none' | 'help' | 'warnings') => {
+		overlayRef.current = next;
+		setOverlayState(next);
+	};
 	// Refs beside state where a key right after another must see its effect (Tab, then PgDn).
 	const [focus, setFocusState] = useState<'devices' | 'log'>('devices');
 	const focusRef = useRef<'devices' | 'log'>('devices');
@@ -372,11 +379,11 @@ export function App({player, source, kernel, autoplay = true, openAtUs, idleLimi
 			return;
 		}
 
-		if (overlay === 'warnings') {
+		if (overlayRef.current === 'warnings') {
 			const action = actionFor(input, key);
 			if (action === 'scroll-up' || action === 'scroll-down' || action === 'page-up' || action === 'page-down') {
 				const step = action.startsWith('page') ? 10 : 1;
-				setWarningScroll(s => Math.max(0, Math.min(Math.max(0, state.warnings.length - 1), s + (action.endsWith('up') ? -step : step))));
+				setWarningScroll(s => Math.max(0, Math.min(Math.max(0, listedWarnings(state).length - 1), s + (action.endsWith('up') ? -step : step))));
 				return;
 			}
 
@@ -384,7 +391,7 @@ export function App({player, source, kernel, autoplay = true, openAtUs, idleLimi
 			return;
 		}
 
-		if (overlay === 'help') {
+		if (overlayRef.current === 'help') {
 			setOverlay('none');
 			return;
 		}
@@ -432,7 +439,7 @@ export function App({player, source, kernel, autoplay = true, openAtUs, idleLimi
 		return (
 			<Box flexDirection="column">
 				{status}
-				<WarningsOverlay warnings={state.warnings} width={columns} height={rows - 2} scroll={warningScroll} />
+				<WarningsOverlay warnings={listedWarnings(state)} width={columns} height={rows - 2} scroll={warningScroll} />
 			</Box>
 		);
 	}

@@ -6,6 +6,11 @@ export function HelpOverlay({width, height = 40}: {width: number; height?: numbe
 	// Two columns when the terminal is too short for one.
 	const twoColumns = rows.length + 5 > height && width >= 100;
 	const half = Math.ceil(rows.length / 2);
+	// Too short for one column and too narrow for two: the title stays on screen (an overflowing
+	// frame scrolls it away); the rows that fit are shown, then how many more a taller terminal shows.
+	const room = Math.max(1, height - 2 - 1 - 2);
+	const cut = !twoColumns && rows.length > room;
+	const shown = cut ? rows.slice(0, Math.max(0, room - 1)) : rows;
 	const column = (list: Array<[string, string]>, w: number) => (
 		<Box flexDirection="column" width={w}>
 			{list.map(([keys, help]) => (
@@ -25,8 +30,9 @@ export function HelpOverlay({width, height = 40}: {width: number; height?: numbe
 					{column(rows.slice(half), Math.floor((width - 4) / 2))}
 				</Box>
 			) : (
-				column(rows, Math.min(width, 100) - 4)
+				column(shown, Math.min(width, 100) - 4)
 			)}
+			{cut ? <Text wrap="truncate">… {rows.length - shown.length} more keys: a taller terminal shows them all</Text> : null}
 			<Text wrap="truncate">Phases: ✓ done ▶ running ✗ failed ↺ unwound - skipped · pending</Text>
 			<Text wrap="truncate">Nothing here writes to /sys: simulations and replays are read-only.</Text>
 		</Box>

@@ -1,11 +1,10 @@
 import {Box, Text} from 'ink';
 import {escapeControls} from '../escape.js';
-import {warningRows} from '../monitor/selectors.js';
-import type {Warning} from '../monitor/state.js';
+import {warningRows, type ListedWarning} from '../monitor/selectors.js';
 import {color} from './theme.js';
 
 /** Every warning, oldest first, scrollable (↑/↓, PgUp/PgDn); any other key closes. */
-export function WarningsOverlay({warnings, width, height, scroll}: {warnings: Warning[]; width: number; height: number; scroll: number}) {
+export function WarningsOverlay({warnings, width, height, scroll}: {warnings: ListedWarning[]; width: number; height: number; scroll: number}) {
 	const rows = warningRows(warnings);
 	const visible = Math.max(1, height - 4);
 	const first = Math.max(0, Math.min(scroll, rows.length - visible));
