@@ -260,12 +260,8 @@ export function planTrace(target: string): TracePlan {
 			}
 
 			case 'skipped': {
-				try {
-					for (const line of readSideFile(file).split('\n')) if (line.includes('\t')) plan.unreadable.push(line.split('\t')[0]!.replace(/^\/sys\//, ''));
-				} catch (error) {
-					plan.warnings.push({file, line: 0, message: (error as Error).message});
-				}
-
+				const text = readSideFileOrWarn(file, plan.warnings);
+				for (const line of text?.split('\n') ?? []) if (line.includes('\t')) plan.unreadable.push(line.split('\t')[0]!.replace(/^\/sys\//, ''));
 				break;
 			}
 
@@ -381,20 +377,24 @@ export function parseNativeEvents(text: string, file: string): {events: Timeline
 	return {events, warnings: reader.warnings};
 }
 
+/** A side file's text, or a warning naming it when it cannot be read (the rest of the bundle still replays). */
+function readSideFileOrWarn(file: string, warnings: TraceWarning[]): string | undefined {
+	try {
+		return readSideFile(file);
+	} catch (error) {
+		warnings.push({file, line: 0, message: (error as Error).message});
+		return undefined;
+	}
+}
+
 /** The small parts of a trace (sysfs, ndctl), all in memory, sorted by time. */
 export function loadSideEvents(plan: TracePlan): {events: TimelineEvent[]; warnings: TraceWarning[]} {
 	const events: TimelineEvent[] = [];
 	const warnings: TraceWarning[] = [];
 	const offset = plan.meta?.clock?.sysfsOffsetUs ?? 0;
 	for (const file of plan.sysfs) {
-		let text: string;
-		try {
-			text = readSideFile(file);
-		} catch (error) {
-			warnings.push({file, line: 0, message: (error as Error).message});
-			continue;
-		}
-
+		const text = readSideFileOrWarn(file, warnings);
+		if (text === undefined) continue;
 		const parsed = parseSysfsText(text, file);
 		warnings.push(...parsed.warnings);
 		plan.unreadable.push(...parsed.unreadable);
@@ -402,21 +402,17 @@ export function loadSideEvents(plan: TracePlan): {events: TimelineEvent[]; warni
 	}
 
 	for (const file of plan.ndctl) {
-		let text: string;
-		try {
-			text = readSideFile(file);
-		} catch (error) {
-			warnings.push({file, line: 0, message: (error as Error).message});
-			continue;
-		}
-
+		const text = readSideFileOrWarn(file, warnings);
+		if (text === undefined) continue;
 		const parsed = parseNdctlText(text, file);
 		warnings.push(...parsed.warnings);
 		events.push(...parsed.events);
 	}
 
 	for (const file of plan.writes) {
-		const parsed = parseWritesText(readSideFile(file), file);
+		const text = readSideFileOrWarn(file, warnings);
+		if (text === undefined) continue;
+		const parsed = parseWritesText(text, file);
 		warnings.push(...parsed.warnings);
 		events.push(...parsed.events);
 	}
