@@ -9,17 +9,10 @@ import {execaSync} from 'execa';
 import {describe, expect, it} from 'vitest';
 import {packageRoot} from '../source/paths.js';
 import {cliPath, ensureBuilt} from './helpers/cli.js';
+import {requireTmux} from './helpers/tmux.js';
 
-const hasTmux = (() => {
-	try {
-		execaSync('tmux', ['-V']);
-		return true;
-	} catch {
-		return false;
-	}
-})();
 
-if (!hasTmux && process.env['CI']) throw new Error('tmux is required in CI (.ci/run installs it)');
+requireTmux();
 
 const socket = `quiesce-timeline-${process.pid}`;
 const tmux = (...args: string[]) => String(execaSync('tmux', ['-L', socket, ...args], {reject: false}).stdout);
@@ -34,7 +27,7 @@ async function until(predicate: () => boolean, what: string, timeoutMs = 15_000)
 	}
 }
 
-describe.skipIf(!hasTmux)('device timeline in a real terminal', () => {
+describe('device timeline in a real terminal', () => {
 	it('t on the real 6.1 replay at 80×24: the restore callbacks, async ones marked; o sorts; q restores the terminal', async () => {
 		ensureBuilt();
 		const log = path.join('fixtures', 'traces', 'qemu-6.1', 'dmesg-6.1-boot-hibernate-pm_test-freezer-devices.log');

@@ -10,17 +10,10 @@ import {execaSync} from 'execa';
 import {describe, expect, it} from 'vitest';
 import {packageRoot} from '../source/paths.js';
 import {cliPath, ensureBuilt} from './helpers/cli.js';
+import {requireTmux} from './helpers/tmux.js';
 
-const hasTmux = (() => {
-	try {
-		execaSync('tmux', ['-V']);
-		return true;
-	} catch {
-		return false;
-	}
-})();
 
-if (!hasTmux) throw new Error('tmux is required for the real-terminal tests: apt-get install -y tmux (.ci/run installs it in CI)');
+requireTmux();
 
 let starts = 0;
 let socket = `quiesce-test-${process.pid}-0`;
