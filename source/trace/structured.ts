@@ -213,17 +213,22 @@ export function journalToRecord(fields: Record<string, unknown>, line: number, w
 	return record;
 }
 
+/** One JSON record, or a warning at its line (undefined: the record is skipped). */
+function parseRecord(text: string, line: number, warn: Warn): unknown {
+	try {
+		return JSON.parse(text) as unknown;
+	} catch (error) {
+		warn(line, `not valid JSON (${(error as Error).message}); record skipped`);
+		return undefined;
+	}
+}
+
 /** `journalctl -o json` and friends: JSON objects, one record each. */
 export function journalJsonReader(emit: Emit, warn: Warn): {push(text: string): void; end(): void} {
 	const splitter = new JsonObjectSplitter(
 		(text, line) => {
-			let value: unknown;
-			try {
-				value = JSON.parse(text);
-			} catch (error) {
-				warn(line, `not valid JSON (${(error as Error).message}); record skipped`);
-				return;
-			}
+			const value = parseRecord(text, line, warn);
+			if (value === undefined) return;
 
 			if (typeof value !== 'object' || value === null || Array.isArray(value)) {
 				warn(line, 'expected a JSON object; record skipped');
@@ -255,13 +260,8 @@ export const dmesgRecordSchema = z
 export function dmesgJsonReader(emit: Emit, warn: Warn): {push(text: string): void; end(): void} {
 	return new JsonObjectSplitter(
 		(text, line) => {
-			let value: unknown;
-			try {
-				value = JSON.parse(text);
-			} catch (error) {
-				warn(line, `not valid JSON (${(error as Error).message}); record skipped`);
-				return;
-			}
+			const value = parseRecord(text, line, warn);
+			if (value === undefined) return;
 
 			const parsed = dmesgRecordSchema.safeParse(value);
 			if (!parsed.success) {
