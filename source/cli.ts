@@ -1,11 +1,13 @@
 #!/usr/bin/env node
 /** quiesce — yargs wiring only; each command lives in commands/. */
 import './production.js';
-import {statSync} from 'node:fs';
+import {readFileSync, statSync} from 'node:fs';
+import path from 'node:path';
 import process from 'node:process';
 import yargs from 'yargs';
 import {hideBin} from 'yargs/helpers';
 import {runBeforeExit} from './cleanup.js';
+import {packageRoot} from './paths.js';
 import {exitStatus, UsageError, parseSeed} from './commands/errors.js';
 import {CaptureError, DrillError, ScenarioError, TraceError} from './errors.js';
 import {isKernelId, kernelIds, UnknownReleaseError, type KernelId} from './kernel/profiles.js';
@@ -172,10 +174,24 @@ const fromStdin = (value: string) => (value === stdinToken ? '-' : value);
 
 const paused = {type: 'boolean', default: false, describe: 'start paused at the first cycle (space plays)'} as const;
 
+function packageVersion(): string {
+	return (JSON.parse(readFileSync(path.join(packageRoot(), 'package.json'), 'utf8')) as {version: string}).version;
+}
+
+/**
+ * yargs renders the whole help text of a command each time it starts that command's handler, to
+ * show should the handler fail later. Our .fail() never shows help, and the rendering (the width of
+ * every line, Unicode tables and all) costs ≈20 ms of every run: skip it. --help still renders it.
+ */
+function skipHelpCache(instance: unknown): void {
+	const usage = (instance as {getInternalMethods?: () => {getUsageInstance?: () => {cacheHelpMessage?: () => void}}}).getInternalMethods?.().getUsageInstance?.();
+	if (usage && typeof usage.cacheHelpMessage === 'function') usage.cacheHelpMessage = () => {};
+}
+
 /** The monitor needs a keyboard and a real terminal; anything else gets plain text. */
 const interactive = () => Boolean(process.stdout.isTTY && process.stdin.isTTY) && process.env['TERM'] !== 'dumb';
 
-await yargs(hideBin(process.argv).map(a => (a === '-' ? stdinToken : a)))
+const parser = yargs(hideBin(process.argv).map(a => (a === '-' ? stdinToken : a)))
 	.scriptName('quiesce')
 	.usage('$0 <command> [options]\n\nSimulate, replay and rehearse NVDIMM runtime firmware activation.')
 	.command(
@@ -399,10 +415,13 @@ await yargs(hideBin(process.argv).map(a => (a === '-' ? stdinToken : a)))
 	.example('$0 completion >> ~/.bashrc', 'tab completion for bash (zsh: >> ~/.zshrc)')
 	.epilog('Exit status: 0 success, 1 a simulated or replayed cycle failed, 2 usage error or unreadable input, 70 internal error, 130 Ctrl-C.')
 	.help()
-	.version()
+	// From our own package.json: bundled, yargs would look for it from the working directory.
+	.version(packageVersion())
 	.wrap(Math.min(100, process.stdout.columns ?? 100))
 	.fail((message, error) => {
 		if (error) handle(error);
 		fail(usageMessage(message ?? '', commandNames, hideBin(process.argv)));
-	})
-	.parseAsync();
+	});
+
+skipHelpCache(parser);
+await parser.parseAsync();
