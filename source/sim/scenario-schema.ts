@@ -240,6 +240,37 @@ export function resolveDimm(file: ScenarioFile, index: number): DimmSpec {
 	return {...dimmDefaults, ...file.dimms.defaults, ...override};
 }
 
+export type ExpandedDevice = Readonly<DeviceSpec & {index: number}>;
+
+/**
+ * A scenario's devices, expanded once per scenario object (a risk run or a bench simulates the same
+ * scenario thousands of times): frozen, since every simulation shares them and copies what it changes.
+ */
+const expandedDevices = new WeakMap<ScenarioFile, readonly ExpandedDevice[]>();
+
+export function scenarioDevices(file: ScenarioFile): readonly ExpandedDevice[] {
+	let devices = expandedDevices.get(file);
+	if (!devices) {
+		devices = Object.freeze(expandDevices(file).map(device => Object.freeze(device)));
+		expandedDevices.set(file, devices);
+	}
+
+	return devices;
+}
+
+/** A scenario's DIMM specs, resolved once per scenario object (shared and frozen, like its devices). */
+const resolvedDimms = new WeakMap<ScenarioFile, readonly DimmSpec[]>();
+
+export function scenarioDimms(file: ScenarioFile): readonly DimmSpec[] {
+	let dimms = resolvedDimms.get(file);
+	if (!dimms) {
+		dimms = Object.freeze(Array.from({length: file.dimms.count}, (_, index) => Object.freeze(resolveDimm(file, index))));
+		resolvedDimms.set(file, dimms);
+	}
+
+	return dimms;
+}
+
 /** Expand `count` and the {i}/{x} name patterns into one spec per device. */
 export function expandDevices(file: ScenarioFile): Array<DeviceSpec & {index: number}> {
 	const out: Array<DeviceSpec & {index: number}> = [];

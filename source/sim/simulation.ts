@@ -8,14 +8,13 @@ import {errnoCode, type ErrnoName} from '../kernel/errno.js';
 import {nfitArmResult} from '../kernel/log-format.js';
 import {resolveKernel, type KernelId, type KernelProfile} from '../kernel/profiles.js';
 import {
-	parseFirmwarePath,
 	sysfsPaths,
 	writeBusActivate,
 	writeDimmActivate,
 	writeNoidle,
 	type SysfsAnswer,
 } from '../kernel/sysfs.js';
-import {renderAnswer, SimContext} from './context.js';
+import {firmwareFile, renderAnswer, SimContext} from './context.js';
 import {Engine, type Process} from './engine.js';
 import {Host} from './host.js';
 import {summarise, type Outcome} from './outcome.js';
@@ -226,7 +225,7 @@ export class Simulation {
 			const answer = this.readFile(path);
 			this.action('read', path, undefined, answer.ok ? {ok: true, value: answer.value} : failure(answer.errno), actor);
 			// A read may refresh the driver's caches (nmemX activate → the cached result).
-			const read = parseFirmwarePath(path);
+			const read = firmwareFile(path);
 			const dimm = read && 'dimm' in read ? this.host.dimms[read.dimm] : undefined;
 			this.ctx.publish(dimm ? [dimm] : []);
 			return;
@@ -250,7 +249,7 @@ export class Simulation {
 
 	private *write(path: string, value: string, actor: ActionEvent['actor']): Process {
 		const {host, ctx} = this;
-		const file = parseFirmwarePath(path);
+		const file = firmwareFile(path);
 		const present = this.host.file(path, this.now) !== undefined;
 		const refuse = (errno: ErrnoName) => this.action('write', path, value, failure(errno), actor);
 		if (!file || !present) {
@@ -334,6 +333,8 @@ function failure(errno: ErrnoName): {ok: false; errno: ErrnoName; code: number} 
 
 /** "/sys/bus/nd/…" and "bus/nd/…" name the same file. */
 export function normalisePath(path: string): string {
+	// Every scripted command goes through here: the common path (already relative) costs no regex.
+	if (path.charCodeAt(0) !== 47 /* / */ && !path.startsWith('sys/')) return path;
 	return path.replace(/^\/+/, '').replace(/^sys\//, '');
 }
 
