@@ -1,5 +1,5 @@
 /**
- * What one monitor frame costs, in process, with React's production build (as the CLI runs it):
+ * What one monitor frame costs in CPU time, in process, with React's production build (as the CLI runs it):
  *  - mount: the first frame of a fresh tree (renderToString: layout and output);
  *  - update: the next frame after the player moved, in a mounted monitor (Ink's own render to a
  *    terminal-sized stream: reconcile, layout, output), median over positions across the run;
@@ -8,7 +8,6 @@
  */
 import {EventEmitter} from 'node:events';
 import path from 'node:path';
-import {performance} from 'node:perf_hooks';
 import {pathToFileURL} from 'node:url';
 import {Text, render, renderToString, type DOMElement} from 'ink';
 import {Player} from '../source/player/player.js';
@@ -18,6 +17,19 @@ import {App} from '../source/ui/app.js';
 import {packageRoot} from '../source/paths.js';
 
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+
+/** CPU ms of this process (all its threads: GC included), so that other load on the machine does not count. */
+function cpuMs(): number {
+	const {user, system} = process.cpuUsage();
+	return (user + system) / 1000;
+}
+
+/** Run `work` `repeat` times; CPU ms per run. */
+function timed(work: () => void, repeat = 1): number {
+	const start = cpuMs();
+	for (let i = 0; i < repeat; i++) work();
+	return (cpuMs() - start) / repeat;
+}
 
 /** A terminal of a given size that keeps only the count of bytes written. */
 class Terminal extends EventEmitter {
@@ -81,15 +93,10 @@ export async function frameCost(scenario: string, columns = 120, rows = 40, posi
 
 	const mount = at.map(t => {
 		player.seek(t);
-		const start = performance.now();
-		renderToString(element(), {columns});
-		return performance.now() - start;
+		return timed(() => renderToString(element(), {columns}));
 	});
-	const baseline = at.map(() => {
-		const start = performance.now();
-		renderToString(<Text>quiesce</Text>, {columns});
-		return performance.now() - start;
-	});
+	// A one-line frame is too quick for the CPU clock alone: 20 of them per figure.
+	const baseline = at.map(() => timed(() => renderToString(<Text>quiesce</Text>, {columns}), 20));
 
 	const stdout = new Terminal(columns, rows);
 	const options = {stdout: stdout as never, stdin: new Keyboard() as never, stderr: new Terminal(columns, rows) as never, debug: true, exitOnCtrlC: false, patchConsole: false};
@@ -99,9 +106,7 @@ export async function frameCost(scenario: string, columns = 120, rows = 40, posi
 	let nodes: NodeCount = {text: 0, box: 0};
 	const update = at.slice(1).map(t => {
 		player.seek(t);
-		const start = performance.now();
-		app.rerender(element());
-		const ms = performance.now() - start;
+		const ms = timed(() => app.rerender(element()));
 		const count = countNodes(root);
 		if (count.text > nodes.text) nodes = count;
 		return ms;
@@ -111,11 +116,8 @@ export async function frameCost(scenario: string, columns = 120, rows = 40, posi
 
 	const line = new Terminal(columns, rows);
 	const one = render(<Text>quiesce 0</Text>, {...options, stdout: line as never});
-	const baselineUpdate = at.map((_, i) => {
-		const start = performance.now();
-		one.rerender(<Text>quiesce {i}</Text>);
-		return performance.now() - start;
-	});
+	let n = 0;
+	const baselineUpdate = at.map(() => timed(() => one.rerender(<Text>quiesce {n++}</Text>), 20));
 	one.unmount();
 	one.cleanup();
 	return {mountMs: median(mount), updateMs: median(update), baselineMs: median(baseline), baselineUpdateMs: median(baselineUpdate), nodes, frames: positions};

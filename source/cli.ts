@@ -1,13 +1,13 @@
 #!/usr/bin/env node
 /** quiesce — yargs wiring only; each command lives in commands/. */
 import './production.js';
-import {readFileSync, statSync} from 'node:fs';
+import {existsSync, readFileSync, statSync} from 'node:fs';
 import path from 'node:path';
 import process from 'node:process';
 import yargs from 'yargs';
 import {hideBin} from 'yargs/helpers';
 import {runBeforeExit} from './cleanup.js';
-import {packageRoot} from './paths.js';
+import {fixturesDir, packageRoot} from './paths.js';
 import {exitStatus, UsageError, parseSeed} from './commands/errors.js';
 import {CaptureError, DrillError, ScenarioError, TraceError} from './errors.js';
 import {isKernelId, kernelIds, UnknownReleaseError, type KernelId} from './kernel/profiles.js';
@@ -188,6 +188,17 @@ function skipHelpCache(instance: unknown): void {
 	if (usage && typeof usage.cacheHelpMessage === 'function') usage.cacheHelpMessage = () => {};
 }
 
+/**
+ * A scenario given by name or path that is (or may be) YAML: load the parser first, so that the
+ * synchronous reader finds it loaded (source/yaml.ts). A JSON one never loads it (one that extends
+ * a YAML scenario still works: the reader then requires the parser itself).
+ */
+async function yamlFirst(scenario: string): Promise<void> {
+	const given = /[/\\]|\.(?:json|ya?ml)$/.test(scenario);
+	const json = given ? scenario.endsWith('.json') : existsSync(fixturesDir('scenarios', `${scenario}.json`));
+	if (!json) await (await import('./yaml.js')).loadYamlParser();
+}
+
 /** The monitor needs a keyboard and a real terminal; anything else gets plain text. */
 const interactive = () => Boolean(process.stdout.isTTY && process.stdin.isTTY) && process.env['TERM'] !== 'dumb';
 
@@ -213,6 +224,7 @@ const parser = yargs(hideBin(process.argv).map(a => (a === '-' ? stdinToken : a)
 			try {
 				checkFileOption('scenario', argv.scenario);
 				const args = {scenario: argv.scenario, seed: parseSeed(argv.seed), kernel: kernelArg(argv.kernel), json: argv.json};
+				await yamlFirst(argv.scenario);
 				if (argv.devices || argv.compareCycles || argv.html !== undefined) {
 					await runDevicesFor(argv, async options => {
 						const [{createSimulation}, {eventsDeviceTimeline}] = await Promise.all([import('./commands/sim.js'), import('./commands/devices.js')]);
@@ -303,6 +315,7 @@ const parser = yargs(hideBin(process.argv).map(a => (a === '-' ? stdinToken : a)
 			try {
 				const {runRecord} = await import('./commands/record.js');
 				checkFileOption('scenario', argv.scenario);
+				await yamlFirst(argv.scenario);
 				if (argv.out.trim() === '') throw new UsageError('--out: got ""; expected a directory to write the bundle into');
 				process.stderr.write(runRecord({scenario: argv.scenario, seed: parseSeed(argv.seed), kernel: kernelArg(argv.kernel), json: false, out: argv.out, force: argv.force}) + '\n');
 			} catch (error) {
@@ -354,7 +367,7 @@ const parser = yargs(hideBin(process.argv).map(a => (a === '-' ? stdinToken : a)
 			try {
 				checkFileOption('drill', argv.drill);
 				checkFileOption('actions', argv.actions);
-				const {runRehearse} = await import('./commands/rehearse.js');
+				const [{runRehearse}] = await Promise.all([import('./commands/rehearse.js'), import('./yaml.js').then(yaml => yaml.loadYamlParser())]);
 				await runRehearse({list: argv.list, drill: argv.drill, seed: parseSeed(argv.seed), actions: argv.actions, report: argv.report, json: argv.json, headless: argv.headless});
 			} catch (error) {
 				handle(error);
@@ -380,6 +393,7 @@ const parser = yargs(hideBin(process.argv).map(a => (a === '-' ? stdinToken : a)
 		async argv => {
 			try {
 				checkFileOption('scenario', argv.scenario);
+				await yamlFirst(argv.scenario);
 				const {runRisk} = await import('./commands/risk.js');
 				if (argv.threads !== undefined && !(Number.isInteger(argv.threads) && argv.threads >= 1 && argv.threads <= 256)) throw new UsageError(`--threads: expected 1 to 256, got ${argv.threads}`);
 				await runRisk({scenario: argv.scenario, seed: parseSeed(argv.seed), runs: argv.runs, method: argv.method as 'quiesce' | 'live' | undefined, compare: argv.compare, json: argv.json, threads: argv.threads});
@@ -398,7 +412,7 @@ const parser = yargs(hideBin(process.argv).map(a => (a === '-' ? stdinToken : a)
 				.example('$0 scenarios --json | jq -r .name', 'just the names'),
 		async argv => {
 			try {
-				const {listScenarios} = await import('./commands/scenarios.js');
+				const [{listScenarios}] = await Promise.all([import('./commands/scenarios.js'), import('./yaml.js').then(yaml => yaml.loadYamlParser())]);
 				listScenarios(process.stdout, argv.json);
 			} catch (error) {
 				handle(error);
