@@ -174,6 +174,31 @@ export function usageMessage(message: string, commands: readonly string[], rawAr
 	return message.split('\n')[0] ?? 'invalid arguments';
 }
 
+type CompletionFilter = (onCompleted?: (error: Error | null, completions: string[] | undefined) => void) => void;
+
+/**
+ * Tab completion: the values of --kernel, --scenario and --drill (not
+ * yargs choices, since they also accept a release X.Y.Z or a file path),
+ * and yargs's own completions for everything else.
+ */
+function completeValues(current: string, _argv: unknown, defaultCompletion: CompletionFilter, done: (completions: string[]) => void): void {
+	const words = process.argv.slice(process.argv.indexOf('--get-yargs-completions') + 1);
+	const previous = words.at(current === '' || words.at(-1) === current ? -2 : -1);
+	const matching = (values: readonly string[]) => done(values.filter(v => v.startsWith(current)));
+	if (previous === '--kernel') return matching(kernelIds);
+	if (previous === '--scenario') {
+		void import('./sim/scenario.js').then(m => matching(m.builtinScenarioNames()));
+		return;
+	}
+
+	if (previous === '--drill') {
+		void import('./rehearsal/drill.js').then(m => matching(m.builtinDrillNames()));
+		return;
+	}
+
+	defaultCompletion((error, completions) => done(error ? [] : (completions ?? [])));
+}
+
 const commandNames = ['sim', 'replay', 'record', 'capture', 'rehearse', 'risk', 'scenarios', 'completion'] as const;
 
 // A closed pipe (`quiesce sim --headless | head`) is not an error.
@@ -431,7 +456,7 @@ const parser = yargs(hideBin(process.argv).map(a => (a === '-' ? stdinToken : a)
 			}
 		},
 	)
-	.completion('completion', 'print a bash/zsh completion script (add `source <(quiesce completion)` to ~/.bashrc or ~/.zshrc)')
+	.completion('completion', 'print a bash/zsh completion script (add `source <(quiesce completion)` to ~/.bashrc or ~/.zshrc)', completeValues)
 	.option('debug', {type: 'boolean', default: false, describe: 'on an internal error, print the stack', global: true})
 	.demandCommand(1, 'give a command: sim, replay, record, capture, rehearse, risk, scenarios (see --help)')
 	.strict()

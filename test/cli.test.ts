@@ -173,6 +173,14 @@ describe('conventions', () => {
 		expect(String(options.stdout).trim().split('\n')).toEqual(expect.arrayContaining(['--headless', '--json', '--summary']));
 		const values = await quiesce(['--get-yargs-completions', 'risk', '--method']);
 		expect(String(values.stdout).trim().split('\n')).toEqual(['quiesce', 'live']);
+		const kernels = await quiesce(['--get-yargs-completions', 'sim', '--kernel', '']);
+		expect(String(kernels.stdout).trim().split('\n')).toEqual(['5.10', '6.1', '6.6.30', '6.6.94', '6.12', '6.17']);
+		const kernels6 = await quiesce(['--get-yargs-completions', 'record', '--kernel', '6.1']);
+		expect(String(kernels6.stdout).trim().split('\n')).toEqual(['6.1', '6.12', '6.17']);
+		const scenarios = await quiesce(['--get-yargs-completions', 'sim', '--scenario', 'ov']);
+		expect(String(scenarios.stdout).trim().split('\n')).toEqual(['overflow']);
+		const drills = await quiesce(['--get-yargs-completions', 'rehearse', '--drill', '']);
+		expect(String(drills.stdout).trim().split('\n')).toEqual(expect.arrayContaining(['clean-activation', 'stuck-task']));
 	});
 
 	it.each([
