@@ -346,7 +346,7 @@ const parser = yargs(hideBin(process.argv).map(a => (a === '-' ? stdinToken : a)
 			y.options({
 				...simOptions,
 				out: {type: 'string', demandOption: true, describe: 'bundle directory to write'},
-				force: {type: 'boolean', default: false, describe: 'overwrite a non-empty --out directory'},
+				force: {type: 'boolean', default: false, describe: 'replace a previous bundle in --out (its own files only)'},
 			})
 				.example('$0 record --scenario need-reset --out run1', 'write a bundle (kernel.log, sysfs.tsv, events.ndjson, meta.json)')
 				.example('$0 record --out run1 && $0 replay run1 --summary', 'record, then read it back like a real capture'),
