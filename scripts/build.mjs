@@ -78,10 +78,28 @@ const lazySegmenter = {
 	},
 };
 
+/**
+ * yargs finds "its" package.json (for --version and pkgConf) from the folder above its own
+ * node_modules; bundled, there is none, and it would search from the working directory up to /,
+ * reading folders that are none of its business (capture's strace test forbids exactly that).
+ * Point it at this package's root, which is what it finds when it is not bundled.
+ */
+const yargsMainFilename = {
+	name: 'yargs-main-filename',
+	setup(build) {
+		build.onLoad({filter: /[\\/]node_modules[\\/]yargs[\\/]lib[\\/]platform-shims[\\/]esm\.mjs$/}, args => {
+			const text = readFileSync(args.path, 'utf8');
+			const search = "const mainFilename = __dirname.substring(0, __dirname.lastIndexOf('node_modules'));";
+			if (!text.includes(search)) return {errors: [{text: `${args.path}: expected "${search}" (see yargsMainFilename in scripts/build.mjs)`}]};
+			// The chunk is dist/bundle/<chunk>.js: the package root is two folders up.
+			return {contents: text.replace(search, "const mainFilename = join(dirname(__dirname), '..', '..') + '/';"), loader: 'js'};
+		});
+	},
+};
+
 export async function bundle() {
 	const {build} = await import('esbuild');
 	const hash = inputsHash();
-	rmSync(outdir, {recursive: true, force: true});
 	mkdirSync(outdir, {recursive: true});
 	const result = await build({
 		absWorkingDir: root,
@@ -105,10 +123,14 @@ export async function bundle() {
 		minifyWhitespace: true,
 		minifySyntax: true,
 		legalComments: 'none',
-		plugins: [lazySegmenter],
+		plugins: [lazySegmenter, yargsMainFilename],
 		metafile: true,
 		logLevel: 'warning',
 	});
+	// Chunks of an earlier build go only after the new ones are written: a run started from the
+	// old bundle a moment ago still finds every file it loads while this one is written.
+	const current = new Set(Object.keys(result.metafile.outputs).map(file => path.basename(file)));
+	for (const file of readdirSync(outdir)) if (/^chunk-.*\.js$/.test(file) && !current.has(file)) rmSync(path.join(outdir, file), {force: true});
 	writeFileSync(metafileOut, JSON.stringify(result.metafile));
 	writeFileSync(stampFile, hash + '\n');
 	return result;
