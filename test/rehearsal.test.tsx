@@ -18,6 +18,7 @@ const typicalMistake: Record<string, string> = {
 	'stuck-task': 'tasks',
 	'live-platform': 'method',
 	'results-follow-up': 'decide',
+	'nfs-recovering': 'tasks',
 };
 
 async function play(drillName: string, commands: string[]): Promise<{report: DrillReport; frame: string}> {
@@ -203,10 +204,24 @@ describe('the drill screen', () => {
 		await key(app, '\u001B[6~'); // PgDn: the briefing scrolls
 		await waitForFrame(app, f => /^↑ /m.test(f));
 		await key(app, 'inspect\r');
-		const answered = await waitForFrame(app, f => /moving data\.\s*│/.test(f));
+		// The answer is shown from its top, like a pager: the command, its first rows, and how many more.
+		const first = await waitForFrame(app, f => /│ > inspect\s/.test(f) && /↓ \d+ more rows \(PgDn\)/.test(f));
+		expect(first).not.toMatch(/moving data\./);
+		await key(app, '\t'); // the focus goes devices,
+		await key(app, '\t'); // then answers
+		let answered = app.lastFrame()!;
+		for (let i = 0; i < 10 && !/moving data\.\s*│/.test(answered); i++) {
+			await key(app, '\u001B[6~'); // PgDn: the rest of the answer
+			answered = app.lastFrame()!;
+		}
+
+		expect(answered).toMatch(/moving data\.\s*│/);
+		expect(answered).not.toMatch(/more rows \(PgDn\)/);
 		expect(answered.split('\n').filter(l => /^│ {3}\S/.test(l)).length).toBeGreaterThan(0); // the long answer wrapped onto indented rows
 		expect(answered.split('\n').every(l => l.length <= 80)).toBe(true);
 		expect(answered.split('\n').length).toBeLessThan(24);
+		for (let i = 0; i < 10 && !/│ > inspect\s/.test(app.lastFrame()!); i++) await key(app, '\u001B[5~'); // PgUp goes back to the command
+		expect(app.lastFrame()).toMatch(/│ > inspect\s/);
 		app.unmount();
 	});
 
@@ -233,7 +248,16 @@ describe('the drill screen', () => {
 		await key(app, 'verify\r');
 		await waitForFrame(app, f => /queued until the write returns: verify/.test(f));
 		await waitForFrame(app, () => session.records.length === 3, 5000);
-		await waitForFrame(app, f => /NEVER REACHED/.test(f) && /-16 EBUSY/.test(f));
+		await waitForFrame(app, f => /NEVER REACHED/.test(f) && /│ > verify/.test(f)); // the latest answer, from its top
+		await key(app, '\t');
+		await key(app, '\t'); // the answers pane: PgUp goes back to the write's answer
+		let frame = app.lastFrame()!;
+		for (let i = 0; i < 6 && !/-16 EBUSY/.test(frame); i++) {
+			await key(app, '\u001B[5~');
+			frame = app.lastFrame()!;
+		}
+
+		expect(frame).toMatch(/-16 EBUSY/);
 		app.unmount();
 	});
 

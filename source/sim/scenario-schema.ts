@@ -138,6 +138,12 @@ const stuckTaskSchema = z
 		kind: z.enum(['user', 'kernel']).default('user'),
 		/** µs after freezing starts when the task finally sleeps freezably; null = never. */
 		releaseAfterUs: micros.nullable().default(null),
+		/**
+		 * µs after the scenario starts when what holds the task is over (the NFS server answers
+		 * again) and it leaves D state by itself; null = only when the operator resolves it.
+		 * A freeze running then sees the task freeze at that moment.
+		 */
+		wakesAtUs: micros.nullable().default(null),
 		/** Chance that the task is stuck in a given run (risk estimates). */
 		probability: probability.default(1),
 		stack: z.array(z.string().min(1)).optional(),

@@ -150,9 +150,12 @@ export class Simulation {
 	 * traffic counters of each adapter): tasks in D state, devices moving
 	 * data, and whether their freeze callback is known to stop DMA.
 	 */
-	inspect(): {stuckTasks: Array<{comm: string; pid: number}>; dma: Array<{device: string; stopsOnFreeze: boolean}>} {
+	inspect(): {stuckTasks: Array<{comm: string; pid: number; wakesAtUs?: number}>; dma: Array<{device: string; stopsOnFreeze: boolean}>} {
 		return {
-			stuckTasks: this.host.stuckTasks.map(t => ({comm: t.comm, pid: t.pid})),
+			// A task whose cause ended by itself (wakesAtUs) is no longer in D state; the kernel prints nothing when it happens.
+			stuckTasks: this.host.stuckTasks
+				.filter(t => t.wakesAtUs === null || this.scenario.startUs + t.wakesAtUs > this.now)
+				.map(t => ({comm: t.comm, pid: t.pid, ...(t.wakesAtUs === null ? {} : {wakesAtUs: this.scenario.startUs + t.wakesAtUs})})),
 			dma: this.host.devices.filter(d => d.dma.active).map(d => ({device: `${d.driver} ${d.name}`, stopsOnFreeze: d.dma.stopsOnFreeze})),
 		};
 	}
