@@ -232,7 +232,21 @@ const rules: Rule[] = [
  */
 const mayMatch = /PM|Freez|OOM|Restart|Done restarting|task:|Filesystems|Suspending|Suspended|ACPI|nfit|nd_|pmem|libnvdimm|nvdimm|non-boot CPUs|Image|AER|CmpltTO|calling|returned|returns|Double checking|WARNING|Oops|BUG|Unable to handle|protection fault|panic|Linux|-- |debug: Waiting|Timekeeping|Power down|DPM device timeout|0x[\da-f]+$/;
 
+/**
+ * The last message recognised and its signal: a replay hands the same line to the reducer and to
+ * the device timeline one after the other (signals are read, never changed, by their users).
+ */
+let lastMessage: string | undefined;
+let lastSignal: Signal | undefined;
+
 export function recognise(message: string): Signal | undefined {
+	if (message === lastMessage) return lastSignal;
+	lastSignal = recogniseOnce(message);
+	lastMessage = message;
+	return lastSignal;
+}
+
+function recogniseOnce(message: string): Signal | undefined {
 	if (!mayMatch.test(message)) return undefined;
 	for (const [pattern, make] of rules) {
 		const match = pattern.exec(message);

@@ -73,8 +73,26 @@ function clockOf(event: TimelineEvent): number | undefined {
 }
 
 export function reduce(state: MonitorState, event: TimelineEvent): MonitorState {
+	return step(state, event, false);
+}
+
+/**
+ * The same reduction, changing `state` where it stands: for a consumer that owns the state and
+ * never looks back at an earlier one (replay --summary; the player's working state between
+ * keyframes). No per-event copy of the state, its cycle or its device record.
+ */
+export function reduceInPlace(state: MonitorState, event: TimelineEvent): MonitorState {
+	return step(state, event, true);
+}
+
+/** A state that `reduceInPlace` may change without touching `state` (nothing shared with it). */
+export function ownCopy(state: MonitorState): MonitorState {
+	return structuredClone(state);
+}
+
+function step(state: MonitorState, event: TimelineEvent, inPlace: boolean): MonitorState {
 	const source = 'source' in event ? event.source : undefined;
-	const d = new Draft(state, event.t, {file: source?.file, line: source?.line, clockUs: clockOf(event)});
+	const d = new Draft(state, event.t, {file: source?.file, line: source?.line, clockUs: clockOf(event)}, inPlace);
 	switch (event.kind) {
 		case 'log': {
 			onLog(d, event);
