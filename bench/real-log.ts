@@ -42,8 +42,8 @@ function formatStamp(us: number): string {
 	return `[${String(s).padStart(5, ' ')}.${String(us % 1_000_000).padStart(6, '0')}]`;
 }
 
-/** Write at least `megabytes` MiB of repeated real log to `file`; returns its size in bytes. */
-export async function generateRealLog(file: string, megabytes: number): Promise<number> {
+/** Write at least `megabytes` MiB of repeated real log to `file`: its size in bytes and the copies of the template. */
+export async function generateRealLog(file: string, megabytes: number): Promise<{bytes: number; copies: number}> {
 	const {pieces, stamps, spanUs} = template();
 	const out = createWriteStream(file, {highWaterMark: 4 << 20});
 	const target = megabytes * 1024 * 1024;
@@ -64,11 +64,11 @@ export async function generateRealLog(file: string, megabytes: number): Promise<
 
 	out.end();
 	await once(out, 'finish');
-	return statSync(file).size;
+	return {bytes: statSync(file).size, copies: copy};
 }
 
 // As a script: node dist/bench/real-log.js FILE MEGABYTES
 if (process.argv[1] && fileURLToPath(import.meta.url) === path.resolve(process.argv[1])) {
-	const size = await generateRealLog(process.argv[2]!, Number(process.argv[3] ?? 64));
-	console.log(`${process.argv[2]}: ${(size / 1024 / 1024).toFixed(1)} MiB`);
+	const {bytes, copies} = await generateRealLog(process.argv[2]!, Number(process.argv[3] ?? 64));
+	console.log(`${process.argv[2]}: ${(bytes / 1024 / 1024).toFixed(1)} MiB, ${copies} copies`);
 }
