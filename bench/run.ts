@@ -14,6 +14,7 @@ import {benchTrace} from './trace.js';
 import {benchUi} from './ui.js';
 import {benchRisk} from './risk.js';
 import {benchDevices} from './devices.js';
+import {benchReplay} from './replay.js';
 
 function measure(seconds: number, run: (i: number) => void): {perSecond: number; runs: number} {
 	const until = performance.now() + seconds * 1000;
@@ -47,4 +48,5 @@ for (const name of ['default', 'big-box']) console.log(benchScenario(name, secon
 await benchRisk();
 await benchUi();
 await benchTrace();
+await benchReplay();
 await benchDevices(new URL('../source/cli.js', import.meta.url).pathname);
