@@ -225,8 +225,11 @@ export async function runReplayHeadless(args: ReplayArgs, out: Writable, err: Wr
 	const printer = new TimelinePrinter(out, args.json, true);
 	const {lines} = await readTimeline(
 		plan,
-		events => {
+		async events => {
 			for (const event of events) printer.push(event);
+			// A slow reader (a pipe into less) slows the replay down instead of filling memory.
+			printer.flush();
+			if (out.writableNeedDrain) await once(out, 'drain');
 		},
 		warn,
 		readOptions,
