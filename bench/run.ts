@@ -15,6 +15,7 @@ import {benchTrace} from './trace.js';
 import {benchUi} from './ui.js';
 import {benchRisk} from './risk.js';
 import {benchDevices} from './devices.js';
+import {benchReplay} from './replay.js';
 
 /** Runs per second of CPU time (this process's, so other load on the machine does not count). */
 function measure(seconds: number, run: (i: number) => void): {perSecond: number; runs: number} {
@@ -50,7 +51,7 @@ function benchScenario(name: string, seconds: number): string {
 }
 
 const seconds = Number(process.env['BENCH_SECONDS'] ?? 3);
-/** BENCH_ONLY=startup,sim,ui (any of startup, sim, risk, ui, trace, devices): just those groups. */
+/** BENCH_ONLY=startup,sim,ui (any of startup, sim, risk, ui, trace, replay, devices): just those groups. */
 const only = process.env['BENCH_ONLY']?.split(',');
 const wanted = (group: string) => !only || only.includes(group);
 console.log(`quiesce bench — node ${process.version}, ${seconds} s per figure`);
@@ -59,4 +60,5 @@ if (wanted('sim')) for (const name of ['default', 'big-box']) console.log(benchS
 if (wanted('risk')) await benchRisk();
 if (wanted('ui')) await benchUi();
 if (wanted('trace')) await benchTrace();
+if (wanted('replay')) await benchReplay();
 if (wanted('devices')) await benchDevices(new URL('../source/cli.js', import.meta.url).pathname);
