@@ -346,10 +346,11 @@ function onSignal(d: Draft, signal: Signal, e: LogEvent): void {
 			// Merge with the callback report just before it (same errno): the device line says more.
 			const last = cycle.failures.at(-1);
 			if (last?.id === 'device-callback' && last.errno === signal.errno && (!last.device || last.device === device)) {
-				const callback = last.text;
-				Object.assign(last, {id: signal.type, text: `${text} (${callback})`, device});
-				if (cycle.failures.length === 1) cycle.failure = describeFailure(last);
-				d.warn(t, 'crit', describeFailure(last));
+				// A new object: the failures array is copied on write, its elements are shared with the state before.
+				const merged = {...last, id: signal.type, text: `${text} (${last.text})`, device};
+				cycle.failures[cycle.failures.length - 1] = merged;
+				if (cycle.failures.length === 1) cycle.failure = describeFailure(merged);
+				d.warn(t, 'crit', describeFailure(merged));
 				return;
 			}
 
