@@ -379,13 +379,13 @@ describe('keys', () => {
 
 	it('} / { move by cycle with "cycle k of n" on the status bar (a real 6.1 host log)', async () => {
 		const {events} = await replay('fixtures/traces/qemu-6.1');
-		const player = new Player(events, {idleLimitUs: 2_000_000});
+		const player = new Player(events);
 		player.seek(player.firstCycleUs);
-		const {app, frame} = await screen(player, 120, 40, {idleLimitUs: 2_000_000});
+		const {app, frame} = await screen(player, 120, 40);
 		const n = player.cycleStarts.length;
 		expect(n).toBe(2);
 		expect(status(frame)).toContain(`cycle 1 of ${n}`);
-		expect(status(frame)).toContain('idle gaps > 2 s skipped');
+		expect(status(frame)).toMatch(/ · (?:real time|×[\d.e-]+ slow|gap skipped [\d.]+ (?:s|min|h)[^·]*) · /);
 		await press(app, '}', f => status(f).includes(`cycle 2 of ${n}`));
 		await press(app, '}', f => /no later cycle/.test(plain(f)));
 		await press(app, '{', f => status(f).includes(`cycle 1 of ${n}`));
@@ -408,27 +408,31 @@ describe('replays: idle compressed, opening at the first cycle', () => {
 	});
 
 	it('the first cycle is not the boot', () => {
-		const player = new Player(events, {idleLimitUs: 2_000_000});
+		const player = new Player(events);
 		expect(player.firstCycleUs).toBeGreaterThan(player.startUs);
 		expect(player.timeline[player.cycleStarts[0]!]!.t).toBe(player.firstCycleUs);
 	});
 
-	it('long gaps between cycles play in at most the limit; gaps inside a cycle play in full', () => {
-		const player = new Player(events, {idleLimitUs: 2_000_000});
-		expect(player.skips.length).toBeGreaterThan(0);
-		const gap = player.skips[0]!;
-		player.seek(gap.fromUs - 1000);
+	it('long gaps play in at most the limit (inside a cycle too: the freezer timeout); strict real time plays them in full', () => {
+		const player = new Player(events);
+		const i = events.findIndex((e, j) => j > 0 && e.t - events[j - 1]!.t > 60_000_000 && e.t > player.firstCycleUs);
+		expect(i).toBeGreaterThan(0);
+		const from = events[i - 1]!.t;
+		player.seek(from);
 		player.clock.tick(0);
-		player.clock.tick(10); // 10 ms of wall time
-		expect(player.position).toBeGreaterThanOrEqual(gap.toUs);
-		// Without a limit the same 10 ms moves 10 ms.
-		const plainPlayer = new Player(events);
-		plainPlayer.seek(gap.fromUs - 1000);
-		plainPlayer.clock.tick(0);
-		plainPlayer.clock.tick(10);
-		expect(plainPlayer.position).toBeLessThan(gap.fromUs + 10_000);
-		// No skip starts while a cycle runs: the freezer timeout of a stuck task plays in full.
-		const stuck = new Player(simulate('task-wont-freeze').timeline, {idleLimitUs: 2_000_000});
-		expect(stuck.skips).toEqual([]);
+		player.clock.tick(2600); // the limit, stretched at most to a key scene's 2.5 s
+		expect(player.position).toBeGreaterThanOrEqual(events[i]!.t);
+		const strict = new Player(events);
+		strict.clock.paced = false;
+		strict.seek(from);
+		strict.clock.tick(0);
+		strict.clock.tick(2600);
+		expect(strict.position).toBe(from + 2_600_000);
+		// A stuck task's 20 s freezer timeout: compressed too, inside its cycle.
+		const stuck = new Player(simulate('task-wont-freeze').timeline);
+		const failed = stuck.timeline.find(e => e.kind === 'log' && /Freezing of tasks failed/.test(e.text))!;
+		const opened = stuck.timeline.find(e => e.kind === 'log' && /Freezing user space processes/.test(e.text))!;
+		expect(failed.t - opened.t).toBeGreaterThan(19_000_000);
+		expect(stuck.pace.toWall(failed.t) - stuck.pace.toWall(opened.t)).toBeLessThanOrEqual(2_500_001);
 	});
 });

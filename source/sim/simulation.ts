@@ -338,12 +338,13 @@ export function normalisePath(path: string): string {
 }
 
 /**
- * What an operator does when the scenario gives no script: arm the DIMMs
- * marked `arm`, write the scenario's method to the bus, then read back the
- * bus state and every DIMM's result (again after a busy window).
+ * What an operator does when the scenario gives no script: read what the
+ * platform can do (the bus capability), arm the DIMMs marked `arm`, read the
+ * bus (armed, or overflow), write the scenario's method to the bus, then read
+ * back the bus state and every DIMM's result (again after a busy window).
  */
 export function defaultScript(scenario: Scenario, host: Host): ShellCommand[] {
-	const script: ShellCommand[] = [];
+	const script: ShellCommand[] = [{read: sysfsPaths.busCapability(0)}];
 	const toArm = host.dimms.filter(d => d.spec.arm && d.spec.fwOps);
 	for (const dimm of toArm) script.push({write: sysfsPaths.dimmActivate(dimm.index), value: 'arm\n'});
 	script.push({read: sysfsPaths.busActivate(0)});

@@ -46,8 +46,6 @@ export type AppProps = {
 	autoplay?: boolean;
 	/** Where `g` (watch again) starts: a replay's first cycle. Default: the start. */
 	openAtUs?: number;
-	/** Replays: idle gaps compressed to this (shown on the status bar). */
-	idleLimitUs?: number;
 	/** Wall clock in ms (tests inject one). */
 	now?: () => number;
 	/** ms between samples while playing. */
@@ -72,7 +70,7 @@ export function useTerminalSize(): {columns: number; rows: number} {
 
 type Search = {editing: boolean; term: string; origin: number};
 
-export function App({player, source, kernel, autoplay = true, openAtUs, idleLimitUs, now = () => performance.now(), tickMs = 33, onQuit}: AppProps) {
+export function App({player, source, kernel, autoplay = true, openAtUs, now = () => performance.now(), tickMs = 33, onQuit}: AppProps) {
 	const {exit} = useApp();
 	const {columns, rows} = useTerminalSize();
 	const [playing, setPlaying] = useState(autoplay && !player.ended);
@@ -286,8 +284,8 @@ export function App({player, source, kernel, autoplay = true, openAtUs, idleLimi
 				break;
 			}
 
-			case 'slow-motion': {
-				player.clock.slowMotion = !player.clock.slowMotion;
+			case 'pace': {
+				player.clock.paced = !player.clock.paced;
 				break;
 			}
 
@@ -409,11 +407,9 @@ export function App({player, source, kernel, autoplay = true, openAtUs, idleLimi
 			speed={player.clock.speed}
 			paused={!playing}
 			ended={player.ended}
-			slowMotion={player.clock.slowMotion}
-			inSlowMotion={player.inSlowMotion}
 			width={columns}
 			cycle={player.cycleAt()}
-			idleLimitUs={player.skips.length > 0 ? idleLimitUs : undefined}
+			pace={player.paceLabel}
 		/>
 	);
 	if (l.tooSmall) {
