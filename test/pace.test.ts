@@ -166,7 +166,8 @@ describe('the player paced: every phase readable, waits short, kernel time monot
 			...Array.from({length: 8}, (_, i) => `write nmem${i}/firmware/activate`),
 			'read ndbus0/firmware/activate',
 		]);
-		// Each step of the prologue is on screen ≥ 0.7 s: the freeze starts ≥ 7 s of wall time in.
+		// Each step of the prologue is on screen ≥ 0.7 s, every one after its own: the freeze starts ≥ 7 s of wall time in.
+		expect(new Set(actions.map(a => a.t)).size).toBe(actions.length);
 		expect(player.pace.toWall(timeline[write]!.t) - player.pace.toWall(player.startUs)).toBeGreaterThanOrEqual(actions.length * rule.minActionUs);
 		const seen = watch(new Player(timeline, {pace: rule}));
 		expect(seen.labels).toContain('real time');

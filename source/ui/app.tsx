@@ -8,7 +8,7 @@ import {Box, Text, useApp, useInput, useStdout} from 'ink';
 import {performance} from 'node:perf_hooks';
 import {useEffect, useMemo, useReducer, useRef, useState, type ReactElement} from 'react';
 import {formatEventText} from '../headless/format.js';
-import {listedWarnings, logCategories, outcome} from '../monitor/selectors.js';
+import {listedWarnings, logCategories} from '../monitor/selectors.js';
 import type {Warning} from '../monitor/state.js';
 import type {Player} from '../player/player.js';
 import {Devices, deviceRowsVisible} from './devices.js';
@@ -20,6 +20,8 @@ import {HelpOverlay} from './help-overlay.js';
 import {actionFor, keyHints, type MonitorAction} from './keymap.js';
 import {entryText, KernelLog} from './kernel-log.js';
 import {layout, minColumns, minRows} from './layout.js';
+import {outcomePanel} from '../monitor/outcome-panel.js';
+import {OutcomePanel, outcomePanelHeight} from './outcome-panel.js';
 import {QuiesceCountdown} from './quiesce-countdown.js';
 import {StatusBar} from './status-bar.js';
 import {color} from './theme.js';
@@ -147,7 +149,11 @@ export function App({player, source, kernel, autoplay = true, openAtUs, now = ()
 	const evidence = player.evidenceNow();
 	const deviceCount = Object.keys(state.dimms).length + Object.keys(state.devices).length;
 	const deviceVisible = deviceRowsVisible(l.devicesHeight, l.border);
-	const logVisible = Math.max(1, l.logHeight - 1 - l.frame);
+	// The end: the outcome panel takes the key hints' row and what the log can spare.
+	const ending = player.ended && !searchRef.current?.editing ? outcomePanel(state, evidence, player.position) : undefined;
+	const panelText = Math.max(1, Math.min(3, l.logHeight - (2 + l.frame) - l.frame));
+	const logHeight = ending ? Math.max(2 + l.frame, l.logHeight - (outcomePanelHeight(ending, columns, l.border, panelText) - 1)) : l.logHeight;
+	const logVisible = Math.max(1, logHeight - 1 - l.frame);
 
 	const quit = (code: number) => {
 		onQuit?.(code);
@@ -409,7 +415,7 @@ export function App({player, source, kernel, autoplay = true, openAtUs, now = ()
 			ended={player.ended}
 			width={columns}
 			cycle={player.cycleAt()}
-			pace={player.paceLabel}
+			pace={player.ended ? undefined : player.paceLabel}
 		/>
 	);
 	if (l.tooSmall) {
@@ -442,7 +448,6 @@ export function App({player, source, kernel, autoplay = true, openAtUs, now = ()
 
 	const scroll = Math.min(deviceScroll, Math.max(0, deviceCount - deviceVisible));
 	const tail = player.paneTail(logVisible, logBack, filter);
-	const verdict = outcome(state, evidence);
 	let hints: ReactElement;
 	if (search?.editing) {
 		hints = (
@@ -451,6 +456,8 @@ export function App({player, source, kernel, autoplay = true, openAtUs, now = ()
 				<Text color={color('gray')}> Enter keeps · Esc cancels{message ? ` · ${message}` : ''}</Text>
 			</Text>
 		);
+	} else if (message && ending) {
+		hints = <OutcomePanel view={ending} width={columns} border={l.border} maxText={panelText} message={message} />;
 	} else if (message) {
 		hints = (
 			<Text wrap="truncate">
@@ -458,12 +465,8 @@ export function App({player, source, kernel, autoplay = true, openAtUs, now = ()
 				{message}
 			</Text>
 		);
-	} else if (player.ended) {
-		hints = (
-			<Text wrap="truncate">
-				<Text bold color={color(verdict.tone)}>ENDED: {verdict.word}</Text> · g watch again · ? help · q quit · e error · {'}'} cycle
-			</Text>
-		);
+	} else if (ending) {
+		hints = <OutcomePanel view={ending} width={columns} border={l.border} maxText={panelText} />;
 	} else {
 		hints = (
 			<Text color={color('gray')} wrap="truncate">
@@ -484,7 +487,7 @@ export function App({player, source, kernel, autoplay = true, openAtUs, now = ()
 					<QuiesceCountdown state={state} nowUs={position} width={l.countdownWidth} height={l.topHeight} border={l.border} evidence={evidence} />
 				</Box>
 				<Devices dimms={state.dimms} devices={state.devices} width={columns} height={l.devicesHeight} scroll={scroll} border={l.border} focused={focus === 'devices'} />
-				<KernelLog entries={tail.entries} total={tail.total} back={Math.min(logBack, tail.total)} width={columns} height={l.logHeight} border={l.border} filter={filter} search={search?.term || undefined} focused={focus === 'log'} current={current} />
+				<KernelLog entries={tail.entries} total={tail.total} back={Math.min(logBack, tail.total)} width={columns} height={logHeight} border={l.border} filter={filter} search={search?.term || undefined} focused={focus === 'log'} current={current} />
 				</>
 			)}
 			<WarningLine warnings={state.warnings} />
