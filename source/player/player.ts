@@ -49,8 +49,10 @@ export function sceneMinimum(before: MonitorState, after: MonitorState, event: T
  * The pace plan of a stretch of timeline, from the state before its first
  * event (the rehearsal screen plays each command's stretch this way).
  */
-export function pacePlanOf(events: readonly TimelineEvent[], from: MonitorState = initialState(), rule: PaceRule = defaultPace): PacePlan {
+export function pacePlanOf(events: readonly TimelineEvent[], from: MonitorState = initialState(), rule: PaceRule = defaultPace, span?: {fromUs: number; toUs: number}): PacePlan {
 	const builder = new PacePlanBuilder(rule);
+	// A stretch with no event at its start or end (a `wait`): its idle time is played by the rule too.
+	if (span) builder.event(span.fromUs);
 	let state = from;
 	for (const event of events) {
 		builder.event(event.t);
@@ -60,6 +62,7 @@ export function pacePlanOf(events: readonly TimelineEvent[], from: MonitorState 
 		state = next;
 	}
 
+	if (span) builder.event(span.toUs);
 	return builder.build();
 }
 
