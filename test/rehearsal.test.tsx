@@ -140,7 +140,7 @@ describe('the drill screen', () => {
 
 	const line = (f: string) => f.split('\n').find(l => l.includes('│ > ')) ?? '';
 
-	it('the action line edits like a shell: cursor keys, Backspace repeated, Ctrl-U, Ctrl-W, history', async () => {
+	it('the action line edits like a shell: cursor keys, Backspace repeated, Ctrl-U, Ctrl-W at the cursor, Ctrl-A/E, history', async () => {
 		const {app, session} = await open('clean-activation');
 		for (const c of 'inspectXY') await key(app, c);
 		await key(app, '\u007F');
@@ -151,11 +151,35 @@ describe('the drill screen', () => {
 		for (let i = 0; i < 3; i++) await key(app, '\u001B[D'); // ←
 		await key(app, 'Z');
 		await waitForFrame(app, f => /> inspZect/.test(line(f)));
-		await key(app, '\u0015'); // Ctrl-U
+		await key(app, '\u0015'); // Ctrl-U: what is before the cursor
+		await waitForFrame(app, f => /> ect\s/.test(line(f)));
+		await key(app, '\u0005'); // Ctrl-E
+		await key(app, '\u0015');
 		await waitForFrame(app, f => /> type a command/.test(line(f)));
 		for (const c of 'read ndbus0/firmware/activate') await key(app, c);
 		await key(app, '\u0017'); // Ctrl-W
 		await waitForFrame(app, f => /> read\s*$|> read\s+│/.test(line(f)) && !/ndbus0/.test(line(f)));
+		await key(app, '\u0015');
+		await waitForFrame(app, f => /> type a command/.test(line(f)));
+		// Ctrl-W deletes the word before the cursor, not the last word (readline's unix-word-rubout).
+		for (const c of 'read ndbus0/firmware/activate') await key(app, c);
+		for (let i = 0; i < 'activate'.length; i++) await key(app, '\u001B[D');
+		await key(app, '\u0017');
+		await waitForFrame(app, f => /> read activate\s/.test(line(f)));
+		await key(app, 'X');
+		await waitForFrame(app, f => /> read Xactivate\s/.test(line(f)));
+		await key(app, '\u0001'); // Ctrl-A: start of line
+		await key(app, '#');
+		await waitForFrame(app, f => /> #read Xactivate\s/.test(line(f)));
+		await key(app, '\u0005'); // Ctrl-E: end of line
+		await key(app, '!');
+		await waitForFrame(app, f => /> #read Xactivate!/.test(line(f)));
+		for (let i = 0; i < 'Xactivate!'.length; i++) await key(app, '\u001B[D');
+		await key(app, '\u0015'); // Ctrl-U: deletes what is before the cursor, keeps the rest
+		await waitForFrame(app, f => /> Xactivate!/.test(line(f)) && !/read/.test(line(f)));
+		await key(app, 'Q');
+		await waitForFrame(app, f => /> QXactivate!/.test(line(f)));
+		await key(app, '\u0005');
 		await key(app, '\u0015');
 		await waitForFrame(app, f => /> type a command/.test(line(f)));
 		await key(app, 'inspect');
