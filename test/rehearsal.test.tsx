@@ -222,9 +222,10 @@ describe('the drill screen', () => {
 	});
 
 	it('a 20 s freezer timeout plays in compressed time, not at once; typed commands wait for the write', async () => {
-		const {app, session} = await open('stuck-task', {speed: 2}); // the pace compresses 20 s to 2.5 s; 2× plays that in 1.25 s
+		const {app, session} = await open('stuck-task', {speed: 1}); // the pace compresses 20 s to 2.5 s
 		await key(app, 'arm all\r');
 		await waitForFrame(app, () => session.records.length === 1);
+		await waitForFrame(app, f => /nmem7\/firmware\/activate <- arm: ok/.test(f) && !/the kernel is working/.test(f), 15_000);
 		await key(app, 'trigger quiesce\r');
 		const seen = (f: string) => Number(/freezing: ([\d.]+) s/i.exec(f)?.[1] ?? 'NaN');
 		await waitForFrame(app, f => seen(f) > 2 && seen(f) < 18 && /the kernel is working/.test(f), 5000);
@@ -232,10 +233,10 @@ describe('the drill screen', () => {
 		expect(app.lastFrame()).not.toMatch(/EBUSY/); // the answer comes when the write returns
 		await key(app, 'verify\r');
 		await waitForFrame(app, f => /queued until the write returns: verify/.test(f));
-		await waitForFrame(app, () => session.records.length === 3, 5000);
+		await waitForFrame(app, () => session.records.length === 3, 15_000);
 		await waitForFrame(app, f => /NEVER REACHED/.test(f) && /-16 EBUSY/.test(f));
 		app.unmount();
-	});
+	}, 60_000);
 
 	it('plays at the monitor\'s pace with an injected clock: wait 5s is a skipped gap, the 20 s freezer timeout takes 2.5 s', async () => {
 		let wall = 0;
