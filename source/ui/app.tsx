@@ -149,10 +149,10 @@ export function App({player, source, kernel, autoplay = true, openAtUs, now = ()
 	const evidence = player.evidenceNow();
 	const deviceCount = Object.keys(state.dimms).length + Object.keys(state.devices).length;
 	const deviceVisible = deviceRowsVisible(l.devicesHeight, l.border);
-	// The end: the outcome panel takes the key hints' row and what the log can spare.
+	// The end: the outcome panel takes the key hints' row and what the log can spare (it keeps 3 lines).
 	const ending = player.ended && !searchRef.current?.editing ? outcomePanel(state, evidence, player.position) : undefined;
-	const panelText = Math.max(1, Math.min(3, l.logHeight - (2 + l.frame) - l.frame));
-	const logHeight = ending ? Math.max(2 + l.frame, l.logHeight - (outcomePanelHeight(ending, columns, l.border, panelText) - 1)) : l.logHeight;
+	const panelText = Math.max(1, Math.min(3, l.logHeight - l.frame - 1 - 3));
+	const logHeight = ending ? Math.max(2 + l.frame, l.logHeight - (outcomePanelHeight(ending, columns, false, panelText) - 1)) : l.logHeight;
 	const logVisible = Math.max(1, logHeight - 1 - l.frame);
 
 	const quit = (code: number) => {
@@ -457,7 +457,7 @@ export function App({player, source, kernel, autoplay = true, openAtUs, now = ()
 			</Text>
 		);
 	} else if (message && ending) {
-		hints = <OutcomePanel view={ending} width={columns} border={l.border} maxText={panelText} message={message} />;
+		hints = <OutcomePanel view={ending} width={columns} border={false} maxText={panelText} message={message} />;
 	} else if (message) {
 		hints = (
 			<Text wrap="truncate">
@@ -466,7 +466,7 @@ export function App({player, source, kernel, autoplay = true, openAtUs, now = ()
 			</Text>
 		);
 	} else if (ending) {
-		hints = <OutcomePanel view={ending} width={columns} border={l.border} maxText={panelText} />;
+		hints = <OutcomePanel view={ending} width={columns} border={false} maxText={panelText} />;
 	} else {
 		hints = (
 			<Text color={color('gray')} wrap="truncate">
