@@ -46,7 +46,10 @@ describe('npm start in a real terminal', () => {
 			const interval = (Date.now() - started) / samples.length;
 			console.log(`mean sample interval ${interval.toFixed(0)} ms`);
 			expect(samples.at(-1), 'the run ends').toMatch(/ENDED: OK — activation completed/);
-			for (const label of phases) expect(counts[label], `${label}: ${JSON.stringify(counts)}`).toBeGreaterThanOrEqual(5);
+			// Five samples at 100 ms; when a loaded machine keeps the sampler itself slower (tmux is a
+			// process per capture), as many samples as cover the same half second at the rate achieved.
+			const needed = Math.max(2, Math.min(5, Math.floor(500 / interval)));
+			for (const label of phases) expect(counts[label], `${label}: ${JSON.stringify(counts)}, a sample every ${interval.toFixed(0)} ms`).toBeGreaterThanOrEqual(needed);
 
 			// The first frames: the operator's part, before any phase runs.
 			const firstFrame = samples.findIndex(s => /Kernel log/.test(s));
