@@ -48,7 +48,7 @@ describe('npm start in a real terminal', () => {
 			expect(samples.at(-1), 'the run ends').toMatch(/ENDED: OK — activation completed/);
 			// Five samples at 100 ms; when a loaded machine keeps the sampler itself slower (tmux is a
 			// process per capture), as many samples as cover the same half second at the rate achieved.
-			const needed = Math.max(2, Math.min(5, Math.floor(500 / interval)));
+			const needed = interval <= 110 ? 5 : Math.max(2, Math.ceil(500 / interval));
 			for (const label of phases) expect(counts[label], `${label}: ${JSON.stringify(counts)}, a sample every ${interval.toFixed(0)} ms`).toBeGreaterThanOrEqual(needed);
 
 			// The first frames: the operator's part, before any phase runs.
