@@ -360,8 +360,7 @@ const parser = yargs(hideBin(process.argv).map(a => (a === '-' ? stdinToken : a)
 				const [{Player}, {runMonitor}] = await Promise.all([import('./player/player.js'), import('./ui/run.js')]);
 				const target = fromStdin(argv.path);
 				const timeline = await loadTimeline(target, process.stderr);
-				const {idleLimitUs} = await import('./ui/run.js');
-				await runMonitor(new Player(timeline, {idleLimitUs}), target === '-' ? '(stdin)' : target, undefined, {paused: argv.paused, replay: true});
+				await runMonitor(new Player(timeline), target === '-' ? '(stdin)' : target, undefined, {paused: argv.paused, replay: true});
 			} catch (error) {
 				handle(error);
 			}

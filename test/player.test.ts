@@ -1,13 +1,14 @@
 import fc from 'fast-check';
 import {describe, expect, it} from 'vitest';
 import {reduceAll} from '../source/monitor/reducer.js';
-import {PlaybackClock, quiesceWindows} from '../source/player/clock.js';
+import {PlaybackClock} from '../source/player/clock.js';
+import {PacePlan} from '../source/player/pace.js';
 import {Player} from '../source/player/player.js';
 import {simulate} from './helpers/sim.js';
 
 describe('PlaybackClock', () => {
 	it('real time is real time: 120 s of irregular ticks at 1× advance exactly 120 s', () => {
-		const clock = new PlaybackClock(0, 1, [], false);
+		const clock = new PlaybackClock(0, 1, PacePlan.real(), false);
 		let wall = 1000;
 		clock.tick(wall);
 		for (let i = 0; i < 4000; i++) {
@@ -19,7 +20,7 @@ describe('PlaybackClock', () => {
 	});
 
 	it('scales with speed, stops while paused, restarts cleanly after a pause', () => {
-		const clock = new PlaybackClock(0, 10, [], false);
+		const clock = new PlaybackClock(0, 10, PacePlan.real(), false);
 		clock.tick(0);
 		clock.tick(100);
 		expect(clock.position).toBe(1_000_000);
@@ -33,21 +34,19 @@ describe('PlaybackClock', () => {
 		expect(clock.position).toBe(1_010_000);
 	});
 
-	it('slows down inside a quiesce window so a 400 µs stall takes seconds', () => {
-		const timeline = simulate('default').timeline;
-		const windows = quiesceWindows(timeline);
-		expect(windows).toHaveLength(1);
-		const w = windows[0]!;
-		const clock = new PlaybackClock(w.fromUs, 1, windows);
+	it('slows down around the memory quiesce so a 400 µs stall takes seconds; paced off, it takes 400 µs', () => {
+		const player = new Player(simulate('default').timeline);
+		const begin = player.timeline.find(e => e.kind === 'note' && e.topic === 'quiesce' && e.data?.['state'] === 'begin')!.t;
+		const end = player.timeline.find(e => e.kind === 'note' && e.topic === 'quiesce' && e.data?.['state'] === 'end')!.t;
+		const clock = new PlaybackClock(begin, 1, player.pace);
 		clock.tick(0);
 		let wall = 0;
-		while (clock.position < w.toUs) clock.tick((wall += 10));
-		expect(wall).toBeGreaterThanOrEqual(2000);
-		clock.slowMotion = false;
-		const fast = new PlaybackClock(w.fromUs, 1, windows, false);
+		while (clock.position < end) clock.tick((wall += 10));
+		expect(wall).toBeGreaterThanOrEqual(1000);
+		const fast = new PlaybackClock(begin, 1, player.pace, false);
 		fast.tick(0);
 		fast.tick(1);
-		expect(fast.position - w.fromUs).toBe(1000);
+		expect(fast.position - begin).toBe(1000);
 	});
 });
 

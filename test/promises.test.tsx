@@ -79,10 +79,11 @@ describe('fits 80×24: every screen', () => {
 	for (const drill of ['clean-activation', 'overflow-batches', 'rdma-traffic']) {
 		it(`the rehearsal screen of ${drill}: briefing, help, every answer, the report`, async () => {
 			const session = new DrillSession(loadDrill(drill), 1);
-			const app = render(<RehearsalApp session={session} />);
+			// At ×1000 of the pace rule: every screen of the run, none of the waiting.
+			const app = render(<RehearsalApp session={session} speed={1000} />);
 			const mark = app.frames.length;
 			sizeTo(app, 80, 24);
-			app.rerender(<RehearsalApp session={session} />);
+			app.rerender(<RehearsalApp session={session} speed={1000} />);
 			let frame = await frameSince(app, mark, f => /type help for the commands/.test(f));
 			expect(overflow(frame), frame).toEqual([]);
 			await new Promise(resolve => setTimeout(resolve, 20));
@@ -98,6 +99,29 @@ describe('fits 80×24: every screen', () => {
 			app.unmount();
 		});
 	}
+
+	it('the rehearsal screen with a command typed ahead while the write plays: the queued line takes an answer row', async () => {
+		let wall = 0;
+		const session = new DrillSession(loadDrill('stuck-task'), 1);
+		const app = render(<RehearsalApp session={session} now={() => wall} />);
+		sizeTo(app, 80, 24);
+		app.rerender(<RehearsalApp session={session} now={() => wall} />);
+		await waitForFrame(app, f => /type help for the commands/.test(f));
+		app.stdin.write('arm all\r');
+		await waitForFrame(app, () => session.records.length === 1);
+		for (let i = 0; i < 40 && /the kernel is working/.test(app.lastFrame()!); i++) {
+			wall += 500;
+			await new Promise(resolve => setTimeout(resolve, 40));
+		}
+
+		app.stdin.write('trigger quiesce\r');
+		await waitForFrame(app, f => /the write has not returned yet/.test(f));
+		app.stdin.write('verify\r');
+		const frame = await waitForFrame(app, f => /queued until the write returns: verify/.test(f));
+		expect(overflow(frame), frame).toEqual([]);
+		expect(frame).toMatch(/│ > trigger quiesce {2,}│/); // no row drawn over another
+		app.unmount();
+	});
 
 	it('the check itself: a 81-column line and a 24-row frame are caught', () => {
 		expect(overflow('x'.repeat(81))).toHaveLength(1);

@@ -137,6 +137,7 @@ describe('frozen time counts up while the freeze runs', () => {
 		const write = player.timeline.find(e => e.kind === 'action' && e.result === null)!;
 		player.seek(write.t);
 		player.clock.speed = 20;
+		player.clock.paced = false; // strict real time: the 20 s count is what is watched here
 		const app = render(<App player={player} source="s" tickMs={5} />);
 		const seen = (f: string) => Number(/freezing: ([\d.]+) s/.exec(plain(f))?.[1] ?? 'NaN');
 		await waitForFrame(app, f => seen(f) > 1 && seen(f) < 10, 8000);
@@ -205,7 +206,7 @@ describe('fits every terminal', () => {
 		}
 
 		expect(frame).toMatch(/411\/412/); // the count of the failed phase
-		expect(status(frame)).toMatch(/ENDED .*7336\.\d{6}.* 1× · cycle 1 of 1 · kernel 5\.10 · sim test/);
+		expect(status(frame)).toMatch(/ENDED .*73\d\d\.\d{6}.* 1× · cycle 1 of 1 · kernel 5\.10 · sim test/);
 		expect(frame).toMatch(/CRIT /); // the warning line
 		expect(frame).toMatch(/\? help/);
 		expect(frame).toMatch(/q quit/);
@@ -261,12 +262,12 @@ describe('keys', () => {
 		await press(app, keys.right, () => player.position > before + 1000);
 		const after = player.position;
 		await press(app, keys.left, () => player.position < after);
-		await press(app, 'G', f => /ENDED/.test(status(f)) && /ENDED: OK · g watch again/.test(plain(f)));
+		await press(app, 'G', f => /ENDED/.test(status(f)) && /ENDED: OK — activation completed/.test(plain(f)) && /g watch again · q quit/.test(plain(f)));
 		await press(app, 'g', f => /PLAYING/.test(status(f)));
 		await press(app, ' ', f => /PAUSED/.test(status(f)));
-		await press(app, 's', f => /slow-mo off/.test(status(f)));
-		await press(app, 's', f => !/slow-mo off/.test(status(f)));
-		await press(app, '?', f => /Keys — any key closes this help/.test(f) && /slow motion around the memory quiesce/.test(f));
+		await press(app, 's', f => /strict real time/.test(status(f)));
+		await press(app, 's', f => !/strict real time/.test(status(f)) && / 1× · (?:real time|×[\d.e-]+ slow|gap skipped)/.test(status(f)));
+		await press(app, '?', f => /Keys — any key closes this help/.test(f) && /readable pace/.test(f));
 		await press(app, 'x', f => /Kernel log/.test(f));
 		await press(app, 'q', () => code === 0);
 		app.unmount();
@@ -379,13 +380,13 @@ describe('keys', () => {
 
 	it('} / { move by cycle with "cycle k of n" on the status bar (a real 6.1 host log)', async () => {
 		const {events} = await replay('fixtures/traces/qemu-6.1');
-		const player = new Player(events, {idleLimitUs: 2_000_000});
+		const player = new Player(events);
 		player.seek(player.firstCycleUs);
-		const {app, frame} = await screen(player, 120, 40, {idleLimitUs: 2_000_000});
+		const {app, frame} = await screen(player, 120, 40);
 		const n = player.cycleStarts.length;
 		expect(n).toBe(2);
 		expect(status(frame)).toContain(`cycle 1 of ${n}`);
-		expect(status(frame)).toContain('idle gaps > 2 s skipped');
+		expect(status(frame)).toMatch(/ · (?:real time|×[\d.e-]+ slow|gap skipped [\d.]+ (?:s|min|h)[^·]*) · /);
 		await press(app, '}', f => status(f).includes(`cycle 2 of ${n}`));
 		await press(app, '}', f => /no later cycle/.test(plain(f)));
 		await press(app, '{', f => status(f).includes(`cycle 1 of ${n}`));
@@ -423,27 +424,34 @@ describe('replays: idle compressed, opening at the first cycle', () => {
 	});
 
 	it('the first cycle is not the boot', () => {
-		const player = new Player(events, {idleLimitUs: 2_000_000});
+		const player = new Player(events);
 		expect(player.firstCycleUs).toBeGreaterThan(player.startUs);
 		expect(player.timeline[player.cycleStarts[0]!]!.t).toBe(player.firstCycleUs);
 	});
 
-	it('long gaps between cycles play in at most the limit; gaps inside a cycle play in full', () => {
-		const player = new Player(events, {idleLimitUs: 2_000_000});
-		expect(player.skips.length).toBeGreaterThan(0);
-		const gap = player.skips[0]!;
-		player.seek(gap.fromUs - 1000);
+	it('long gaps play in at most the limit (inside a cycle too: the freezer timeout); strict real time plays them in full', () => {
+		const player = new Player(events);
+		// The longest stretch without an event after the first cycle opened.
+		let i = -1;
+		for (let j = 1; j < events.length; j++) if (events[j]!.t > player.firstCycleUs && (i === -1 || events[j]!.t - events[j - 1]!.t > events[i]!.t - events[i - 1]!.t)) i = j;
+		expect(events[i]!.t - events[i - 1]!.t).toBeGreaterThan(5_000_000);
+		const from = events[i - 1]!.t;
+		player.seek(from);
 		player.clock.tick(0);
-		player.clock.tick(10); // 10 ms of wall time
-		expect(player.position).toBeGreaterThanOrEqual(gap.toUs);
-		// Without a limit the same 10 ms moves 10 ms.
-		const plainPlayer = new Player(events);
-		plainPlayer.seek(gap.fromUs - 1000);
-		plainPlayer.clock.tick(0);
-		plainPlayer.clock.tick(10);
-		expect(plainPlayer.position).toBeLessThan(gap.fromUs + 10_000);
-		// No skip starts while a cycle runs: the freezer timeout of a stuck task plays in full.
-		const stuck = new Player(simulate('task-wont-freeze').timeline, {idleLimitUs: 2_000_000});
-		expect(stuck.skips).toEqual([]);
+		player.clock.tick(2600); // the limit, stretched at most to a key scene's 2.5 s
+		expect(player.position).toBeGreaterThanOrEqual(events[i]!.t);
+		const strict = new Player(events);
+		strict.clock.paced = false;
+		strict.seek(from);
+		strict.clock.tick(0);
+		strict.clock.tick(2600);
+		expect(strict.position).toBe(from + 2_600_000);
+		// A stuck task's 20 s freezer timeout: compressed too, inside its cycle.
+		const stuck = new Player(simulate('task-wont-freeze').timeline);
+		const failed = stuck.timeline.find(e => e.kind === 'log' && /Freezing of tasks failed/.test(e.text))!;
+		// 5.10's freezer line shows when it ends (pr_cont): the blocked write is when the freeze began.
+		const opened = stuck.timeline.find(e => e.kind === 'action' && e.result === null)!;
+		expect(failed.t - opened.t).toBeGreaterThan(19_000_000);
+		expect(stuck.pace.toWall(failed.t) - stuck.pace.toWall(opened.t)).toBeLessThanOrEqual(2_500_001);
 	});
 });

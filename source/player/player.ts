@@ -10,20 +10,61 @@ import {reduce} from '../monitor/reducer.js';
 import {isFailureLine, matchesFilter, type LogFilter} from '../monitor/selectors.js';
 import {initialState, type MonitorState} from '../monitor/state.js';
 import {phaseKey} from '../monitor/summary.js';
-import {PlaybackClock, quiesceWindows, type SkipWindow} from './clock.js';
+import {PlaybackClock} from './clock.js';
+import {defaultPace, PacePlan, PacePlanBuilder, paceLabel, type PaceRule} from './pace.js';
 
 /** A line of the log pane: a kernel log record or an operator's read or write. */
 export type PaneEntry = {index: number; event: LogEvent | ActionEvent};
 
 export type PlayerOptions = {
 	keyframeEvery?: number;
-	/**
-	 * Replays: gaps longer than this (µs) between cycles play as this long
-	 * (asciinema's idle-time limit); never inside a cycle — a 20 s freezer
-	 * timeout plays in full.
-	 */
-	idleLimitUs?: number;
+	/** The pace rule (pace.ts); false builds no plan (strict real time only). */
+	pace?: Partial<PaceRule> | false;
 };
+
+/** The phases a person must be able to watch: longer on screen than the others. */
+const keyPhases = new Set(['freeze-user', 'freeze-devices', 'activation']);
+
+/**
+ * How long what `event` makes visible must stay on screen (µs of wall time
+ * at 1×), or undefined when it changes nothing a person reads: a phase that
+ * starts, ends or fails, a cycle that opens or closes, an operator's read or
+ * write and the kernel's answer.
+ */
+export function sceneMinimum(before: MonitorState, after: MonitorState, event: TimelineEvent, rule: PaceRule): number | undefined {
+	let min: number | undefined;
+	if (phaseKey(after) !== phaseKey(before)) {
+		const cycle = after.cycle?.status === 'running' ? after.cycle : undefined;
+		const running = cycle?.phases.find(p => p.status === 'running');
+		// Opened and nothing printed yet: the freeze of user space is under way (the freezer's line shows only when it ends).
+		const freezing = cycle !== undefined && running === undefined && cycle.phases[0]?.status === 'pending';
+		min = (running && keyPhases.has(running.id)) || freezing ? rule.minKeySceneUs : rule.minSceneUs;
+	}
+
+	if (event.kind === 'action') min = Math.max(min ?? 0, rule.minActionUs);
+	return min;
+}
+
+/**
+ * The pace plan of a stretch of timeline, from the state before its first
+ * event (the rehearsal screen plays each command's stretch this way).
+ */
+export function pacePlanOf(events: readonly TimelineEvent[], from: MonitorState = initialState(), rule: PaceRule = defaultPace, span?: {fromUs: number; toUs: number}): PacePlan {
+	const builder = new PacePlanBuilder(rule);
+	// A stretch with no event at its start or end (a `wait`): its idle time is played by the rule too.
+	if (span) builder.event(span.fromUs);
+	let state = from;
+	for (const event of events) {
+		builder.event(event.t);
+		const next = reduce(state, event);
+		const min = sceneMinimum(state, next, event, rule);
+		if (min !== undefined) builder.mark(event.t, min);
+		state = next;
+	}
+
+	if (span) builder.event(span.toUs);
+	return builder.build();
+}
 
 export const speeds = [0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1, 2, 5, 10, 20, 50, 100, 200, 500, 1000] as const;
 
@@ -39,8 +80,8 @@ export class Player {
 	readonly paneIndexes: number[] = [];
 	/** Indexes of the events that opened each cycle. */
 	readonly cycleStarts: number[] = [];
-	/** Compressed idle gaps (replays). */
-	readonly skips: SkipWindow[] = [];
+	/** How kernel time is played (pace.ts). */
+	readonly pace: PacePlan;
 	private failureIndexes: number[] | undefined;
 	private readonly filtered = new Map<LogFilter, number[]>();
 	private readonly keyframes: MonitorState[] = [];
@@ -52,8 +93,10 @@ export class Player {
 		readonly timeline: readonly TimelineEvent[],
 		options: number | PlayerOptions = {},
 	) {
-		const {keyframeEvery = 256, idleLimitUs} = typeof options === 'number' ? {keyframeEvery: options} : options;
+		const {keyframeEvery = 256, pace = {}} = typeof options === 'number' ? {keyframeEvery: options} : options;
 		this.keyframeEvery = keyframeEvery;
+		const rule = pace === false ? undefined : {...defaultPace, ...pace};
+		const builder = rule ? new PacePlanBuilder(rule) : undefined;
 		let state = initialState();
 		for (const [i, event] of timeline.entries()) {
 			if (i % keyframeEvery === 0) this.keyframes.push(state);
@@ -62,10 +105,10 @@ export class Player {
 			if (next.cycle && next.cycle.startUs !== state.cycle?.startUs) this.cycleStarts.push(i);
 			if (event.kind === 'log') this.logIndexes.push(i);
 			if (event.kind === 'log' || event.kind === 'action') this.paneIndexes.push(i);
-			const previous = timeline[i - 1];
-			// Idle: no cycle running across the gap (the state before this event).
-			if (idleLimitUs !== undefined && previous && event.t - previous.t > idleLimitUs && state.cycle?.status !== 'running') {
-				this.skips.push({fromUs: previous.t + idleLimitUs, toUs: event.t});
+			if (builder && rule) {
+				builder.event(event.t);
+				const min = sceneMinimum(state, next, event, rule);
+				if (min !== undefined) builder.mark(event.t, min);
 			}
 
 			state = next;
@@ -73,8 +116,13 @@ export class Player {
 
 		this.startUs = timeline[0]?.t ?? 0;
 		this.endUs = timeline.at(-1)?.t ?? this.startUs;
-		this.clock = new PlaybackClock(this.startUs, 1, quiesceWindows(timeline));
-		this.clock.skips = this.skips;
+		this.pace = builder?.build() ?? PacePlan.real();
+		this.clock = new PlaybackClock(this.startUs, 1, this.pace, builder !== undefined);
+	}
+
+	/** How time is being played at the position, for the status bar (`×0.0021 slow`, `gap skipped 19.2 s`). */
+	get paceLabel(): string {
+		return paceLabel(this.pace.segmentAt(this.position), this.clock.paced);
 	}
 
 	/**
@@ -260,9 +308,9 @@ export class Player {
 		return Math.max(1000, Math.round((this.endUs - this.startUs) / 20));
 	}
 
-	/** Inside a slow-motion window (the memory quiesce), if slow motion is on. */
+	/** Played slower than real time right now (the memory quiesce, the freeze): the clocks on screen move every frame. */
 	get inSlowMotion(): boolean {
-		return this.clock.slowMotion && this.clock.slowWindows.some(w => this.position >= w.fromUs && this.position < w.toUs);
+		return this.clock.paced && this.pace.segmentAt(this.position).kind === 'slow';
 	}
 }
 

@@ -26,6 +26,9 @@ export type ActionRecord = {
 	decision?: string;
 };
 
+/** The host time that passes after each command: the operator reading the answer. */
+export const thinkTimeUs = 2_000_000;
+
 export const decisions = ['power-cycle', 'restage', 'replace', 'retry', 'none'] as const;
 
 export const commandHelp: Array<[string, string]> = [
@@ -79,7 +82,7 @@ export class DrillSession {
 		}
 
 		// Think time: operators take seconds between commands.
-		this.sim.advanceTo(this.sim.now + 2_000_000);
+		this.sim.advanceTo(this.sim.now + thinkTimeUs);
 		return record.answer;
 	}
 

@@ -342,16 +342,22 @@ export function normalisePath(path: string): string {
 }
 
 /**
- * What an operator does when the scenario gives no script: arm the DIMMs
- * marked `arm`, write the scenario's method to the bus, then read back the
- * bus state and every DIMM's result (again after a busy window).
+ * What an operator does when the scenario gives no script: read what the
+ * platform can do (the bus capability), arm the DIMMs marked `arm`, read the
+ * bus (armed, or overflow), write the scenario's method to the bus, then read
+ * back the bus state and every DIMM's result (again after a busy window).
  */
+/** The default script's pause between an operator's commands (µs). */
+export const operatorThinkUs = 800_000;
+
 export function defaultScript(scenario: Scenario, host: Host): ShellCommand[] {
-	const script: ShellCommand[] = [];
+	// An operator at a shell: a moment between commands, to read the answer.
+	const think: ShellCommand = {sleep: operatorThinkUs};
+	const script: ShellCommand[] = [{read: sysfsPaths.busCapability(0)}, think];
 	const toArm = host.dimms.filter(d => d.spec.arm && d.spec.fwOps);
-	for (const dimm of toArm) script.push({write: sysfsPaths.dimmActivate(dimm.index), value: 'arm\n'});
+	for (const dimm of toArm) script.push({write: sysfsPaths.dimmActivate(dimm.index), value: 'arm\n'}, think);
 	script.push({read: sysfsPaths.busActivate(0)});
-	script.push({sleep: 5000});
+	script.push(think);
 	script.push({write: sysfsPaths.busActivate(0), value: `${scenario.method}\n`});
 	// As ndctl does: each DIMM's activate before its result, which refreshes the
 	// driver's cached result (intel_fwa_result() alone would keep a stale `none`).

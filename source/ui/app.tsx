@@ -8,7 +8,7 @@ import {Box, Text, useApp, useInput, useStdout} from 'ink';
 import {performance} from 'node:perf_hooks';
 import {useEffect, useMemo, useReducer, useRef, useState, type ReactElement} from 'react';
 import {formatEventText} from '../headless/format.js';
-import {listedWarnings, logCategories, outcome} from '../monitor/selectors.js';
+import {listedWarnings, logCategories} from '../monitor/selectors.js';
 import type {Warning} from '../monitor/state.js';
 import type {Player} from '../player/player.js';
 import {Devices, deviceRowsVisible} from './devices.js';
@@ -20,6 +20,8 @@ import {HelpOverlay} from './help-overlay.js';
 import {actionFor, keyHints, type MonitorAction} from './keymap.js';
 import {entryText, KernelLog} from './kernel-log.js';
 import {layout, minColumns, minRows} from './layout.js';
+import {outcomePanel} from '../monitor/outcome-panel.js';
+import {OutcomePanel, outcomePanelHeight} from './outcome-panel.js';
 import {QuiesceCountdown} from './quiesce-countdown.js';
 import {StatusBar} from './status-bar.js';
 import {color} from './theme.js';
@@ -46,8 +48,6 @@ export type AppProps = {
 	autoplay?: boolean;
 	/** Where `g` (watch again) starts: a replay's first cycle. Default: the start. */
 	openAtUs?: number;
-	/** Replays: idle gaps compressed to this (shown on the status bar). */
-	idleLimitUs?: number;
 	/** Wall clock in ms (tests inject one). */
 	now?: () => number;
 	/** ms between samples while playing. */
@@ -72,7 +72,7 @@ export function useTerminalSize(): {columns: number; rows: number} {
 
 type Search = {editing: boolean; term: string; origin: number};
 
-export function App({player, source, kernel, autoplay = true, openAtUs, idleLimitUs, now = () => performance.now(), tickMs = 33, onQuit}: AppProps) {
+export function App({player, source, kernel, autoplay = true, openAtUs, now = () => performance.now(), tickMs = 33, onQuit}: AppProps) {
 	const {exit} = useApp();
 	const {columns, rows} = useTerminalSize();
 	const [playing, setPlaying] = useState(autoplay && !player.ended);
@@ -149,7 +149,11 @@ export function App({player, source, kernel, autoplay = true, openAtUs, idleLimi
 	const evidence = player.evidenceNow();
 	const deviceCount = Object.keys(state.dimms).length + Object.keys(state.devices).length;
 	const deviceVisible = deviceRowsVisible(l.devicesHeight, l.border);
-	const logVisible = Math.max(1, l.logHeight - 1 - l.frame);
+	// The end: the outcome panel takes the key hints' row and what the log can spare (it keeps 3 lines).
+	const ending = player.ended && !searchRef.current?.editing ? outcomePanel(state, evidence, player.position) : undefined;
+	const panelText = Math.max(1, Math.min(3, l.logHeight - l.frame - 1 - 3));
+	const logHeight = ending ? Math.max(2 + l.frame, l.logHeight - (outcomePanelHeight(ending, columns, false, panelText) - 1)) : l.logHeight;
+	const logVisible = Math.max(1, logHeight - 1 - l.frame);
 
 	const quit = (code: number) => {
 		onQuit?.(code);
@@ -286,8 +290,8 @@ export function App({player, source, kernel, autoplay = true, openAtUs, idleLimi
 				break;
 			}
 
-			case 'slow-motion': {
-				player.clock.slowMotion = !player.clock.slowMotion;
+			case 'pace': {
+				player.clock.paced = !player.clock.paced;
 				break;
 			}
 
@@ -409,11 +413,9 @@ export function App({player, source, kernel, autoplay = true, openAtUs, idleLimi
 			speed={player.clock.speed}
 			paused={!playing}
 			ended={player.ended}
-			slowMotion={player.clock.slowMotion}
-			inSlowMotion={player.inSlowMotion}
 			width={columns}
 			cycle={player.cycleAt()}
-			idleLimitUs={player.skips.length > 0 ? idleLimitUs : undefined}
+			pace={player.ended ? undefined : player.paceLabel}
 		/>
 	);
 	if (l.tooSmall) {
@@ -446,7 +448,6 @@ export function App({player, source, kernel, autoplay = true, openAtUs, idleLimi
 
 	const scroll = Math.min(deviceScroll, Math.max(0, deviceCount - deviceVisible));
 	const tail = player.paneTail(logVisible, logBack, filter);
-	const verdict = outcome(state, evidence);
 	let hints: ReactElement;
 	if (search?.editing) {
 		hints = (
@@ -455,6 +456,8 @@ export function App({player, source, kernel, autoplay = true, openAtUs, idleLimi
 				<Text color={color('gray')}> Enter keeps · Esc cancels{message ? ` · ${message}` : ''}</Text>
 			</Text>
 		);
+	} else if (message && ending) {
+		hints = <OutcomePanel view={ending} width={columns} border={false} maxText={panelText} message={message} />;
 	} else if (message) {
 		hints = (
 			<Text wrap="truncate">
@@ -462,12 +465,8 @@ export function App({player, source, kernel, autoplay = true, openAtUs, idleLimi
 				{message}
 			</Text>
 		);
-	} else if (player.ended) {
-		hints = (
-			<Text wrap="truncate">
-				<Text bold color={color(verdict.tone)}>ENDED: {verdict.word}</Text> · g watch again · ? help · q quit · e error · {'}'} cycle
-			</Text>
-		);
+	} else if (ending) {
+		hints = <OutcomePanel view={ending} width={columns} border={false} maxText={panelText} />;
 	} else {
 		hints = (
 			<Text color={color('gray')} wrap="truncate">
@@ -488,7 +487,7 @@ export function App({player, source, kernel, autoplay = true, openAtUs, idleLimi
 					<QuiesceCountdown state={state} nowUs={position} width={l.countdownWidth} height={l.topHeight} border={l.border} evidence={evidence} />
 				</Box>
 				<Devices dimms={state.dimms} devices={state.devices} width={columns} height={l.devicesHeight} scroll={scroll} border={l.border} focused={focus === 'devices'} />
-				<KernelLog entries={tail.entries} total={tail.total} back={Math.min(logBack, tail.total)} width={columns} height={l.logHeight} border={l.border} filter={filter} search={search?.term || undefined} focused={focus === 'log'} current={current} />
+				<KernelLog entries={tail.entries} total={tail.total} back={Math.min(logBack, tail.total)} width={columns} height={logHeight} border={l.border} filter={filter} search={search?.term || undefined} focused={focus === 'log'} current={current} />
 				</>
 			)}
 			<WarningLine warnings={state.warnings} />

@@ -24,7 +24,7 @@ export type MonitorAction =
 	| 'seek-forward'
 	| 'start'
 	| 'end'
-	| 'slow-motion'
+	| 'pace'
 	| 'focus'
 	| 'scroll-up'
 	| 'scroll-down'
@@ -62,7 +62,7 @@ export const keymap: KeyBinding[] = [
 	{keys: ['right'], label: '', action: 'seek-forward', help: ''},
 	{keys: ['g'], label: 'g / G', action: 'start', help: 'watch again from the first cycle / go to the end'},
 	{keys: ['G'], label: '', action: 'end', help: ''},
-	{keys: ['s'], label: 's', action: 'slow-motion', help: 'slow motion around the memory quiesce on / off'},
+	{keys: ['s'], label: 's', action: 'pace', help: 'readable pace (phases held, idle gaps skipped) / strict real time'},
 	{keys: ['tab'], label: 'Tab', action: 'focus', help: 'move the focus between the devices and the log'},
 	{keys: ['up', 'k'], label: '↑ / ↓', action: 'scroll-up', help: 'scroll the focused pane by a line'},
 	{keys: ['down', 'j'], label: '', action: 'scroll-down', help: ''},

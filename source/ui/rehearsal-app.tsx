@@ -2,18 +2,20 @@
  * The drill screen: the briefing (wrapped, scrollable), the monitor's panes
  * on the simulated host, the kernel's answers (wrapped) and an action line
  * (a real line editor). A command that makes the kernel work — the bus write
- * runs the whole freeze, a 20 s freezer timeout included — plays on screen in
- * compressed time: the write has not returned until it has played, so Enter
- * waits meanwhile. `finish` grades the run; each mistake comes with the kernel
+ * runs the whole freeze, a 20 s freezer timeout included — or lets time pass
+ * (`wait 5s`) plays on screen at the monitor's pace (player/pace.ts: each
+ * phase readable, idle time compressed): the write has not returned until it
+ * has played, so Enter waits meanwhile. `finish` grades the run; each mistake comes with the kernel
  * behaviour that makes it matter.
  */
 import {Box, Text, useApp, useInput} from 'ink';
 import {useEffect, useRef, useState} from 'react';
 import {reduce} from '../monitor/reducer.js';
-import {readAfterWrite} from '../player/player.js';
+import {pacePlanOf, readAfterWrite} from '../player/player.js';
+import {paceLabel, type PacePlan} from '../player/pace.js';
 import {initialState, type MonitorState} from '../monitor/state.js';
 import {grade, reportSummary, type DrillReport} from '../rehearsal/report.js';
-import type {DrillSession} from '../rehearsal/session.js';
+import {thinkTimeUs, type DrillSession} from '../rehearsal/session.js';
 import {useTerminalSize} from './app.js';
 import {Devices, deviceRowsVisible} from './devices.js';
 import {FreezeProgress} from './freeze-progress.js';
@@ -29,16 +31,14 @@ export type RehearsalAppProps = {
 	onFinish?: (report: DrillReport) => void;
 	/** Ctrl-C: 130, as a shell reports an interrupted command. */
 	onQuit?: (code: number) => void;
-	/** Wall ms a span of simulated time takes to play: 20 s of freezer timeout in about 4 s. */
-	playMs?: (spanUs: number) => number;
+	/** Plays the paced time this many times faster (tests). */
+	speed?: number;
 	now?: () => number;
 };
 
-const defaultPlayMs = (spanUs: number) => Math.min(4000, Math.max(0, spanUs / 5000));
-
 type Pane = 'briefing' | 'devices' | 'answers';
 
-export function RehearsalApp({session, onFinish, onQuit, playMs = defaultPlayMs, now = () => performance.now()}: RehearsalAppProps) {
+export function RehearsalApp({session, onFinish, onQuit, speed = 1, now = () => performance.now()}: RehearsalAppProps) {
 	const {exit} = useApp();
 	const {columns, rows} = useTerminalSize();
 	const [answers, setAnswers] = useState<string[]>(['type help for the commands; inspect, read, arm, trigger, verify, wait, decide, finish']);
@@ -54,7 +54,7 @@ export function RehearsalApp({session, onFinish, onQuit, playMs = defaultPlayMs,
 	const [scroll, setScroll] = useState<Record<Pane, number>>({briefing: 0, devices: 0, answers: 0});
 	const [, setTick] = useState(0);
 	// What is on screen: the timeline up to `shownUs`, played towards the simulator's clock.
-	const play = useRef<{fromUs: number; toUs: number; startWall: number; durationMs: number} | undefined>(undefined);
+	const play = useRef<{fromUs: number; toUs: number; startWall: number; plan: PacePlan; thenUs: number} | undefined>(undefined);
 	const reduced = useRef<{count: number; state: MonitorState}>({count: 0, state: initialState()});
 	const shownUs = useRef(session.sim.now);
 
@@ -84,9 +84,10 @@ export function RehearsalApp({session, onFinish, onQuit, playMs = defaultPlayMs,
 		const timer = setInterval(() => {
 			const p = play.current;
 			if (!p) return;
-			const fraction = p.durationMs <= 0 ? 1 : Math.min(1, (now() - p.startWall) / p.durationMs);
-			shownUs.current = p.fromUs + (p.toUs - p.fromUs) * fraction;
-			if (fraction >= 1) {
+			shownUs.current = Math.min(p.toUs, p.plan.toKernel(p.plan.toWall(p.fromUs) + (now() - p.startWall) * 1000 * speed));
+			if (shownUs.current >= p.toUs) {
+				// Played: the operator's think time after it passes unseen.
+				shownUs.current = p.thenUs;
 				play.current = undefined;
 				// The write returns now: its answer shows.
 				const held = heldAnswer.current;
@@ -109,14 +110,18 @@ export function RehearsalApp({session, onFinish, onQuit, playMs = defaultPlayMs,
 		}
 
 		const from = session.sim.now;
-		// Line by line: the answer's own line ends are rows, every other control character is escaped.
+		const first = session.sim.timeline.length;
+		// Line by line: the answer's own line ends are rows (arm all), every other control character is escaped.
 		const answer = session.run(command).split(/\r?\n/).map(row => escapeControls(row, true));
 		setScroll(s => ({...s, answers: 0}));
-		// The kernel's work (everything but the operator's think time) plays on screen.
-		const worked = session.sim.timeline.filter(e => e.t > from && (e.kind === 'log' || e.kind === 'note')).at(-1)?.t ?? from;
-		const span = worked - from;
-		if (span > 1000 && playMs(span) > 0) {
-			play.current = {fromUs: from, toUs: session.sim.now, startWall: now(), durationMs: playMs(session.sim.now - from)};
+		// The kernel's work, or the time waited (everything but the operator's think time), plays on screen.
+		const added = session.sim.timeline.slice(first);
+		const worked = added.filter(e => e.t > from && (e.kind === 'log' || e.kind === 'note')).at(-1)?.t ?? from;
+		const until = session.records.at(-1)?.kind === 'wait' ? Math.max(worked, session.sim.now - thinkTimeUs) : worked;
+		if (until - from > 1000) {
+			const events = added.filter(e => e.t <= until);
+			const plan = pacePlanOf(events, reduced.current.state, undefined, {fromUs: from, toUs: until});
+			play.current = {fromUs: from, toUs: until, startWall: now(), plan, thenUs: session.sim.now};
 			heldAnswer.current = answer;
 			append([`> ${command}`, '  … the write has not returned yet'], true);
 		} else {
@@ -184,7 +189,9 @@ export function RehearsalApp({session, onFinish, onQuit, playMs = defaultPlayMs,
 	const topHeight = 10;
 	const deviceHeight = rows >= 34 ? 7 : 3;
 	const logHeight = rows >= 34 ? Math.max(3, rows - 1 - 1 - briefRows - topHeight - deviceHeight - 8 - 2) : 0;
-	const answerRows = Math.max(2, rows - 1 - 1 - briefRows - topHeight - deviceHeight - logHeight - 3);
+	const boxRows = Math.max(2, rows - 1 - 1 - briefRows - topHeight - deviceHeight - logHeight - 3);
+	// The typeahead line ("queued until the write returns") takes a row of the answers, not one more.
+	const answerRows = queue.current.length > 0 && !report ? Math.max(1, boxRows - 1) : boxRows;
 	const anchorIndex = anchor.current - (appended.current - answers.length);
 	const answerLines = (report ? [...reportSummary(report), 'Enter or q leaves · PgUp/PgDn scroll'] : answers).flatMap((line, at) => wrapText(line, inner - 2).map((text, i) => ({text: i === 0 ? text : `  ${text}`, line, at})));
 	// Answers show the latest command and as much of its answer as fits, like a pager (a held answer,
@@ -205,7 +212,8 @@ export function RehearsalApp({session, onFinish, onQuit, playMs = defaultPlayMs,
 	return (
 		<Box flexDirection="column" width={columns}>
 			<Text bold color={color('cyan')} wrap="truncate">
-				quiesce rehearse · {drill.name} (seed {session.seed}) · host clock {(shownUs.current / 1_000_000).toFixed(3)} s{playing ? ' · the kernel is working…' : ''} · Tab {pane} · PgUp/PgDn scroll · Ctrl-C quits
+				quiesce rehearse · {drill.name} (seed {session.seed}) · host clock {(shownUs.current / 1_000_000).toFixed(3)} s
+				{play.current ? ` · the kernel is working… · ${paceLabel(play.current.plan.segmentAt(shownUs.current), true)}` : ''} · Tab {pane} · PgUp/PgDn scroll · Ctrl-C quits
 			</Text>
 			<Box flexDirection="column" height={briefRows}>
 				{briefing.slice(briefFirst, briefFirst + briefRows).map((line, i) => (
@@ -221,14 +229,14 @@ export function RehearsalApp({session, onFinish, onQuit, playMs = defaultPlayMs,
 			</Box>
 			<Devices dimms={state.dimms} devices={state.devices} width={columns} height={deviceHeight} scroll={deviceScroll} border={false} focused={pane === 'devices'} />
 			{logHeight > 0 ? <KernelLog entries={paneLines.slice(-(logHeight - 1))} total={paneLines.length} back={0} width={columns} height={logHeight} border={false} /> : null}
-			<Box flexDirection="column" borderStyle="round" borderColor={pane === 'answers' ? color('cyan') : undefined} paddingX={1} width={columns} height={answerRows + 2 + (report ? 0 : 1)}>
+			<Box flexDirection="column" borderStyle="round" borderColor={pane === 'answers' ? color('cyan') : undefined} paddingX={1} width={columns} height={boxRows + 2 + (report ? 0 : 1)}>
 				{shownAnswers.map((row, i) => (
 					<Text key={i} wrap="truncate" color={color(tone(row.line))} bold={row.line.startsWith('Score')}>
 						{row.text}
 					</Text>
 				))}
 				{report ? null : <LineEditor onSubmit={submit} />}
-				{queue.current.length > 0 ? <Text color={color('gray')}>queued until the write returns: {queue.current.join('; ')}</Text> : null}
+				{queue.current.length > 0 ? <Text wrap="truncate" color={color('gray')}>queued until the write returns: {queue.current.join('; ')}</Text> : null}
 			</Box>
 		</Box>
 	);

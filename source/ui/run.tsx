@@ -16,9 +16,6 @@ const showCursor = '\u001B[?25h';
 /** The signals that end the monitor with the terminal given back, and the shell's exit status for each. */
 export const restoringSignals = {SIGHUP: 129, SIGINT: 130, SIGQUIT: 131, SIGTERM: 143} as const;
 
-/** Replays compress idle gaps between cycles to this (asciinema's idle-time limit). */
-export const idleLimitUs = 2_000_000;
-
 export type MonitorOptions = {
 	/** Start paused at the first cycle. */
 	paused?: boolean;
@@ -49,7 +46,7 @@ export async function runMonitor(player: Player, source: string, kernel?: string
 	};
 
 	const instance = render(
-		<App player={player} source={source} kernel={kernel} autoplay={!options.paused} openAtUs={openAtUs} idleLimitUs={options.replay ? idleLimitUs : undefined} onQuit={onQuit} />,
+		<App player={player} source={source} kernel={kernel} autoplay={!options.paused} openAtUs={openAtUs} onQuit={onQuit} />,
 		{exitOnCtrlC: false, patchConsole: false, maxFps: 30},
 	);
 	const onSignal = (signal: NodeJS.Signals) => {

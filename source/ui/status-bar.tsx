@@ -10,12 +10,10 @@ export type StatusBarProps = {
 	speed: number;
 	paused: boolean;
 	ended: boolean;
-	slowMotion: boolean;
-	inSlowMotion: boolean;
 	width: number;
 	cycle?: {k: number; n: number};
-	/** Idle gaps compressed to this many µs (replays). */
-	idleLimitUs?: number;
+	/** How time is played right now (player/pace.ts): `×0.01 slow`, `gap skipped 19.2 s`, `strict real time`. */
+	pace?: string;
 };
 
 export function StatusBar(props: StatusBarProps) {
@@ -31,11 +29,9 @@ export function StatusBar(props: StatusBarProps) {
 					</Text>
 				) : null}
 				<Text bold color={color(props.paused || props.ended ? 'yellow' : 'green')}>{state}</Text> {props.width >= 100 ? formatStamp(props.positionUs) : formatStamp(props.positionUs).replace(/[[\]\s]/g, '')} {speed}
-				{props.inSlowMotion ? ' (SLOW MOTION)' : ''}
+				{props.pace ? ` · ${props.pace}` : ''}
 				{cycle}
 				{props.kernel ? ` · kernel ${escapeControls(props.kernel)}` : ''} · {escapeControls(props.source)}
-				{props.idleLimitUs === undefined ? '' : ` · idle gaps > ${props.idleLimitUs / 1_000_000} s skipped`}
-				{props.slowMotion ? '' : ' · slow-mo off'}
 				{props.width >= 100 ? <Text color={color('gray')}> · read-only</Text> : null}
 			</Text>
 		</Box>
