@@ -110,6 +110,8 @@ export class Draft {
 		}
 
 		const cycle = newCycle(kind, t, detail);
+		this.s.cyclesOpened = (this.s.cyclesOpened ?? 0) + 1;
+		cycle.ordinal = this.s.cyclesOpened;
 		if (opening === 'partial') cycle.partial = 'start-missing';
 		this.s.cycle = cycle;
 		this.cycleCopied = true;
@@ -314,7 +316,8 @@ export function fail(d: Draft, cycle: Cycle, id: StageId, t: number, why: string
 }
 
 /** A device keeps its latest errors only (a flapping device must not grow the state). */
-export function addError(device: DeviceView, text: string): void {
+export function addError(device: DeviceView, text: string, cycle: number | undefined): void {
 	device.errors.push(text);
+	device.lastErrorCycle = cycle;
 	if (device.errors.length > 20) device.errors.splice(0, device.errors.length - 20);
 }

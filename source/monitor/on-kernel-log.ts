@@ -324,8 +324,8 @@ function onSignal(d: Draft, signal: Signal, e: LogEvent): void {
 		case 'callback-error': {
 			const device = signal.device;
 			const text = `${signal.caller}(): ${signal.callee} returns ${signal.errno}`;
-			if (device) addError(d.device(device), text);
 			const target = failureTarget(d, t);
+			if (device) addError(d.device(device), text, target.cycle.ordinal);
 			const last = target.cycle.failures.at(-1);
 			// One failing callback prints up to three lines (the bus's report, dpm_run_callback's, then
 			// pm_dev_err's "failed to …"): they are one failure.
@@ -339,8 +339,8 @@ function onSignal(d: Draft, signal: Signal, e: LogEvent): void {
 		case 'device-not-prepared': {
 			const device = signal.device;
 			const text = signal.type === 'device-failed' ? `failed to ${signal.verb}${signal.info ? ` ${signal.info}` : ''}` : 'not prepared for power transition';
-			addError(d.device(device), `${text}: ${signal.type === 'device-failed' ? 'error' : 'code'} ${signal.errno}`);
 			const target = failureTarget(d, t);
+			addError(d.device(device), `${text}: ${signal.type === 'device-failed' ? 'error' : 'code'} ${signal.errno}`, target.cycle.ordinal);
 			const cycle = target.cycle;
 			const stage = signal.type === 'device-failed' ? stageOfDeviceVerb(signal.verb, signal.info) : 'prepare-devices';
 			// Merge with the callback report just before it (same errno): the device line says more.
@@ -365,7 +365,7 @@ function onSignal(d: Draft, signal: Signal, e: LogEvent): void {
 			if ((pm && d.s.devices[signal.device]?.pm !== pm) || signal.errno) {
 				const device = d.device(signal.device);
 				if (pm) device.pm = pm;
-				if (signal.errno) addError(device, `${signal.callback} returned ${signal.errno}`);
+				if (signal.errno) addError(device, `${signal.callback} returned ${signal.errno}`, d.s.cycle?.ordinal);
 			}
 
 			if (signal.phase !== 'returned' || !verb || !freezeVerbs.has(verb)) return;
@@ -552,7 +552,7 @@ function onSignal(d: Draft, signal: Signal, e: LogEvent): void {
 		case 'aer-completion-timeout': {
 			const device = d.device(signal.device);
 			device.dmaTimedOut = true;
-			addError(device, 'PCIe completion timeout (AER CmpltTO)');
+			addError(device, 'PCIe completion timeout (AER CmpltTO)', d.s.cycle?.ordinal);
 			d.warn(t, 'crit', `${signal.device}: PCIe completion timeout`);
 			return;
 		}

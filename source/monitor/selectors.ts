@@ -64,12 +64,19 @@ function isActivation(cycle: Cycle): boolean {
 	return cycle.kind === 'fwa-quiesce' || cycle.kind === 'fwa-live';
 }
 
+/**
+ * Device errors printed during (or after) the cycle on screen: a device that failed in an earlier
+ * cycle of the same log is no damage of this one.
+ */
+function deviceErrorsOf(state: MonitorState, cycle: Cycle | undefined): string[] {
+	return Object.values(state.devices)
+		.filter(d => d.errors.length > 0 && (cycle === undefined || d.lastErrorCycle === cycle.ordinal))
+		.map(d => `${d.name}: ${d.errors.at(-1)}`);
+}
+
 /** Damage visible after a cycle: device errors (AER completion timeouts, callback errors), bad DIMM results. */
 export function collateralDamage(state: MonitorState): string[] {
-	const damage: string[] = [];
-	for (const d of Object.values(state.devices)) {
-		if (d.errors.length > 0) damage.push(`${d.name}: ${d.errors.at(-1)}`);
-	}
+	const damage = deviceErrorsOf(state, state.cycle);
 
 	for (const d of Object.values(state.dimms)) {
 		if (d.result && badResults.has(d.result)) damage.push(`${d.name}: result ${d.result} (${resultWhy[d.result]})`);
@@ -101,7 +108,7 @@ export function outcome(state: MonitorState, evidence: Evidence = {}): Outcome {
 	}
 
 	if (!isActivation(cycle)) {
-		const damage = Object.values(state.devices).filter(d => d.errors.length > 0).map(d => `${d.name}: ${d.errors.at(-1)}`);
+		const damage = deviceErrorsOf(state, cycle);
 		if (damage.length > 0) return {kind: 'damaged', word: 'DONE WITH ERRORS', tone: 'yellow', line: `${cycle.kind} completed, with device errors: ${damage[0]}`, damage};
 		return {kind: 'completed', word: 'DONE', tone: 'green', line: `${cycle.kind}${cycle.detail ? ` (${cycle.detail})` : ''} completed`, damage: []};
 	}

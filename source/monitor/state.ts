@@ -72,6 +72,8 @@ export type Cycle = {
 	partial?: 'start-missing' | 'end-missing';
 	startUs: number;
 	endUs?: number;
+	/** 1 for the first cycle of the log, 2 for the next… (stamps can go back: this cannot). */
+	ordinal?: number;
 	phases: Phase[];
 	/**
 	 * running: still open. ok: the kernel said it completed and reported no failure.
@@ -126,6 +128,8 @@ export type DeviceView = {
 	name: string;
 	pm: string;
 	errors: string[];
+	/** The cycle (Cycle.ordinal) the latest error was printed in or after: an earlier cycle's error is no damage of a later one. */
+	lastErrorCycle?: number;
 	dmaInflight?: number;
 	dmaTimedOut?: boolean;
 	completionTimeoutUs?: number;
@@ -169,6 +173,8 @@ export type MonitorState = {
 	log: {count: number; errors: number; warnings: number; failedWrites: number};
 	/** Simulator-only truth (absent for a real trace). */
 	simulated?: SimulatedState;
+	/** Cycles opened so far (each one's ordinal). */
+	cyclesOpened?: number;
 };
 
 export function initialState(): MonitorState {
