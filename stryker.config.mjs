@@ -13,10 +13,11 @@ export default {
 		'source/rehearsal/rules.ts',
 		'source/capture/**/*.ts',
 	],
-	ignorePatterns: ['dist', 'reports', '.stryker-tmp'],
+	ignorePatterns: ['dist', 'reports', '.stryker-tmp*'],
 	reporters: ['clear-text', 'progress', 'html', 'json'],
-	htmlReporter: {fileName: 'reports/mutation/mutation.html'},
-	jsonReporter: {fileName: 'reports/mutation/mutation.json'},
+	// MUTATE_REPORT=name writes reports/mutation/name.{html,json} (one report per folder's run).
+	htmlReporter: {fileName: `reports/mutation/${process.env.MUTATE_REPORT ?? 'mutation'}.html`},
+	jsonReporter: {fileName: `reports/mutation/${process.env.MUTATE_REPORT ?? 'mutation'}.json`},
 	concurrency: 1,
 	// Static mutants (module-level tables and regexes, evaluated once at import)
 	// would each rerun the whole suite: ~800 of them in kernel/ alone, 8 h on two

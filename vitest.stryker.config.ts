@@ -25,15 +25,10 @@ const testSets: Record<string, string[]> = {
 		'test/log-format.test.ts',
 		'test/releases.test.ts',
 		'test/quiet-exec.test.ts',
-		'test/sim-kernel-facts.test.ts',
-		'test/fidelity.test.ts',
 		'test/traces.test.ts',
 		'test/device-timeline.test.ts',
 		'test/failures.test.ts',
-		'test/scenarios.test.ts',
-		'test/simulation.test.ts',
-		'test/log-parser.test.ts',
-		'test/engine.test.ts',
+		'test/readme.test.ts',
 	],
 	trace: [
 		'test/trace-*.test.ts',
@@ -57,7 +52,7 @@ const testSets: Record<string, string[]> = {
 		'test/properties.test.ts',
 		'test/player.test.ts',
 	],
-	rules: ['test/rules.test.ts', 'test/rehearsal.test.tsx'],
+	rules: ['test/rules.test.ts'],
 	capture: ['test/capture.test.ts'],
 };
 
