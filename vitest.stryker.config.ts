@@ -67,6 +67,10 @@ export default defineConfig({
 		// Two cores shared while mutants run: a wall-clock test may miss its window once.
 		retry: 2,
 		pool: 'forks',
+		// Stryker switches non-static mutants at run time (ignoreStatic: true), so the
+		// modules can stay loaded between mutants: re-importing the simulator and ink
+		// for each mutant was most of its cost.
+		isolate: false,
 		globalSetup: ['test/global-setup.ts'],
 	},
 });
