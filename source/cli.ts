@@ -95,11 +95,39 @@ function checkFileOption(name: string, value: string | undefined, maxBytes = 16 
 	if (stat.size > maxBytes) throw new UsageError(`--${name}: got ${JSON.stringify(value)}, ${stat.size} bytes; expected a file of at most ${maxBytes / 1024 / 1024} MiB`);
 }
 
+function camelCase(name: string): string {
+	return name.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
+}
+
+/** The known option nearest to a mistyped one (edit distance ≤ 2), for "did you mean". */
+function closest(typed: string, known: readonly string[]): string | undefined {
+	const distance = (a: string, b: string): number => {
+		let row = Array.from({length: b.length + 1}, (_, i) => i);
+		for (let i = 1; i <= a.length; i++) {
+			const next = [i];
+			for (let j = 1; j <= b.length; j++) next[j] = Math.min(row[j]! + 1, next[j - 1]! + 1, row[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+			row = next;
+		}
+
+		return row[b.length]!;
+	};
+
+	const name = typed.replace(/^-+/, '');
+	let best: string | undefined;
+	let bestDistance = 3;
+	for (const option of known) {
+		const d = distance(name, option);
+		if (d < bestDistance) [best, bestDistance] = [option, d];
+	}
+
+	return best;
+}
+
 /**
  * yargs's own messages, rewritten to name the option, what was given and
  * what is allowed, in one line.
  */
-export function usageMessage(message: string, commands: readonly string[], rawArgs: readonly string[] = []): string {
+export function usageMessage(message: string, commands: readonly string[], rawArgs: readonly string[] = [], knownOptions: readonly string[] = []): string {
 	const invalid = /Argument: ([\w-]+), Given: (.*?), Choices: (.*)$/m.exec(message);
 	if (invalid) {
 		const choices = invalid[3]!.split(/,\s*/).map(c => c.replace(/^"|"$/g, '')).join(', ');
@@ -112,13 +140,27 @@ export function usageMessage(message: string, commands: readonly string[], rawAr
 	if (unknown) {
 		const names = unknown[1]!.split(/,\s*/);
 		const first = names[0]!;
-		const typedAsOption = rawArgs.some(a => a === `--${first}` || a.startsWith(`--${first}=`) || a === `-${first}`);
-		if (!first.startsWith('-') && names.length === 1 && !typedAsOption) {
+		const typedAsOption = (name: string) => rawArgs.some(a => a === `--${name}` || a.startsWith(`--${name}=`) || a === `--no-${name}` || a === `-${name}` || (name.length === 1 && /^-[a-zA-Z]+$/.test(a) && a.includes(name)));
+		const command = rawArgs.find(a => !a.startsWith('-'));
+		const insideCommand = command !== undefined && command !== first && commands.includes(command);
+		if (!first.startsWith('-') && names.length === 1 && !typedAsOption(first) && !insideCommand) {
 			const known = commands.includes(first) ? '' : `; one of ${commands.join(', ')}`;
 			return `unknown command or argument "${first}"${known} (see --help)`;
 		}
 
-		return `unknown option ${names.map(n => (n.length === 1 ? `-${n}` : n.startsWith('-') ? n : `--${n}`)).join(', ')} (see --help for the options of this command)`;
+		// yargs lists `--foo-bar` twice (foo-bar, fooBar) and mixes extra positionals in.
+		const options = names.filter(n => typedAsOption(n) || n.startsWith('-'));
+		const extras = names.filter(n => !options.includes(n) && !options.some(o => camelCase(o) === n));
+		const flag = (n: string) => (n.startsWith('-') ? n : n.length === 1 ? `-${n}` : `--${n}`);
+		const parts: string[] = [];
+		if (options.length > 0) {
+			const hint = options.length === 1 ? closest(options[0]!, knownOptions) : undefined;
+			parts.push(`unknown option ${options.map(flag).join(', ')}${hint ? ` (did you mean --${hint}?)` : ''}`);
+		}
+
+		if (extras.length > 0) parts.push(`unexpected argument${extras.length > 1 ? 's' : ''} ${extras.map(e => JSON.stringify(e)).join(', ')}`);
+		const allowed = knownOptions.length > 0 ? `; options here: ${knownOptions.map(o => `--${o}`).join(', ')}` : '';
+		return `${parts.join('; ')}${allowed} (see --help)`;
 	}
 
 	const notEnough = /Not enough non-option arguments: got (\d+), need at least (\d+)/.exec(message);
@@ -130,6 +172,31 @@ export function usageMessage(message: string, commands: readonly string[], rawAr
 	const argsTypo = /^Did you mean (.*)\?$/m.exec(message);
 	if (argsTypo) return `${message.split('\n')[0]} (did you mean ${argsTypo[1]}?)`;
 	return message.split('\n')[0] ?? 'invalid arguments';
+}
+
+type CompletionFilter = (onCompleted?: (error: Error | null, completions: string[] | undefined) => void) => void;
+
+/**
+ * Tab completion: the values of --kernel, --scenario and --drill (not
+ * yargs choices, since they also accept a release X.Y.Z or a file path),
+ * and yargs's own completions for everything else.
+ */
+function completeValues(current: string, _argv: unknown, defaultCompletion: CompletionFilter, done: (completions: string[]) => void): void {
+	const words = process.argv.slice(process.argv.indexOf('--get-yargs-completions') + 1);
+	const previous = words.at(current === '' || words.at(-1) === current ? -2 : -1);
+	const matching = (values: readonly string[]) => done(values.filter(v => v.startsWith(current)));
+	if (previous === '--kernel') return matching(kernelIds);
+	if (previous === '--scenario') {
+		void import('./sim/scenario.js').then(m => matching(m.builtinScenarioNames()));
+		return;
+	}
+
+	if (previous === '--drill') {
+		void import('./rehearsal/drill.js').then(m => matching(m.builtinDrillNames()));
+		return;
+	}
+
+	defaultCompletion((error, completions) => done(error ? [] : (completions ?? [])));
 }
 
 const commandNames = ['sim', 'replay', 'record', 'capture', 'rehearse', 'risk', 'scenarios', 'completion'] as const;
@@ -175,7 +242,7 @@ const paused = {type: 'boolean', default: false, describe: 'start paused at the 
 /** The monitor needs a keyboard and a real terminal; anything else gets plain text. */
 const interactive = () => Boolean(process.stdout.isTTY && process.stdin.isTTY) && process.env['TERM'] !== 'dumb';
 
-await yargs(hideBin(process.argv).map(a => (a === '-' ? stdinToken : a)))
+const parser = yargs(hideBin(process.argv).map(a => (a === '-' ? stdinToken : a)))
 	.scriptName('quiesce')
 	.usage('$0 <command> [options]\n\nSimulate, replay and rehearse NVDIMM runtime firmware activation.')
 	.command(
@@ -279,7 +346,7 @@ await yargs(hideBin(process.argv).map(a => (a === '-' ? stdinToken : a)))
 			y.options({
 				...simOptions,
 				out: {type: 'string', demandOption: true, describe: 'bundle directory to write'},
-				force: {type: 'boolean', default: false, describe: 'overwrite a non-empty --out directory'},
+				force: {type: 'boolean', default: false, describe: 'replace a previous bundle in --out (its own files only)'},
 			})
 				.example('$0 record --scenario need-reset --out run1', 'write a bundle (kernel.log, sysfs.tsv, events.ndjson, meta.json)')
 				.example('$0 record --out run1 && $0 replay run1 --summary', 'record, then read it back like a real capture'),
@@ -389,7 +456,7 @@ await yargs(hideBin(process.argv).map(a => (a === '-' ? stdinToken : a)))
 			}
 		},
 	)
-	.completion('completion', 'print a bash/zsh completion script (add `source <(quiesce completion)` to ~/.bashrc or ~/.zshrc)')
+	.completion('completion', 'print a bash/zsh completion script (add `source <(quiesce completion)` to ~/.bashrc or ~/.zshrc)', completeValues)
 	.option('debug', {type: 'boolean', default: false, describe: 'on an internal error, print the stack', global: true})
 	.demandCommand(1, 'give a command: sim, replay, record, capture, rehearse, risk, scenarios (see --help)')
 	.strict()
@@ -403,6 +470,14 @@ await yargs(hideBin(process.argv).map(a => (a === '-' ? stdinToken : a)))
 	.wrap(Math.min(100, process.stdout.columns ?? 100))
 	.fail((message, error) => {
 		if (error) handle(error);
-		fail(usageMessage(message ?? '', commandNames, hideBin(process.argv)));
-	})
-	.parseAsync();
+		fail(usageMessage(message ?? '', commandNames, hideBin(process.argv), visibleOptions((parser as unknown as {getOptions(): Parameters<typeof visibleOptions>[0]}).getOptions())));
+	});
+
+/** The options --help shows for the command being parsed (no aliases, camelCase twins or hidden ones). */
+function visibleOptions(options: {key: Record<string, unknown>; alias: Record<string, string[]>; hiddenOptions: string[]}): string[] {
+	const aliases = new Set(Object.values(options.alias).flat());
+	const positionals = new Set(['path']); // replay <path>
+	return Object.keys(options.key).filter(k => !aliases.has(k) && !positionals.has(k) && !options.hiddenOptions.includes(k) && !/[A-Z]/.test(k) && k.length > 1 && k !== 'help' && k !== 'version' && k !== 'debug');
+}
+
+await parser.parseAsync();

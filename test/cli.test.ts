@@ -50,7 +50,12 @@ describe('quiesce sim --headless', () => {
 		[['sim', '--headless', '--seed', '-3'], /^quiesce: --seed: expected an integer/],
 		[['sim', '--headless', '--kernel', '4.4'], new RegExp(`^quiesce: --kernel: unknown kernel release "4\\.4" \\(accepted: ${kernelIds.map(k => k.replaceAll('.', '\\.')).join(', ')}, or X\\.Y\\.Z of the series .*\\)$`)],
 		[['risk', '--method', 'foo'], /^quiesce: --method: got "foo"; one of quiesce, live$/],
-		[['sim', '--headless', '--frobnicate'], /^quiesce: unknown option --frobnicate \(see --help for the options of this command\)$/],
+		[['sim', '--headless', '--frobnicate'], /^quiesce: unknown option --frobnicate; options here: --scenario, --seed, --kernel, --json, --headless, --speed, .*--paused \(see --help\)$/],
+		[['sim', '--headless', '--kernal', '6.1'], /^quiesce: unknown option --kernal \(did you mean --kernel\?\); options here: --scenario, .*\(see --help\)$/],
+		[['sim', '--headless', '--foo-bar=1'], /^quiesce: unknown option --foo-bar; options here: /],
+		[['replay', 'fixtures/traces/03-hibernate-2.6.35-ubuntu1010-syslog-enomem-recover-ebusy.log', 'extra.log', '--summary'], /^quiesce: unexpected argument "extra\.log"; options here: --headless, --json, --summary, .*--all \(see --help\)$/],
+		[['replay', '--bogus', 'x', 'fixtures/traces/03-hibernate-2.6.35-ubuntu1010-syslog-enomem-recover-ebusy.log'], /^quiesce: unknown option --bogus; options here: --headless, /],
+		[['rehearse', '--drll', 'x'], /^quiesce: unknown option --drll \(did you mean --drill\?\); options here: --list, --drill, /],
 		[['sim', '--speed', '5000'], /^quiesce: --speed: got "5000"; expected a number from 0\.001 to 1000$/],
 		[['sim', '--speed', 'fast'], /^quiesce: --speed: got "fast"; expected a number from 0\.001 to 1000$/],
 		[['sim', '--headless', '--scenario', './missing.yaml'], /^quiesce: \.\/missing\.yaml: no such scenario file$/],
@@ -168,6 +173,14 @@ describe('conventions', () => {
 		expect(String(options.stdout).trim().split('\n')).toEqual(expect.arrayContaining(['--headless', '--json', '--summary']));
 		const values = await quiesce(['--get-yargs-completions', 'risk', '--method']);
 		expect(String(values.stdout).trim().split('\n')).toEqual(['quiesce', 'live']);
+		const kernels = await quiesce(['--get-yargs-completions', 'sim', '--kernel', '']);
+		expect(String(kernels.stdout).trim().split('\n')).toEqual(['5.10', '6.1', '6.6.30', '6.6.94', '6.12', '6.17']);
+		const kernels6 = await quiesce(['--get-yargs-completions', 'record', '--kernel', '6.1']);
+		expect(String(kernels6.stdout).trim().split('\n')).toEqual(['6.1', '6.12', '6.17']);
+		const scenarios = await quiesce(['--get-yargs-completions', 'sim', '--scenario', 'ov']);
+		expect(String(scenarios.stdout).trim().split('\n')).toEqual(['overflow']);
+		const drills = await quiesce(['--get-yargs-completions', 'rehearse', '--drill', '']);
+		expect(String(drills.stdout).trim().split('\n')).toEqual(expect.arrayContaining(['clean-activation', 'stuck-task']));
 	});
 
 	it.each([

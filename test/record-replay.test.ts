@@ -1,4 +1,4 @@
-import {mkdtempSync, readFileSync, rmSync} from 'node:fs';
+import {lstatSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync} from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import {describe, expect, it} from 'vitest';
@@ -83,6 +83,30 @@ describe('record, then replay', () => {
 	it('refuses to overwrite a bundle without --force', () => {
 		const out = path.join(tmp, 'twice');
 		runRecord({scenario: 'live', seed: 1, json: false, out, force: false});
-		expect(() => runRecord({scenario: 'live', seed: 1, json: false, out, force: false})).toThrowError(/not empty \(use --force/);
+		expect(() => runRecord({scenario: 'live', seed: 1, json: false, out, force: false})).toThrowError(/^--out ".*twice": not empty \(5 entries\); give a new or empty folder, or --force to replace a previous bundle there$/);
+	});
+
+	it('--force replaces a previous bundle and only its files; a planted symlink is replaced, never written through', () => {
+		const out = path.join(tmp, 'planted');
+		runRecord({scenario: 'live', seed: 1, json: false, out, force: false});
+		const victim = path.join(tmp, 'victim.txt');
+		writeFileSync(victim, 'precious\n');
+		rmSync(path.join(out, 'kernel.log'));
+		symlinkSync(victim, path.join(out, 'kernel.log'));
+		writeFileSync(path.join(out, 'notes.txt'), 'mine\n');
+		runRecord({scenario: 'overflow', seed: 1, json: false, out, force: true});
+		expect(readFileSync(victim, 'utf8')).toBe('precious\n');
+		expect(lstatSync(path.join(out, 'kernel.log')).isSymbolicLink()).toBe(false);
+		expect(readFileSync(path.join(out, 'kernel.log'), 'utf8')).toMatch(/\] Freezing user space processes/);
+		expect(readFileSync(path.join(out, 'notes.txt'), 'utf8')).toBe('mine\n');
+		expect(JSON.parse(readFileSync(path.join(out, 'meta.json'), 'utf8'))).toMatchObject({scenario: 'overflow'});
+	});
+
+	it('--force into a folder that holds no bundle is refused: the user\'s files are not overwritten', () => {
+		const out = path.join(tmp, 'users');
+		mkdirSync(out);
+		writeFileSync(path.join(out, 'kernel.log'), 'my own log\n');
+		expect(() => runRecord({scenario: 'live', seed: 1, json: false, out, force: true})).toThrowError(/not empty and holds no quiesce bundle .*--force only replaces a previous bundle$/);
+		expect(readFileSync(path.join(out, 'kernel.log'), 'utf8')).toBe('my own log\n');
 	});
 });

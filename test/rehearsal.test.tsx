@@ -140,7 +140,7 @@ describe('the drill screen', () => {
 
 	const line = (f: string) => f.split('\n').find(l => l.includes('│ > ')) ?? '';
 
-	it('the action line edits like a shell: cursor keys, Backspace repeated, Ctrl-U, Ctrl-W, history', async () => {
+	it('the action line edits like a shell: cursor keys, Backspace repeated, Ctrl-U, Ctrl-W at the cursor, Ctrl-A/E, history', async () => {
 		const {app, session} = await open('clean-activation');
 		for (const c of 'inspectXY') await key(app, c);
 		await key(app, '\u007F');
@@ -151,11 +151,35 @@ describe('the drill screen', () => {
 		for (let i = 0; i < 3; i++) await key(app, '\u001B[D'); // ←
 		await key(app, 'Z');
 		await waitForFrame(app, f => /> inspZect/.test(line(f)));
-		await key(app, '\u0015'); // Ctrl-U
+		await key(app, '\u0015'); // Ctrl-U: what is before the cursor
+		await waitForFrame(app, f => /> ect\s/.test(line(f)));
+		await key(app, '\u0005'); // Ctrl-E
+		await key(app, '\u0015');
 		await waitForFrame(app, f => /> type a command/.test(line(f)));
 		for (const c of 'read ndbus0/firmware/activate') await key(app, c);
 		await key(app, '\u0017'); // Ctrl-W
 		await waitForFrame(app, f => /> read\s*$|> read\s+│/.test(line(f)) && !/ndbus0/.test(line(f)));
+		await key(app, '\u0015');
+		await waitForFrame(app, f => /> type a command/.test(line(f)));
+		// Ctrl-W deletes the word before the cursor, not the last word (readline's unix-word-rubout).
+		for (const c of 'read ndbus0/firmware/activate') await key(app, c);
+		for (let i = 0; i < 'activate'.length; i++) await key(app, '\u001B[D');
+		await key(app, '\u0017');
+		await waitForFrame(app, f => /> read activate\s/.test(line(f)));
+		await key(app, 'X');
+		await waitForFrame(app, f => /> read Xactivate\s/.test(line(f)));
+		await key(app, '\u0001'); // Ctrl-A: start of line
+		await key(app, '#');
+		await waitForFrame(app, f => /> #read Xactivate\s/.test(line(f)));
+		await key(app, '\u0005'); // Ctrl-E: end of line
+		await key(app, '!');
+		await waitForFrame(app, f => /> #read Xactivate!/.test(line(f)));
+		for (let i = 0; i < 'Xactivate!'.length; i++) await key(app, '\u001B[D');
+		await key(app, '\u0015'); // Ctrl-U: deletes what is before the cursor, keeps the rest
+		await waitForFrame(app, f => /> Xactivate!/.test(line(f)) && !/read/.test(line(f)));
+		await key(app, 'Q');
+		await waitForFrame(app, f => /> QXactivate!/.test(line(f)));
+		await key(app, '\u0005');
 		await key(app, '\u0015');
 		await waitForFrame(app, f => /> type a command/.test(line(f)));
 		await key(app, 'inspect');
@@ -179,10 +203,24 @@ describe('the drill screen', () => {
 		await key(app, '\u001B[6~'); // PgDn: the briefing scrolls
 		await waitForFrame(app, f => /^↑ /m.test(f));
 		await key(app, 'inspect\r');
-		const answered = await waitForFrame(app, f => /moving data\.\s*│/.test(f));
+		// The answer is shown from its top, like a pager: the command, its first rows, and how many more.
+		const first = await waitForFrame(app, f => /│ > inspect\s/.test(f) && /↓ \d+ more rows \(PgDn\)/.test(f));
+		expect(first).not.toMatch(/moving data\./);
+		await key(app, '\t'); // the focus goes devices,
+		await key(app, '\t'); // then answers
+		let answered = app.lastFrame()!;
+		for (let i = 0; i < 10 && !/moving data\.\s*│/.test(answered); i++) {
+			await key(app, '\u001B[6~'); // PgDn: the rest of the answer
+			answered = app.lastFrame()!;
+		}
+
+		expect(answered).toMatch(/moving data\.\s*│/);
+		expect(answered).not.toMatch(/more rows \(PgDn\)/);
 		expect(answered.split('\n').filter(l => /^│ {3}\S/.test(l)).length).toBeGreaterThan(0); // the long answer wrapped onto indented rows
 		expect(answered.split('\n').every(l => l.length <= 80)).toBe(true);
 		expect(answered.split('\n').length).toBeLessThan(24);
+		for (let i = 0; i < 10 && !/│ > inspect\s/.test(app.lastFrame()!); i++) await key(app, '\u001B[5~'); // PgUp goes back to the command
+		expect(app.lastFrame()).toMatch(/│ > inspect\s/);
 		app.unmount();
 	});
 
@@ -209,7 +247,16 @@ describe('the drill screen', () => {
 		await key(app, 'verify\r');
 		await waitForFrame(app, f => /queued until the write returns: verify/.test(f));
 		await waitForFrame(app, () => session.records.length === 3, 5000);
-		await waitForFrame(app, f => /NEVER REACHED/.test(f) && /-16 EBUSY/.test(f));
+		await waitForFrame(app, f => /NEVER REACHED/.test(f) && /│ > verify/.test(f)); // the latest answer, from its top
+		await key(app, '\t');
+		await key(app, '\t'); // the answers pane: PgUp goes back to the write's answer
+		let frame = app.lastFrame()!;
+		for (let i = 0; i < 6 && !/-16 EBUSY/.test(frame); i++) {
+			await key(app, '\u001B[5~');
+			frame = app.lastFrame()!;
+		}
+
+		expect(frame).toMatch(/-16 EBUSY/);
 		app.unmount();
 	});
 

@@ -392,6 +392,21 @@ describe('keys', () => {
 		app.unmount();
 	});
 
+	it('at 80×24 the help keeps `? help` and `q quit` on screen and says how many keys a taller terminal shows', async () => {
+		const player = playerOf('default');
+		const {app} = await screen(player, 80, 24);
+		const help = plain(await press(app, '?', f => /Keys —/.test(f)));
+		const lines = help.split('\n');
+		expect(lines.length).toBeLessThanOrEqual(23);
+		expect(lines.every(l => l.length <= 80)).toBe(true);
+		expect(help).toMatch(/║ \? \/ h {7}this help/);
+		expect(help).toMatch(/║ q {11}quit \(Ctrl-C too/);
+		const more = Number(/… (\d+) more keys: a taller terminal shows them all/.exec(help)?.[1]);
+		const shown = lines.filter(l => /^║ \S.{10} \S/.test(l) && !/Keys —|more keys/.test(l)).length;
+		expect(shown + more).toBe(helpRows().length);
+		app.unmount();
+	});
+
 	it('every key of the keymap is in the help overlay', async () => {
 		const player = playerOf('default');
 		const {app} = await screen(player, 120, 40);

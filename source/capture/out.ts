@@ -1,7 +1,7 @@
 /**
- * Where capture writes: the --out folder, checked before anything is read,
+ * Where capture and record write: the --out folder, checked before anything is read,
  * and written so that nothing planted in it is followed. This is the only
- * module of capture that writes, and it writes only inside --out.
+ * module of capture (and of record) that writes, and it writes only inside --out.
  *
  * - --out must be a new or empty folder; --force replaces a previous bundle
  *   (a folder whose meta.json says "quiesce-trace"), and then only the
@@ -16,8 +16,8 @@ import {randomBytes} from 'node:crypto';
 import {CaptureError} from '../errors.js';
 import {bundleFormat} from '../trace/bundle.js';
 
-/** The files a capture bundle is made of (events.ndjson: a `record` bundle's, replaced too). */
-export const bundleFiles = ['meta.json', 'sysfs.tsv', 'kernel.log', 'ndctl.json', 'events.ndjson'] as const;
+/** The files a bundle is made of (writes.tsv and events.ndjson: a `record` bundle's, replaced too). */
+export const bundleFiles = ['meta.json', 'sysfs.tsv', 'kernel.log', 'ndctl.json', 'writes.tsv', 'events.ndjson'] as const;
 export type BundleFile = (typeof bundleFiles)[number];
 
 export type OutFolder = {
@@ -114,22 +114,23 @@ function resolveReal(p: string): string {
  * (without --force, or with --force but no previous bundle), a place inside
  * the tree being read, or a place that cannot be written.
  */
-export function prepareOut(out: string, options: {root: string; force: boolean}): OutFolder {
+export function prepareOut(out: string, options: {root: string; force: boolean; command?: 'capture' | 'record'}): OutFolder {
+	const command = options.command ?? 'capture';
 	if (out.trim() === '') throw new CaptureError('--out: got an empty path; give a new or empty folder for the bundle');
 	const real = resolveReal(out);
 	if (real === path.parse(real).root) throw new CaptureError(`--out ${quote(out)}: the root folder; give a new or empty folder for the bundle`);
 	// The tree's sys/, proc/, dev/ and this machine's, whatever --root is.
 	const forbiddenDirs = new Set([...['sys', 'proc', 'dev'].map(d => resolveReal(path.join(options.root, d))), ...['/sys', '/proc', '/dev'].map(resolveReal)]);
 	for (const forbidden of forbiddenDirs) {
-		if (real === forbidden || real.startsWith(forbidden + path.sep)) throw new CaptureError(`--out ${quote(out)}: inside ${forbidden}; capture never writes there`);
+		if (real === forbidden || real.startsWith(forbidden + path.sep)) throw new CaptureError(`--out ${quote(out)}: inside ${forbidden}; ${command} never writes there`);
 	}
 
 	const kernelFs = kernelFilesystem(nearestExisting(real));
-	if (kernelFs) throw new CaptureError(`--out ${quote(out)}: on ${kernelFs}, a kernel interface, not storage; capture never writes there`);
+	if (kernelFs) throw new CaptureError(`--out ${quote(out)}: on ${kernelFs}, a kernel interface, not storage; ${command} never writes there`);
 
 	const rootReal = resolveReal(options.root);
 	if (rootReal !== path.parse(rootReal).root && (real === rootReal || real.startsWith(rootReal + path.sep))) {
-		throw new CaptureError(`--out ${quote(out)}: inside the --root tree ${quote(options.root)}; capture never writes into the tree it reads`);
+		throw new CaptureError(`--out ${quote(out)}: inside the --root tree ${quote(options.root)}; ${command} never writes into the tree it reads`);
 	}
 
 	let was: OutFolder['was'] = 'absent';

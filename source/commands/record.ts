@@ -3,18 +3,20 @@
  * timeline (lossless) plus the kernel log and sysfs polls a real capture
  * would hold, so the same bundle exercises both replay paths.
  */
-import {existsSync, mkdirSync, readdirSync, writeFileSync} from 'node:fs';
-import path from 'node:path';
 import type {ActionEvent, TimelineEvent} from '../events.js';
 import {formatDmesgLine} from '../kernel/log-format.js';
 import {bundleFormat, type BundleMeta} from '../trace/bundle.js';
 import {escapeValue} from '../trace/sysfs-parser.js';
 import {formatWrites} from '../trace/writes.js';
-import {UsageError} from './errors.js';
+import {prepareOut, writeBundleFiles} from '../capture/out.js';
 import {createSimulation, type SimArgs} from './sim.js';
 
-export function writeBundle(dir: string, events: readonly TimelineEvent[], meta: BundleMeta): void {
-	mkdirSync(dir, {recursive: true});
+/**
+ * The bundle's files as text. Written through capture/out.ts like a capture:
+ * --out new or empty, --force replaces only a previous bundle's own files,
+ * and a symlink planted under a bundle file's name is replaced, never followed.
+ */
+export function bundleFilesOf(events: readonly TimelineEvent[], meta: BundleMeta): Record<'meta.json' | 'kernel.log' | 'sysfs.tsv' | 'writes.tsv' | 'events.ndjson', string> {
 	const log: string[] = [];
 	const sysfs: string[] = [];
 	const actions: ActionEvent[] = [];
@@ -24,22 +26,21 @@ export function writeBundle(dir: string, events: readonly TimelineEvent[], meta:
 		else if (event.kind === 'action') actions.push(event);
 	}
 
-	writeFileSync(path.join(dir, 'meta.json'), JSON.stringify(meta, null, 2) + '\n');
-	writeFileSync(path.join(dir, 'kernel.log'), log.join('\n') + (log.length > 0 ? '\n' : ''));
-	writeFileSync(path.join(dir, 'sysfs.tsv'), sysfs.join('\n') + (sysfs.length > 0 ? '\n' : ''));
-	// The operator's writes, readable, in a real capture's format: replay needs them to see an activation start and end.
-	writeFileSync(path.join(dir, 'writes.tsv'), formatWrites(actions));
-	writeFileSync(path.join(dir, 'events.ndjson'), events.map(e => JSON.stringify(e)).join('\n') + '\n');
+	return {
+		'meta.json': JSON.stringify(meta, null, 2) + '\n',
+		'kernel.log': log.join('\n') + (log.length > 0 ? '\n' : ''),
+		'sysfs.tsv': sysfs.join('\n') + (sysfs.length > 0 ? '\n' : ''),
+		// The operator's writes, readable, in a real capture's format: replay needs them to see an activation start and end.
+		'writes.tsv': formatWrites(actions),
+		'events.ndjson': events.map(e => JSON.stringify(e)).join('\n') + '\n',
+	};
 }
 
 export function runRecord(args: SimArgs & {out: string; force: boolean}): string {
-	if (existsSync(args.out) && readdirSync(args.out).length > 0 && !args.force) {
-		throw new UsageError(`--out ${args.out}: directory is not empty (use --force to overwrite)`);
-	}
-
+	const out = prepareOut(args.out, {root: '/', force: args.force, command: 'record'});
 	const sim = createSimulation(args).run();
 	const outcome = sim.outcome();
-	writeBundle(args.out, sim.timeline, {
+	writeBundleFiles(out, bundleFilesOf(sim.timeline, {
 		format: bundleFormat,
 		version: 1,
 		host: `sim-${sim.scenario.name}`,
@@ -49,6 +50,6 @@ export function runRecord(args: SimArgs & {out: string; force: boolean}): string
 		seed: args.seed,
 		clock: {sysfsOffsetUs: 0, note: 'kernel.log stamps and sysfs.tsv times share one clock: µs since boot'},
 		outcome: outcome.kind,
-	});
+	}));
 	return `recorded ${sim.timeline.length} events of "${sim.scenario.name}" (seed ${args.seed}, outcome ${outcome.kind}) to ${args.out}`;
 }

@@ -8,9 +8,13 @@ export function HelpOverlay({width, height = 40}: {width: number; height?: numbe
 	const half = Math.ceil(rows.length / 2);
 	// Too short for one column and too narrow for two: the title stays on screen (an overflowing
 	// frame scrolls it away); the rows that fit are shown, then how many more a taller terminal shows.
-	const room = Math.max(1, height - 2 - 1 - 2);
-	const cut = !twoColumns && rows.length > room;
-	const shown = cut ? rows.slice(0, Math.max(0, room - 1)) : rows;
+	// When cut, the legend lines give their room to keys, and `q` and `?` come first: they must never be the ones cut.
+	const fits = Math.max(1, height - 2 - 1 - 2);
+	const cut = !twoColumns && rows.length > fits;
+	const room = cut ? fits + 2 : fits;
+	const essential = (label: string) => label === 'q' || label.startsWith('?');
+	const ordered = cut ? [...rows.filter(([k]) => essential(k)), ...rows.filter(([k]) => !essential(k))] : rows;
+	const shown = cut ? ordered.slice(0, Math.max(0, room - 1)) : rows;
 	const column = (list: Array<[string, string]>, w: number) => (
 		<Box flexDirection="column" width={w}>
 			{list.map(([keys, help]) => (
@@ -33,8 +37,8 @@ export function HelpOverlay({width, height = 40}: {width: number; height?: numbe
 				column(shown, Math.min(width, 100) - 4)
 			)}
 			{cut ? <Text wrap="truncate">… {rows.length - shown.length} more keys: a taller terminal shows them all</Text> : null}
-			<Text wrap="truncate">Phases: ✓ done ▶ running ✗ failed ↺ unwound - skipped · pending</Text>
-			<Text wrap="truncate">Nothing here writes to /sys: simulations and replays are read-only.</Text>
+			{cut ? null : <Text wrap="truncate">Phases: ✓ done ▶ running ✗ failed ↺ unwound - skipped · pending</Text>}
+			{cut ? null : <Text wrap="truncate">Nothing here writes to /sys: simulations and replays are read-only.</Text>}
 		</Box>
 	);
 }

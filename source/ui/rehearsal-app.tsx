@@ -61,6 +61,17 @@ export function RehearsalApp({session, onFinish, onQuit, playMs = defaultPlayMs,
 	// Commands typed while the kernel works wait their turn, as a shell's typeahead does.
 	const queue = useRef<string[]>([]);
 	const heldAnswer = useRef<string[]>([]);
+	/** How far the answers can scroll from the latest command: back to older answers, forward to the rest of it. */
+	const answerBounds = useRef({back: 0, forward: 0});
+	/** Rows ever appended to the answers, and the one the pane is anchored at (absolute): the latest command's echo. */
+	const appended = useRef(1);
+	const anchor = useRef(0);
+	const append = (rows: string[], anchorHere: boolean) => {
+		if (anchorHere) anchor.current = appended.current;
+		appended.current += rows.length;
+		setAnswers(previous => [...previous, ...rows].slice(-200));
+	};
+
 	const playing = play.current !== undefined;
 	useEffect(() => {
 		if (playing || queue.current.length === 0) return;
@@ -80,7 +91,7 @@ export function RehearsalApp({session, onFinish, onQuit, playMs = defaultPlayMs,
 				// The write returns now: its answer shows.
 				const held = heldAnswer.current;
 				heldAnswer.current = [];
-				if (held.length > 0) setAnswers(previous => [...previous, ...held].slice(-200));
+				if (held.length > 0) append(held, true); // the news: the pane shows it from its top
 			}
 
 			setTick(t => t + 1);
@@ -98,18 +109,19 @@ export function RehearsalApp({session, onFinish, onQuit, playMs = defaultPlayMs,
 		}
 
 		const from = session.sim.now;
-		const answer = escapeControls(session.run(command), true);
+		// Line by line: the answer's own line ends are rows, every other control character is escaped.
+		const answer = session.run(command).split(/\r?\n/).map(row => escapeControls(row, true));
 		setScroll(s => ({...s, answers: 0}));
 		// The kernel's work (everything but the operator's think time) plays on screen.
 		const worked = session.sim.timeline.filter(e => e.t > from && (e.kind === 'log' || e.kind === 'note')).at(-1)?.t ?? from;
 		const span = worked - from;
 		if (span > 1000 && playMs(span) > 0) {
 			play.current = {fromUs: from, toUs: session.sim.now, startWall: now(), durationMs: playMs(session.sim.now - from)};
-			heldAnswer.current = answer.split('\n');
-			setAnswers(previous => [...previous, `> ${command}`, '  … the write has not returned yet'].slice(-200));
+			heldAnswer.current = answer;
+			append([`> ${command}`, '  … the write has not returned yet'], true);
 		} else {
 			shownUs.current = session.sim.now;
-			setAnswers(previous => [...previous, `> ${command}`, ...answer.split('\n')].slice(-200));
+			append([`> ${command}`, ...answer], true);
 		}
 		setTick(t => t + 1);
 		if (session.finished) {
@@ -147,7 +159,9 @@ export function RehearsalApp({session, onFinish, onQuit, playMs = defaultPlayMs,
 			// Briefing and devices scroll down with PgDn; answers scroll back (up) with PgUp.
 			const target = paneRef.current;
 			const delta = target === 'answers' ? (key.pageUp ? 3 : -3) : key.pageDown ? 3 : -3;
-			setScroll(s => ({...s, [target]: Math.max(0, s[target] + delta)}));
+			// Answers scroll from the latest command's answer: back (PgUp) to older ones, forward (PgDn) to its rest.
+			const [low, high] = target === 'answers' ? [-answerBounds.current.forward, answerBounds.current.back] : [0, Number.POSITIVE_INFINITY];
+			setScroll(s => ({...s, [target]: Math.min(high, Math.max(low, s[target] + delta))}));
 		}
 	});
 
@@ -171,11 +185,20 @@ export function RehearsalApp({session, onFinish, onQuit, playMs = defaultPlayMs,
 	const deviceHeight = rows >= 34 ? 7 : 3;
 	const logHeight = rows >= 34 ? Math.max(3, rows - 1 - 1 - briefRows - topHeight - deviceHeight - 8 - 2) : 0;
 	const answerRows = Math.max(2, rows - 1 - 1 - briefRows - topHeight - deviceHeight - logHeight - 3);
-	const answerLines = (report ? [...reportSummary(report), 'Enter or q leaves · PgUp/PgDn scroll'] : answers).flatMap(line => wrapText(line, inner - 2).map((text, i) => ({text: i === 0 ? text : `  ${text}`, line})));
-	// Answers follow the tail (PgUp goes back); the report reads from its top (PgDn goes on).
-	const answerEnd = Math.max(0, answerLines.length - Math.min(scroll.answers, Math.max(0, answerLines.length - answerRows)));
+	const anchorIndex = anchor.current - (appended.current - answers.length);
+	const answerLines = (report ? [...reportSummary(report), 'Enter or q leaves · PgUp/PgDn scroll'] : answers).flatMap((line, at) => wrapText(line, inner - 2).map((text, i) => ({text: i === 0 ? text : `  ${text}`, line, at})));
+	// Answers show the latest command and as much of its answer as fits, like a pager (a held answer,
+	// the write returning, is appended after it): the rest is a PgDn away (a row says how much),
+	// older answers a PgUp away. The report reads from its top.
+	const lastCommand = answerLines.findIndex(row => row.at === anchorIndex);
+	const anchoredEnd = Math.min(answerLines.length, Math.max(0, lastCommand) + answerRows);
+	answerBounds.current = {back: Math.max(0, anchoredEnd - answerRows), forward: answerLines.length - anchoredEnd};
+	const answerEnd = Math.max(Math.min(answerRows, answerLines.length), Math.min(answerLines.length, anchoredEnd - scroll.answers));
 	const reportFirst = Math.min(scroll.answers, Math.max(0, answerLines.length - answerRows));
-	const shownAnswers = report ? answerLines.slice(reportFirst, reportFirst + answerRows) : answerLines.slice(Math.max(0, answerEnd - answerRows), answerEnd);
+	const tail = answerLines.slice(Math.max(0, answerEnd - answerRows), answerEnd);
+	const below = answerLines.length - answerEnd;
+	if (below > 0 && tail.length > 1) tail[tail.length - 1] = {text: `↓ ${below + 1} more rows (PgDn)`, line: '', at: -1};
+	const shownAnswers = report ? answerLines.slice(reportFirst, reportFirst + answerRows) : tail;
 	const deviceCount = Object.keys(state.dimms).length + Object.keys(state.devices).length;
 	const deviceScroll = Math.min(scroll.devices, Math.max(0, deviceCount - deviceRowsVisible(deviceHeight, false)));
 	const tone = (line: string) => (line.startsWith('MISTAKE') ? 'red' : line.startsWith('  why:') ? 'yellow' : line.startsWith('ok ') ? 'green' : line.startsWith('> ') ? 'cyan' : undefined);
