@@ -146,3 +146,31 @@ describe('grading rules on a host where the step made no difference', () => {
 		expect(rules['frozen-budget'].judge({...context, maxFrozenMs: ms - 0.1})).toEqual({ok: false, detail: `user space frozen ${ms.toFixed(1)} ms, over the ${ms - 0.1} ms allowed`});
 	});
 });
+
+describe('grading rules: what counts, and when', () => {
+	it.each([
+		// Looking without triggering at all: everything the operator did counts as "before".
+		['inspect', 'stuck-task', ['arm all', 'inspect'], true, 'inspected the host first'],
+		// A verify reads the bus files too.
+		['check-bus', 'overflow-batches', ['arm all', 'verify', 'trigger quiesce'], true, 'read ndbus0/firmware/activate or capability first'],
+		// Results read before the last trigger do not verify it.
+		['verify', 'clean-activation', ['arm all', 'verify', 'trigger quiesce'], false, 'did not check the outcome after the last trigger'],
+		['method', 'live-platform', ['arm all', 'trigger quiesce', 'trigger quiesce'], false, 'triggered with quiesce, quiesce on a platform whose capability is live'],
+		// A task that will not freeze is not a device error, and DMA faults are not stuck tasks.
+		['collateral', 'stuck-task', ['arm all', 'trigger quiesce'], true, 'no device errors'],
+		['tasks', 'rdma-traffic', ['arm all', 'trigger quiesce'], true, 'no task was stuck in D state: nothing to resolve'],
+		// A live activation freezes nothing.
+		['frozen-budget', 'live-platform', ['arm all', 'trigger live'], true, 'user space frozen 0.0 ms in total'],
+	] as const)('%s on %s: %j', (rule, drill, commands, ok, detail) => {
+		expect(judge(rule, drill, [...commands])).toEqual({ok, detail});
+	});
+
+	it('check-bus: any bus number, and only the activate and capability files', () => {
+		const sim = new DrillSession(loadDrill('overflow-batches'), 1).sim;
+		const verdict = (path: string) => rules['check-bus'].judge({records: [{kind: 'read', paths: [path]}, {kind: 'trigger', busBefore: 'overflow'}] as never, sim, runs: [], initial: {} as never});
+		expect(verdict('bus/nd/devices/ndbus12/firmware/activate').ok).toBe(true);
+		expect(verdict('bus/nd/devices/ndbus0/firmware/capability').ok).toBe(true);
+		expect(verdict('bus/nd/devices/ndbus0/firmware/activate_noidle')).toEqual({ok: false, detail: 'never read the bus state before writing to it (it was overflow)'});
+		expect(verdict('bus/nd/devices/nmem0/firmware/activate').ok).toBe(false);
+	});
+});
