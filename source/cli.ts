@@ -1,11 +1,13 @@
 #!/usr/bin/env node
 /** quiesce — yargs wiring only; each command lives in commands/. */
 import './production.js';
-import {statSync} from 'node:fs';
+import {existsSync, readFileSync, statSync} from 'node:fs';
+import path from 'node:path';
 import process from 'node:process';
 import yargs from 'yargs';
 import {hideBin} from 'yargs/helpers';
 import {runBeforeExit} from './cleanup.js';
+import {fixturesDir, packageRoot} from './paths.js';
 import {exitStatus, UsageError, parseSeed} from './commands/errors.js';
 import {CaptureError, DrillError, ScenarioError, TraceError} from './errors.js';
 import {isKernelId, kernelIds, UnknownReleaseError, type KernelId} from './kernel/profiles.js';
@@ -239,6 +241,31 @@ const fromStdin = (value: string) => (value === stdinToken ? '-' : value);
 
 const paused = {type: 'boolean', default: false, describe: 'start paused at the first cycle (space plays)'} as const;
 
+function packageVersion(): string {
+	return (JSON.parse(readFileSync(path.join(packageRoot(), 'package.json'), 'utf8')) as {version: string}).version;
+}
+
+/**
+ * yargs renders the whole help text of a command each time it starts that command's handler, to
+ * show should the handler fail later. Our .fail() never shows help, and the rendering (the width of
+ * every line, Unicode tables and all) costs ≈20 ms of every run: skip it. --help still renders it.
+ */
+function skipHelpCache(instance: unknown): void {
+	const usage = (instance as {getInternalMethods?: () => {getUsageInstance?: () => {cacheHelpMessage?: () => void}}}).getInternalMethods?.().getUsageInstance?.();
+	if (usage && typeof usage.cacheHelpMessage === 'function') usage.cacheHelpMessage = () => {};
+}
+
+/**
+ * A scenario given by name or path that is (or may be) YAML: load the parser first, so that the
+ * synchronous reader finds it loaded (source/yaml.ts). A JSON one never loads it (one that extends
+ * a YAML scenario still works: the reader then requires the parser itself).
+ */
+async function yamlFirst(scenario: string): Promise<void> {
+	const given = /[/\\]|\.(?:json|ya?ml)$/.test(scenario);
+	const json = given ? scenario.endsWith('.json') : existsSync(fixturesDir('scenarios', `${scenario}.json`));
+	if (!json) await (await import('./yaml.js')).loadYamlParser();
+}
+
 /** The monitor needs a keyboard and a real terminal; anything else gets plain text. */
 const interactive = () => Boolean(process.stdout.isTTY && process.stdin.isTTY) && process.env['TERM'] !== 'dumb';
 
@@ -264,6 +291,7 @@ const parser = yargs(hideBin(process.argv).map(a => (a === '-' ? stdinToken : a)
 			try {
 				checkFileOption('scenario', argv.scenario);
 				const args = {scenario: argv.scenario, seed: parseSeed(argv.seed), kernel: kernelArg(argv.kernel), json: argv.json};
+				await yamlFirst(argv.scenario);
 				if (argv.devices || argv.compareCycles || argv.html !== undefined) {
 					await runDevicesFor(argv, async options => {
 						const [{createSimulation}, {eventsDeviceTimeline}] = await Promise.all([import('./commands/sim.js'), import('./commands/devices.js')]);
@@ -354,6 +382,7 @@ const parser = yargs(hideBin(process.argv).map(a => (a === '-' ? stdinToken : a)
 			try {
 				const {runRecord} = await import('./commands/record.js');
 				checkFileOption('scenario', argv.scenario);
+				await yamlFirst(argv.scenario);
 				if (argv.out.trim() === '') throw new UsageError('--out: got ""; expected a directory to write the bundle into');
 				process.stderr.write(runRecord({scenario: argv.scenario, seed: parseSeed(argv.seed), kernel: kernelArg(argv.kernel), json: false, out: argv.out, force: argv.force}) + '\n');
 			} catch (error) {
@@ -405,7 +434,7 @@ const parser = yargs(hideBin(process.argv).map(a => (a === '-' ? stdinToken : a)
 			try {
 				checkFileOption('drill', argv.drill);
 				checkFileOption('actions', argv.actions);
-				const {runRehearse} = await import('./commands/rehearse.js');
+				const [{runRehearse}] = await Promise.all([import('./commands/rehearse.js'), import('./yaml.js').then(yaml => yaml.loadYamlParser())]);
 				await runRehearse({list: argv.list, drill: argv.drill, seed: parseSeed(argv.seed), actions: argv.actions, report: argv.report, json: argv.json, headless: argv.headless});
 			} catch (error) {
 				handle(error);
@@ -431,6 +460,7 @@ const parser = yargs(hideBin(process.argv).map(a => (a === '-' ? stdinToken : a)
 		async argv => {
 			try {
 				checkFileOption('scenario', argv.scenario);
+				await yamlFirst(argv.scenario);
 				const {runRisk} = await import('./commands/risk.js');
 				if (argv.threads !== undefined && !(Number.isInteger(argv.threads) && argv.threads >= 1 && argv.threads <= 256)) throw new UsageError(`--threads: expected 1 to 256, got ${argv.threads}`);
 				await runRisk({scenario: argv.scenario, seed: parseSeed(argv.seed), runs: argv.runs, method: argv.method as 'quiesce' | 'live' | undefined, compare: argv.compare, json: argv.json, threads: argv.threads});
@@ -449,7 +479,7 @@ const parser = yargs(hideBin(process.argv).map(a => (a === '-' ? stdinToken : a)
 				.example('$0 scenarios --json | jq -r .name', 'just the names'),
 		async argv => {
 			try {
-				const {listScenarios} = await import('./commands/scenarios.js');
+				const [{listScenarios}] = await Promise.all([import('./commands/scenarios.js'), import('./yaml.js').then(yaml => yaml.loadYamlParser())]);
 				listScenarios(process.stdout, argv.json);
 			} catch (error) {
 				handle(error);
@@ -466,7 +496,8 @@ const parser = yargs(hideBin(process.argv).map(a => (a === '-' ? stdinToken : a)
 	.example('$0 completion >> ~/.bashrc', 'tab completion for bash (zsh: >> ~/.zshrc)')
 	.epilog('Exit status: 0 success, 1 a simulated or replayed cycle failed, 2 usage error or unreadable input, 70 internal error, 130 Ctrl-C.')
 	.help()
-	.version()
+	// From our own package.json: bundled, yargs would look for it from the working directory.
+	.version(packageVersion())
 	.wrap(Math.min(100, process.stdout.columns ?? 100))
 	.fail((message, error) => {
 		if (error) handle(error);
@@ -480,4 +511,5 @@ function visibleOptions(options: {key: Record<string, unknown>; alias: Record<st
 	return Object.keys(options.key).filter(k => !aliases.has(k) && !positionals.has(k) && !options.hiddenOptions.includes(k) && !/[A-Z]/.test(k) && k.length > 1 && k !== 'help' && k !== 'version' && k !== 'debug');
 }
 
+skipHelpCache(parser);
 await parser.parseAsync();

@@ -18,6 +18,7 @@ const typicalMistake: Record<string, string> = {
 	'stuck-task': 'tasks',
 	'live-platform': 'method',
 	'results-follow-up': 'decide',
+	'nfs-recovering': 'tasks',
 };
 
 async function play(drillName: string, commands: string[]): Promise<{report: DrillReport; frame: string}> {

@@ -174,3 +174,26 @@ describe('grading rules: what counts, and when', () => {
 		expect(verdict('bus/nd/devices/nmem0/firmware/activate').ok).toBe(false);
 	});
 });
+
+describe('a task that leaves D state by itself (nfs-recovering: the NFS server comes back 15 s after the start)', () => {
+	it('waiting until it wakes is dealing with it; wait says when it left D state', () => {
+		const session = new DrillSession(loadDrill('nfs-recovering'), 1);
+		expect(session.run('inspect')).toMatch(/^task fio \(pid 48213\) in D state\./);
+		expect(session.run('wait 5s')).toMatch(/^5s passed\. task fio \(pid 48213\) still in D state\.$/);
+		expect(session.run('wait 10s')).toMatch(/^10s passed\. task fio \(pid 48213\) left D state at 7331\.400 s; no task in D state\.$/);
+		expect(judge('tasks', 'nfs-recovering', loadDrill('nfs-recovering').solution!)).toEqual({ok: true, detail: 'waited until fio left D state before triggering'});
+	});
+
+	it('triggering before it wakes: the freezer waits for it with user space frozen (the freeze succeeds, over the budget)', () => {
+		const commands = ['inspect', 'read ndbus0/firmware/activate', 'arm all', 'trigger quiesce', 'verify'];
+		expect(judge('tasks', 'nfs-recovering', commands)).toEqual({ok: false, detail: 'triggered while fio was still in D state (resolve it, or wait until it leaves D state)'});
+		// Trigger at 7316.4 + 4 commands × 2 s think time; fio wakes at 7331.4 s: about 7 s frozen, not the 20 s timeout.
+		const budget = judge('frozen-budget', 'nfs-recovering', commands);
+		expect(budget.ok).toBe(false);
+		expect(budget.detail).toMatch(/^user space frozen (\d+)\.\d ms, over the 2000 ms allowed$/);
+		const frozen = Number(/frozen (\d+)/.exec(budget.detail)![1]);
+		expect(frozen).toBeGreaterThan(5000);
+		expect(frozen).toBeLessThan(12_000);
+		expect(judge('goal', 'nfs-recovering', commands)).toEqual({ok: true, detail: '8/8 DIMMs activated'});
+	});
+});

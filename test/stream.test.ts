@@ -27,4 +27,20 @@ describe('streaming a log with an offset index', () => {
 		expect(tail[0]!.source!.line).toBe(entry.line + 1);
 		expect(tail.map(e => e.t)).toEqual(all.slice(entry.line).map(e => e.t));
 	});
+
+	it('records the clock of the lines before each index entry, not 0 after a batch was handed over', async () => {
+		const all: LogEvent[] = [];
+		const index: IndexEntry[] = [];
+		// An entry at every line of a file read in several chunks: some come right after a batch was handed over (and emptied).
+		const longer = path.join(dir, 'longer.log');
+		writeFileSync(longer, Array.from({length: 4}, () => lines.join('\n') + '\n').join(''));
+		await streamLogFile(longer, {indexEvery: 1, onBatch: batch => void all.push(...batch), onIndex: entry => index.push(entry)});
+		expect(index[0]!.t).toBe(0);
+		expect(index).toHaveLength(80_000);
+		for (const entry of index.slice(2)) {
+			// The parser holds one line back, so the clock is that of one of the two lines before the entry.
+			expect(entry.t).toBeGreaterThanOrEqual(all[entry.line - 2]!.t);
+			expect(entry.t).toBeLessThanOrEqual(all[entry.line - 1]!.t);
+		}
+	});
 });

@@ -4,11 +4,9 @@
  */
 import {readFileSync, writeFileSync} from 'node:fs';
 import process from 'node:process';
-import {render} from 'ink';
 import {builtinDrillNames, loadDrill, type Drill} from '../rehearsal/drill.js';
 import {grade, reportMarkdown, reportSummary, type DrillReport} from '../rehearsal/report.js';
 import {DrillSession} from '../rehearsal/session.js';
-import {RehearsalApp} from '../ui/rehearsal-app.js';
 import {UsageError} from './errors.js';
 import {jsonVersion} from '../json-version.js';
 
@@ -59,7 +57,8 @@ export async function runRehearse(args: RehearseArgs): Promise<void> {
 	}
 
 	let finished: DrillReport | undefined;
-	const instance = render(<RehearsalApp session={session} onFinish={report => (finished = report)} onQuit={code => (process.exitCode = code)} />, {exitOnCtrlC: false, patchConsole: false});
-	await instance.waitUntilExit();
+	// The drill's screen (Ink, React) is loaded only here: headless drills never parse it.
+	const {showRehearsal} = await import('../ui/rehearsal-run.js');
+	await showRehearsal(session, report => (finished = report), code => (process.exitCode = code));
 	if (finished && args.report) for (const file of writeReport(args.report, finished, drill)) process.stdout.write(`report written to ${file}\n`);
 }

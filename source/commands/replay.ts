@@ -10,7 +10,7 @@ import {once} from 'node:events';
 import type {Writable} from 'node:stream';
 import type {TimelineEvent} from '../events.js';
 import {TimelinePrinter} from '../headless/printer.js';
-import {reduce} from '../monitor/reducer.js';
+import {reduceInPlace} from '../monitor/reducer.js';
 import {initialState} from '../monitor/state.js';
 import {stateLines} from '../monitor/summary.js';
 import {busDocument, cycleLines, dimmDocuments, SummaryCollector, totalsLines} from '../monitor/summary-document.js';
@@ -166,7 +166,7 @@ async function runSummary(args: ReplayArgs, plan: TracePlan, out: Writable, warn
 		plan,
 		async events => {
 			for (const event of events) {
-				state = reduce(state, event);
+				reduceInPlace(state, event);
 				collector.observe(state);
 				if (event.kind === 'log') devices.push(event);
 			}
@@ -225,8 +225,11 @@ export async function runReplayHeadless(args: ReplayArgs, out: Writable, err: Wr
 	const printer = new TimelinePrinter(out, args.json, true);
 	const {lines} = await readTimeline(
 		plan,
-		events => {
+		async events => {
 			for (const event of events) printer.push(event);
+			// A slow reader (a pipe into less) slows the replay down instead of filling memory.
+			printer.flush();
+			if (out.writableNeedDrain) await once(out, 'drain');
 		},
 		warn,
 		readOptions,

@@ -5,16 +5,12 @@
  * early and reports on the runs done, with their confidence intervals.
  */
 import process from 'node:process';
-import {performance} from 'node:perf_hooks';
-import {Box, Text, render, useApp, useInput} from 'ink';
-import {useEffect, useState} from 'react';
 import type {ActivationMethod} from '../kernel/sysfs.js';
 import {compareLines, reportLines, type Line} from '../risk/format.js';
 import {defaultThreads, runMany} from '../risk/pool.js';
 import {report, type RiskReport} from '../risk/report.js';
 import {withMethod} from '../risk/run.js';
 import {loadScenario} from '../sim/scenario.js';
-import {colorEnabled} from '../ui/theme.js';
 import {UsageError} from './errors.js';
 import {jsonVersion} from '../json-version.js';
 
@@ -39,52 +35,6 @@ export async function computeRisk(args: RiskArgs, onProgress?: (done: number, to
 	return {reports, lines};
 }
 
-function LineView({line}: {line: Line}) {
-	return (
-		<Text color={colorEnabled ? line.tone : undefined} bold={line.bold} wrap="truncate">
-			{line.text}
-		</Text>
-	);
-}
-
-function RiskApp({args, controller}: {args: RiskArgs; controller: AbortController}) {
-	const {exit} = useApp();
-	const [progress, setProgress] = useState({done: 0, total: args.runs * (args.compare ? 2 : 1)});
-	const [lines, setLines] = useState<Line[] | undefined>();
-	const [error, setError] = useState<string | undefined>();
-	const [start] = useState(() => performance.now());
-	useInput((input, key) => {
-		if ((key.ctrl && input === 'c') || input === 'q') controller.abort();
-	});
-	useEffect(() => {
-		let last = 0;
-		computeRisk(args, (done, total) => {
-			const now = performance.now();
-			if (now - last > 100 || done === total) {
-				last = now;
-				setProgress({done, total});
-			}
-		}, controller.signal)
-			.then(result => setLines(result.lines))
-			.catch((error_: Error) => setError(error_.message));
-	}, []);
-	useEffect(() => {
-		if (lines || error) setTimeout(exit, 0);
-	}, [lines, error]);
-	if (error) return <Text color="red">quiesce: {error}</Text>;
-	if (lines) return <Box flexDirection="column">{lines.map((line, i) => <LineView key={i} line={line} />)}</Box>;
-	const seconds = (performance.now() - start) / 1000;
-	const rate = progress.done / Math.max(seconds, 0.001);
-	const left = rate > 0 ? (progress.total - progress.done) / rate : 0;
-	const width = 40;
-	const filled = Math.round((progress.done / progress.total) * width);
-	return (
-		<Text>
-			<Text color={colorEnabled ? 'cyan' : undefined}>{'█'.repeat(filled)}{'░'.repeat(width - filled)}</Text> {progress.done}/{progress.total} runs · {rate.toFixed(0)} runs/s · {left.toFixed(1)} s left · Ctrl-C stops and reports
-		</Text>
-	);
-}
-
 export async function runRisk(args: RiskArgs): Promise<void> {
 	const controller = new AbortController();
 	const stop = () => controller.abort();
@@ -97,8 +47,9 @@ export async function runRisk(args: RiskArgs): Promise<void> {
 			return;
 		}
 
-		const instance = render(<RiskApp args={args} controller={controller} />, {exitOnCtrlC: false, patchConsole: false});
-		await instance.waitUntilExit();
+		// The progress screen (Ink, React) is loaded only here: --json and piped runs never parse it.
+		const {showRisk} = await import('../ui/risk-app.js');
+		await showRisk(args, controller, computeRisk);
 	} finally {
 		process.off('SIGINT', stop);
 		process.off('SIGTERM', stop);

@@ -232,9 +232,60 @@ const rules: Rule[] = [
  */
 const mayMatch = /PM|Freez|OOM|Restart|Done restarting|task:|Filesystems|Suspending|Suspended|ACPI|nfit|nd_|pmem|libnvdimm|nvdimm|non-boot CPUs|Image|AER|CmpltTO|calling|returned|returns|Double checking|WARNING|Oops|BUG|Unable to handle|protection fault|panic|Linux|-- |debug: Waiting|Timekeeping|Power down|DPM device timeout|0x[\da-f]+$/;
 
+/**
+ * The last message recognised and its signal: a replay hands the same line to the reducer and to
+ * the device timeline one after the other (signals are read, never changed, by their users).
+ */
+let lastMessage: string | undefined;
+let lastSignal: Signal | undefined;
+
 export function recognise(message: string): Signal | undefined {
+	if (message === lastMessage) return lastSignal;
+	lastSignal = recogniseOnce(message);
+	lastMessage = message;
+	return lastSignal;
+}
+
+/**
+ * The one character a rule's match must begin with, when its pattern is `^` then a literal
+ * character and has no `|` outside brackets (so every match starts there); undefined otherwise.
+ */
+export function firstCharOf(pattern: RegExp): string | undefined {
+	const source = pattern.source;
+	if (pattern.flags.includes('i') || !/^\^[\w :-]/.test(source)) return undefined;
+	let depth = 0;
+	let inClass = false;
+	for (let i = 1; i < source.length; i++) {
+		const c = source[i];
+		if (c === '\\') i++;
+		else if (inClass) inClass = c !== ']';
+		else if (c === '[') inClass = true;
+		else if (c === '(') depth++;
+		else if (c === ')') depth--;
+		else if (c === '|' && depth === 0) return undefined;
+	}
+
+	// A quantifier on the first character ("^P?M") makes it optional.
+	return /^[?*{]/.test(source.slice(2)) ? undefined : source[1];
+}
+
+const ruleFirstChars = rules.map(([pattern]) => firstCharOf(pattern));
+const rulesByFirstChar = new Map<string, Rule[]>();
+
+/** The rules, in order, that can match a message beginning with `c` (the others cannot: see firstCharOf). */
+function rulesFor(c: string): Rule[] {
+	let list = rulesByFirstChar.get(c);
+	if (!list) {
+		list = rules.filter((_, i) => ruleFirstChars[i] === undefined || ruleFirstChars[i] === c);
+		if (rulesByFirstChar.size < 256) rulesByFirstChar.set(c, list);
+	}
+
+	return list;
+}
+
+function recogniseOnce(message: string, every = false): Signal | undefined {
 	if (!mayMatch.test(message)) return undefined;
-	for (const [pattern, make] of rules) {
+	for (const [pattern, make] of every ? rules : rulesFor(message.charAt(0))) {
 		const match = pattern.exec(message);
 		if (match) return make(match);
 	}
@@ -242,6 +293,11 @@ export function recognise(message: string): Signal | undefined {
 	// Failure messages without a "PM: " prefix (the DPM watchdog).
 	const failure = recogniseFailure(message);
 	return failure ? {type: 'failure', failure} : undefined;
+}
+
+/** Every rule tried in turn, without the first-character dispatch and the memory (tests compare the two). */
+export function recogniseTryingEveryRule(message: string): Signal | undefined {
+	return recogniseOnce(message, true);
 }
 
 export function categoryOf(message: string): SignalCategory | undefined {

@@ -54,15 +54,23 @@ export function relabel(cycle: Cycle): void {
 /** Where the event being reduced came from. */
 export type Where = {file?: string; line?: number; clockUs?: number};
 
-/** Working copy of the state for one event: copy-on-write of what changes. */
+/**
+ * Working copy of the state for one event: copy-on-write of what changes — or, `inPlace`, the
+ * state itself, changed where it stands (a consumer that never looks back at an earlier state:
+ * replay --summary, the player between keyframes). Same changes either way, without the copies.
+ */
 export class Draft {
 	readonly s: MonitorState;
-	private cycleCopied = false;
+	private cycleCopied: boolean;
 	/** The current cycle was changed by this event. */
 	touched = false;
 
-	constructor(state: MonitorState, t: number, readonly where: Where = {}) {
-		this.s = {...state, t: Math.max(state.t, t)};
+	constructor(state: MonitorState, t: number, readonly where: Where = {}, readonly inPlace = false) {
+		if (inPlace) {
+			this.s = state;
+			if (t > state.t) state.t = t;
+		} else this.s = {...state, t: Math.max(state.t, t)};
+		this.cycleCopied = inPlace;
 	}
 
 	get cycle(): Cycle | undefined {
@@ -111,6 +119,18 @@ export class Draft {
 
 	/** Keep the latest cycles (bounded: a multi-gigabyte log may hold hundreds of thousands). */
 	private archive(cycle: Cycle): void {
+		if (this.inPlace) {
+			const {cycles, totals} = this.s;
+			cycles.push(cycle);
+			if (cycles.length > maxCycles) cycles.splice(0, cycles.length - maxCycles);
+			totals.cycles++;
+			if (cycle.status === 'failed') totals.failed++;
+			if (cycle.status === 'ok') totals.ok++;
+			if (cycle.status === 'incomplete' || cycle.status === 'running') totals.incomplete++;
+			totals.byKind[cycle.kind] = (totals.byKind[cycle.kind] ?? 0) + 1;
+			return;
+		}
+
 		const kept = this.s.cycles.length >= maxCycles ? this.s.cycles.slice(1 - maxCycles) : this.s.cycles;
 		this.s.cycles = [...kept, cycle];
 		const totals = this.s.totals;
@@ -197,11 +217,18 @@ export class Draft {
 		if (this.s.warnings.some(w => w.text === text)) return;
 		const warning: Warning = {t, severity, text};
 		if (where) warning.where = where;
+		if (this.inPlace) {
+			this.s.warnings.push(warning);
+			if (this.s.warnings.length > maxWarnings) this.s.warnings.splice(0, this.s.warnings.length - maxWarnings);
+			return;
+		}
+
 		const kept = this.s.warnings.length >= maxWarnings ? this.s.warnings.slice(1 - maxWarnings) : this.s.warnings;
 		this.s.warnings = [...kept, warning];
 	}
 
 	device(name: string): DeviceView {
+		if (this.inPlace) return (this.s.devices[name] ??= {name, pm: 'active', errors: []});
 		const previous = this.s.devices[name] ?? {name, pm: 'active', errors: []};
 		const copy = {...previous, errors: [...previous.errors]};
 		const devices = Object.assign({}, this.s.devices);
@@ -211,6 +238,7 @@ export class Draft {
 	}
 
 	dimm(name: string) {
+		if (this.inPlace) return (this.s.dimms[name] ??= {name});
 		const copy = {...(this.s.dimms[name] ?? {name})};
 		this.s.dimms = {...this.s.dimms, [name]: copy};
 		return copy;

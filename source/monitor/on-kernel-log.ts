@@ -346,10 +346,11 @@ function onSignal(d: Draft, signal: Signal, e: LogEvent): void {
 			// Merge with the callback report just before it (same errno): the device line says more.
 			const last = cycle.failures.at(-1);
 			if (last?.id === 'device-callback' && last.errno === signal.errno && (!last.device || last.device === device)) {
-				const callback = last.text;
-				Object.assign(last, {id: signal.type, text: `${text} (${callback})`, device});
-				if (cycle.failures.length === 1) cycle.failure = describeFailure(last);
-				d.warn(t, 'crit', describeFailure(last));
+				// A new object: the failures array is copied on write, its elements are shared with the state before.
+				const merged = {...last, id: signal.type, text: `${text} (${last.text})`, device};
+				cycle.failures[cycle.failures.length - 1] = merged;
+				if (cycle.failures.length === 1) cycle.failure = describeFailure(merged);
+				d.warn(t, 'crit', describeFailure(merged));
 				return;
 			}
 
@@ -591,12 +592,12 @@ function countsAs(signal: Signal | undefined): 'error' | 'warning' | undefined {
 
 export function onLog(d: Draft, e: LogEvent): void {
 	const signal = e.origin === 'userspace' ? undefined : recognise(e.text);
-	const log = {...d.s.log, count: d.s.log.count + 1};
+	const log = d.inPlace ? d.s.log : (d.s.log = {...d.s.log});
+	log.count++;
 	// Levels when the log has them; otherwise what the message says.
 	const severity = e.level !== undefined ? (e.level <= 3 ? 'error' : e.level === 4 ? 'warning' : undefined) : countsAs(signal);
 	if (severity === 'error') log.errors++;
 	else if (severity === 'warning') log.warnings++;
-	d.s.log = log;
 	if (e.origin === 'userspace') return;
 	if (signal) {
 		// A pm_test wait ends at the next line the kernel prints (mdelay(), then it goes on).
@@ -607,7 +608,7 @@ export function onLog(d: Draft, e: LogEvent): void {
 	}
 
 	// "done." finishing a pr_cont line that other messages interrupted.
-	if (e.text.trim() === 'done.') {
+	if (e.text.includes('done.') && e.text.trim() === 'done.') {
 		const cycle = d.running;
 		if (cycle && phase(cycle, 'thaw-tasks').status !== 'pending') onSignal(d, {type: 'restart', what: 'tasks', stage: 'done'}, e);
 	}

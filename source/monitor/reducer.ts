@@ -6,6 +6,7 @@
  * Pure: same events, same state.
  */
 import type {SysfsEvent, TimelineEvent} from '../events.js';
+import {recognise} from '../kernel/recognise.js';
 import {parseFirmwarePath} from '../kernel/sysfs.js';
 import {Draft} from './draft.js';
 import {onLog} from './on-kernel-log.js';
@@ -73,8 +74,34 @@ function clockOf(event: TimelineEvent): number | undefined {
 }
 
 export function reduce(state: MonitorState, event: TimelineEvent): MonitorState {
+	return step(state, event, false);
+}
+
+/**
+ * The same reduction, changing `state` where it stands: for a consumer that owns the state and
+ * never looks back at an earlier one (replay --summary; the player's working state between
+ * keyframes). No per-event copy of the state, its cycle or its device record.
+ */
+export function reduceInPlace(state: MonitorState, event: TimelineEvent): MonitorState {
+	// The common line: no level, not a signal (nor the "done." that ends a pr_cont line). onLog would
+	// only count it — so count it here, without a draft.
+	if (event.kind === 'log' && event.level === undefined && (event.origin === 'userspace' || (recognise(event.text) === undefined && !event.text.includes('done.')))) {
+		if (event.t > state.t) state.t = event.t;
+		state.log.count++;
+		return state;
+	}
+
+	return step(state, event, true);
+}
+
+/** A state that `reduceInPlace` may change without touching `state` (nothing shared with it). */
+export function ownCopy(state: MonitorState): MonitorState {
+	return structuredClone(state);
+}
+
+function step(state: MonitorState, event: TimelineEvent, inPlace: boolean): MonitorState {
 	const source = 'source' in event ? event.source : undefined;
-	const d = new Draft(state, event.t, {file: source?.file, line: source?.line, clockUs: clockOf(event)});
+	const d = new Draft(state, event.t, {file: source?.file, line: source?.line, clockUs: clockOf(event)}, inPlace);
 	switch (event.kind) {
 		case 'log': {
 			onLog(d, event);

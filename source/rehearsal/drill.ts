@@ -5,7 +5,7 @@
  */
 import {existsSync, readdirSync, readFileSync} from 'node:fs';
 import path from 'node:path';
-import {parse as parseYaml} from 'yaml';
+import {parseYaml} from '../yaml.js';
 import {z} from 'zod';
 import {fixturesDir} from '../paths.js';
 import {parseScenario, ScenarioError, type Scenario} from '../sim/scenario.js';

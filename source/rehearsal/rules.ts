@@ -85,14 +85,23 @@ export const rules: Record<RuleId, Rule> = {
 	tasks: {
 		id: 'tasks',
 		title: 'dealt with the task stuck in D state first',
-		why: 'The freezer waits up to pm_freeze_timeout (20 s) for every task; one in uninterruptible sleep makes it fail with EBUSY after user space has been frozen for those 20 s, and nothing is activated.',
+		why: 'The freezer waits up to pm_freeze_timeout (20 s) for every task, with user space frozen all the while: a task in uninterruptible sleep holds it until it wakes, and one still asleep after those 20 s makes the freeze fail with EBUSY, and nothing is activated.',
 		judge: c => {
 			const refused = [...new Set(c.runs.flatMap(r => r.faults.filter(f => f.point === 'task-wont-freeze').map(f => f.target!)))];
 			const stuck = c.initial.stuckTasks.map(t => t.comm);
 			if (refused.length > 0) return {ok: false, detail: `the freezer failed: ${refused.join(', ')} refused to freeze`};
 			if (stuck.length === 0) return {ok: true, detail: 'no task was stuck in D state: nothing to resolve'};
 			const resolved = stuck.filter(comm => before(c, r => r.kind === 'resolve' && r.target === comm));
-			return resolved.length === stuck.length ? {ok: true, detail: `resolved ${stuck.join(', ')} before triggering`} : {ok: false, detail: `did not resolve ${stuck.filter(s => !resolved.includes(s)).join(', ')}`};
+			// A task whose cause ended by itself (the NFS server answers again) before the trigger: waiting was the fix.
+			const trigger = c.records[firstTrigger(c)];
+			const woke = c.initial.stuckTasks.filter(t => !resolved.includes(t.comm) && t.wakesAtUs !== undefined && trigger !== undefined && t.wakesAtUs <= trigger.t).map(t => t.comm);
+			const handled = [...resolved, ...woke];
+			if (handled.length === stuck.length) {
+				return {ok: true, detail: [resolved.length > 0 ? `resolved ${resolved.join(', ')}` : '', woke.length > 0 ? `waited until ${woke.join(', ')} left D state` : ''].filter(Boolean).join('; ') + ' before triggering'};
+			}
+
+			const left = stuck.filter(s => !handled.includes(s)).join(', ');
+			return {ok: false, detail: trigger ? `triggered while ${left} was still in D state (resolve it, or wait until it leaves D state)` : `did not resolve ${left}`};
 		},
 	},
 	goal: {

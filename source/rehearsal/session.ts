@@ -195,9 +195,12 @@ export class DrillSession {
 				const m = /^(\d+(?:\.\d+)?)(ms|s|m)?$/.exec(args[0] ?? '');
 				const us = m ? Number(m[1]) * (m[2] === 'ms' ? 1000 : m[2] === 'm' ? 60_000_000 : 1_000_000) : Number.NaN;
 				if (!(us > 0 && us <= 600_000_000)) throw new Error('wait DURATION (e.g. wait 5s, wait 500ms; at most 600 s)');
+				const stuckBefore = this.sim.inspect().stuckTasks;
 				this.sim.advanceTo(this.sim.now + us);
 				const seen = this.sim.inspect();
-				return `${args[0]} passed. ${seen.stuckTasks.length === 0 ? 'no task in D state' : seen.stuckTasks.map(t => `task ${t.comm} (pid ${t.pid}) still in D state`).join('; ')}.`;
+				const woke = stuckBefore.filter(t => !seen.stuckTasks.some(s => s.pid === t.pid));
+				const wokeText = woke.map(t => `task ${t.comm} (pid ${t.pid}) left D state${t.wakesAtUs === undefined ? '' : ` at ${(t.wakesAtUs / 1e6).toFixed(3)} s`}; `).join('');
+				return `${args[0]} passed. ${wokeText}${seen.stuckTasks.length === 0 ? 'no task in D state' : seen.stuckTasks.map(t => `task ${t.comm} (pid ${t.pid}) still in D state`).join('; ')}.`;
 			}
 
 			case 'finish': {

@@ -91,14 +91,18 @@ export class SimContext {
 	 */
 	publish(only?: readonly Dimm[]): void {
 		this.host.settle(this.now);
-		for (const [path, answer] of this.host.files(this.now, only)) {
-			const value = renderAnswer(answer);
-			if (this.lastFiles.get(path) === value) continue;
-			this.lastFiles.set(path, value);
-			this.sink({kind: 'sysfs', t: this.now, path, value});
-		}
+		this.host.eachFile(this.now, only, this.publishFile);
 	}
+
+	private readonly publishFile = (path: string, answer: SysfsAnswer<string>): void => {
+		const value = renderAnswer(answer);
+		if (this.lastFiles.get(path) === value) return;
+		this.lastFiles.set(path, value);
+		this.sink({kind: 'sysfs', t: this.now, path, value});
+	};
 }
+
+export {firmwareFile} from './firmware-file.js';
 
 /** A sysfs value as a reader sees it: the text, or `<errno NAME>` when the read fails. */
 export function renderAnswer(answer: SysfsAnswer<string>): string {

@@ -14,7 +14,7 @@
 import type {FaultEvent, FaultPoint} from '../events.js';
 import type {ErrnoName} from '../kernel/errno.js';
 import type {Prng} from './prng.js';
-import {expandDevices, type DeviceSpec, type StuckTaskSpec} from './scenario-schema.js';
+import {scenarioDevices, type DeviceSpec, type StuckTaskSpec} from './scenario-schema.js';
 import type {Scenario} from './scenario.js';
 
 export type {FaultEvent, FaultPoint} from '../events.js';
@@ -41,7 +41,7 @@ export function planFaults(scenario: Scenario, rng: Prng): FaultPlan {
 	const chance = rng.fork('chances');
 	const deviceFaults = new Map<number, DeviceFault>();
 	const dmaActive = new Map<number, boolean>();
-	for (const spec of expandDevices(scenario)) {
+	for (const spec of scenarioDevices(scenario)) {
 		const active = typeof spec.dma.active === 'number' ? chance.chance(spec.dma.active) : spec.dma.active;
 		dmaActive.set(spec.index, active);
 		if (spec.fail !== undefined && chance.chance(spec.fail.probability)) deviceFaults.set(spec.index, spec.fail);

@@ -6,7 +6,6 @@
  */
 import {
 	capabilityHasFiles,
-	parseFirmwarePath,
 	deriveBusState,
 	formatNoidle,
 	readBusActivate,
@@ -22,9 +21,10 @@ import {
 	type SysfsAnswer,
 } from '../kernel/sysfs.js';
 import type {Prng} from './prng.js';
+import {firmwareFile} from './firmware-file.js';
 import {draw} from './draw.js';
 import {planFaults, type FaultPlan} from './faults.js';
-import {expandDevices, resolveDimm, type DeviceSpec, type DimmSpec, type StuckTaskSpec} from './scenario-schema.js';
+import {scenarioDevices, scenarioDimms, type DeviceSpec, type DimmSpec, type StuckTaskSpec} from './scenario-schema.js';
 import type {Scenario} from './scenario.js';
 
 export type Dimm = {
@@ -96,8 +96,9 @@ export class Host {
 			busyUntilUs: 0,
 			activations: 0,
 		};
+		const specs = scenarioDimms(scenario);
 		this.dimms = Array.from({length: scenario.dimms.count}, (_, index) => {
-			const spec = resolveDimm(scenario, index);
+			const spec = specs[index]!;
 			return {
 				index,
 				paths: {activate: sysfsPaths.dimmActivate(index), result: sysfsPaths.dimmResult(index)},
@@ -113,7 +114,7 @@ export class Host {
 		});
 		// Uncertain quantities: the fault plan, drawn once per run from its own stream.
 		this.faults = planFaults(scenario, rng);
-		this.devices = expandDevices(scenario).map(spec => ({
+		this.devices = scenarioDevices(scenario).map(spec => ({
 			...spec,
 			dma: {...spec.dma, active: this.faults.dmaActive.get(spec.index) ?? false},
 			fail: this.faults.deviceFaults.get(spec.index),
@@ -239,19 +240,23 @@ export class Host {
 	 */
 	files(nowUs: number, only?: readonly Dimm[]): Map<string, SysfsAnswer<string>> {
 		const files = new Map<string, SysfsAnswer<string>>();
-		if (!this.hasFirmwareFiles) return files;
+		this.eachFile(nowUs, only, (path, answer) => files.set(path, answer));
+		return files;
+	}
+
+	/** The same files as files(), in the same order, handed to `visit` one by one (no map built). */
+	eachFile(nowUs: number, only: readonly Dimm[] | undefined, visit: (path: string, answer: SysfsAnswer<string>) => void): void {
+		if (!this.hasFirmwareFiles) return;
 		this.ops += 3;
-		files.set(this.busPaths.capability, readBusCapability(this.bus.capability));
-		files.set(this.busPaths.activate, readBusActivate(this.bus.capability, this.busState(nowUs)));
-		files.set(this.busPaths.noidle, {ok: true, value: formatNoidle(this.bus.noidle)});
+		visit(this.busPaths.capability, readBusCapability(this.bus.capability));
+		visit(this.busPaths.activate, readBusActivate(this.bus.capability, this.busState(nowUs)));
+		visit(this.busPaths.noidle, {ok: true, value: formatNoidle(this.bus.noidle)});
 		for (const dimm of only ?? this.dimms) {
 			this.ops++;
 			if (!dimm.spec.fwOps) continue;
-			files.set(dimm.paths.activate, readDimmActivate(this.bus.capability, true, this.readDimmState(dimm, nowUs, false)));
-			files.set(dimm.paths.result, readDimmResult(this.bus.capability, true, this.readDimmResult(dimm, nowUs, false)));
+			visit(dimm.paths.activate, readDimmActivate(this.bus.capability, true, this.readDimmState(dimm, nowUs, false)));
+			visit(dimm.paths.result, readDimmResult(this.bus.capability, true, this.readDimmResult(dimm, nowUs, false)));
 		}
-
-		return files;
 	}
 
 	/**
@@ -259,7 +264,7 @@ export class Host {
 	 * exist. `commit` = a real read (it may refresh the driver's caches).
 	 */
 	file(path: string, nowUs: number, commit = false): SysfsAnswer<string> | undefined {
-		const file = parseFirmwarePath(path);
+		const file = firmwareFile(path);
 		if (!file || !this.hasFirmwareFiles) return undefined;
 		switch (file.file) {
 			case 'bus-capability': {

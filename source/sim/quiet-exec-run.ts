@@ -266,11 +266,16 @@ class QuietExecSteps {
 		const what: fmt.FreezeWhat = kind === 'user' ? 'user space processes' : 'remaining freezable tasks';
 		const count = kind === 'user' ? ctx.host.userTasks : ctx.host.kernelTasks;
 		const latency = kind === 'user' ? scenario.tasks.freezeLatencyUs : scenario.tasks.kthreadFreezeLatencyUs;
-		const stuck = ctx.host.stuckTasks.filter(s => s.kind === kind);
+		// A task whose cause ended by itself before this freeze (wakesAtUs) freezes like any other.
+		const stuck = ctx.host.stuckTasks.filter(s => s.kind === kind && (s.wakesAtUs === null || scenario.startUs + s.wakesAtUs > ctx.now));
 		const rng = ctx.rng.fork(`freeze-${kind}`);
 		const tasks: FreezerTask[] = Array.from({length: count}, (_, id) => {
 			const spec = stuck[id];
-			if (spec) return {id, readyAfterUs: spec.releaseAfterUs ?? Number.POSITIVE_INFINITY};
+			if (spec) {
+				const wakes = spec.wakesAtUs === null ? Number.POSITIVE_INFINITY : Math.max(0, scenario.startUs + spec.wakesAtUs - ctx.now);
+				return {id, readyAfterUs: Math.min(spec.releaseAfterUs ?? Number.POSITIVE_INFINITY, wakes)};
+			}
+
 			return {id, readyAfterUs: draw(latency, rng)};
 		});
 		const start = ctx.now;
@@ -532,7 +537,7 @@ const commonKthreads = ['kswapd0', 'jbd2/sda1-8', 'xfsaild/dm-0', 'kcompactd0', 
 
 function slowTask(kind: 'user' | 'kernel', id: number): StuckTaskSpec {
 	const names = kind === 'user' ? commonComms : commonKthreads;
-	return {comm: names[id % names.length]!, pid: (kind === 'user' ? 600 : 40) + id, ppid: kind === 'user' ? 1 : 2, kind, releaseAfterUs: null, probability: 1};
+	return {comm: names[id % names.length]!, pid: (kind === 'user' ? 600 : 40) + id, ppid: kind === 'user' ? 1 : 2, kind, releaseAfterUs: null, wakesAtUs: null, probability: 1};
 }
 
 function taskDumpOf(k: KernelProfile, spec: StuckTaskSpec): fmt.TaskDump {

@@ -138,6 +138,12 @@ const stuckTaskSchema = z
 		kind: z.enum(['user', 'kernel']).default('user'),
 		/** µs after freezing starts when the task finally sleeps freezably; null = never. */
 		releaseAfterUs: micros.nullable().default(null),
+		/**
+		 * µs after the scenario starts when what holds the task is over (the NFS server answers
+		 * again) and it leaves D state by itself; null = only when the operator resolves it.
+		 * A freeze running then sees the task freeze at that moment.
+		 */
+		wakesAtUs: micros.nullable().default(null),
 		/** Chance that the task is stuck in a given run (risk estimates). */
 		probability: probability.default(1),
 		stack: z.array(z.string().min(1)).optional(),
@@ -238,6 +244,37 @@ export type ScenarioFile = z.infer<typeof scenarioSchema>;
 export function resolveDimm(file: ScenarioFile, index: number): DimmSpec {
 	const override = file.dimms.overrides[String(index)] ?? file.dimms.overrides[`nmem${index}`] ?? {};
 	return {...dimmDefaults, ...file.dimms.defaults, ...override};
+}
+
+export type ExpandedDevice = Readonly<DeviceSpec & {index: number}>;
+
+/**
+ * A scenario's devices, expanded once per scenario object (a risk run or a bench simulates the same
+ * scenario thousands of times): frozen, since every simulation shares them and copies what it changes.
+ */
+const expandedDevices = new WeakMap<ScenarioFile, readonly ExpandedDevice[]>();
+
+export function scenarioDevices(file: ScenarioFile): readonly ExpandedDevice[] {
+	let devices = expandedDevices.get(file);
+	if (!devices) {
+		devices = Object.freeze(expandDevices(file).map(device => Object.freeze(device)));
+		expandedDevices.set(file, devices);
+	}
+
+	return devices;
+}
+
+/** A scenario's DIMM specs, resolved once per scenario object (shared and frozen, like its devices). */
+const resolvedDimms = new WeakMap<ScenarioFile, readonly DimmSpec[]>();
+
+export function scenarioDimms(file: ScenarioFile): readonly DimmSpec[] {
+	let dimms = resolvedDimms.get(file);
+	if (!dimms) {
+		dimms = Object.freeze(Array.from({length: file.dimms.count}, (_, index) => Object.freeze(resolveDimm(file, index))));
+		resolvedDimms.set(file, dimms);
+	}
+
+	return dimms;
 }
 
 /** Expand `count` and the {i}/{x} name patterns into one spec per device. */

@@ -5,7 +5,7 @@
  */
 import {existsSync, readdirSync, readFileSync} from 'node:fs';
 import path from 'node:path';
-import {parse as parseYaml} from 'yaml';
+import {parseYaml} from '../yaml.js';
 import type {ZodIssue} from 'zod';
 import {fixturesDir} from '../paths.js';
 import {scenarioSchema, type ScenarioFile} from './scenario-schema.js';

@@ -8,14 +8,13 @@ import {errnoCode, type ErrnoName} from '../kernel/errno.js';
 import {nfitArmResult} from '../kernel/log-format.js';
 import {resolveKernel, type KernelId, type KernelProfile} from '../kernel/profiles.js';
 import {
-	parseFirmwarePath,
 	sysfsPaths,
 	writeBusActivate,
 	writeDimmActivate,
 	writeNoidle,
 	type SysfsAnswer,
 } from '../kernel/sysfs.js';
-import {renderAnswer, SimContext} from './context.js';
+import {firmwareFile, renderAnswer, SimContext} from './context.js';
 import {Engine, type Process} from './engine.js';
 import {Host} from './host.js';
 import {summarise, type Outcome} from './outcome.js';
@@ -151,9 +150,12 @@ export class Simulation {
 	 * traffic counters of each adapter): tasks in D state, devices moving
 	 * data, and whether their freeze callback is known to stop DMA.
 	 */
-	inspect(): {stuckTasks: Array<{comm: string; pid: number}>; dma: Array<{device: string; stopsOnFreeze: boolean}>} {
+	inspect(): {stuckTasks: Array<{comm: string; pid: number; wakesAtUs?: number}>; dma: Array<{device: string; stopsOnFreeze: boolean}>} {
 		return {
-			stuckTasks: this.host.stuckTasks.map(t => ({comm: t.comm, pid: t.pid})),
+			// A task whose cause ended by itself (wakesAtUs) is no longer in D state; the kernel prints nothing when it happens.
+			stuckTasks: this.host.stuckTasks
+				.filter(t => t.wakesAtUs === null || this.scenario.startUs + t.wakesAtUs > this.now)
+				.map(t => ({comm: t.comm, pid: t.pid, ...(t.wakesAtUs === null ? {} : {wakesAtUs: this.scenario.startUs + t.wakesAtUs})})),
 			dma: this.host.devices.filter(d => d.dma.active).map(d => ({device: `${d.driver} ${d.name}`, stopsOnFreeze: d.dma.stopsOnFreeze})),
 		};
 	}
@@ -226,7 +228,7 @@ export class Simulation {
 			const answer = this.readFile(path);
 			this.action('read', path, undefined, answer.ok ? {ok: true, value: answer.value} : failure(answer.errno), actor);
 			// A read may refresh the driver's caches (nmemX activate → the cached result).
-			const read = parseFirmwarePath(path);
+			const read = firmwareFile(path);
 			const dimm = read && 'dimm' in read ? this.host.dimms[read.dimm] : undefined;
 			this.ctx.publish(dimm ? [dimm] : []);
 			return;
@@ -250,7 +252,7 @@ export class Simulation {
 
 	private *write(path: string, value: string, actor: ActionEvent['actor']): Process {
 		const {host, ctx} = this;
-		const file = parseFirmwarePath(path);
+		const file = firmwareFile(path);
 		const present = this.host.file(path, this.now) !== undefined;
 		const refuse = (errno: ErrnoName) => this.action('write', path, value, failure(errno), actor);
 		if (!file || !present) {
@@ -334,6 +336,8 @@ function failure(errno: ErrnoName): {ok: false; errno: ErrnoName; code: number} 
 
 /** "/sys/bus/nd/…" and "bus/nd/…" name the same file. */
 export function normalisePath(path: string): string {
+	// Every scripted command goes through here: the common path (already relative) costs no regex.
+	if (path.charCodeAt(0) !== 47 /* / */ && !path.startsWith('sys/')) return path;
 	return path.replace(/^\/+/, '').replace(/^sys\//, '');
 }
 

@@ -188,7 +188,10 @@ async function openBytes(target: string, options: OpenOptions): Promise<{label: 
 		throw new TraceError(describeFsError(target, error));
 	}
 
-	const stream = handle.createReadStream({highWaterMark: 1 << 20});
+	// 64 KiB reads: the events of one read are handed over and dropped while still young (V8's
+	// scavenger frees them); the events of 1 MiB reads lived long enough to be promoted, and the old
+	// generation grew with the log (2.1 GB RSS for a 1 GB log).
+	const stream = handle.createReadStream({highWaterMark: 1 << 16});
 	return {label: target, regular: stat.isFile(), chunks: stream, close: () => stream.destroy()};
 }
 

@@ -138,7 +138,10 @@ function kernelOrDaemon(ident: string, text: string, wallUs: number | undefined)
 }
 
 function parseOne(line: string): Parsed {
-	let m = kmsgRecord.exec(line);
+	let m: RegExpExecArray | null = null;
+	// Raw dmesg, the common line: a `[` cannot begin a /dev/kmsg record or its dictionary.
+	const bracket = line.charCodeAt(0) === 91;
+	if (!bracket) m = kmsgRecord.exec(line);
 	if (m) {
 		const stampUs = microsToUs(m[3]!);
 		const parsed: Parsed = {text: m[5]!, origin: 'kernel'};
@@ -147,10 +150,11 @@ function parseOne(line: string): Parsed {
 		return fromPriority(Number(m[1]), parsed);
 	}
 
-	if (kmsgDict.test(line)) return {text: line, origin: 'unknown', ident: 'kmsg-dict'};
-	m = monotonicJournal.exec(line);
+	if (!bracket && kmsgDict.test(line)) return {text: line, origin: 'unknown', ident: 'kmsg-dict'};
+	// journalctl -o short-monotonic: the word "kernel", or a daemon's "ident[pid]:" (a second "[").
+	m = bracket && line.includes('kernel') ? monotonicJournal.exec(line) : null;
 	if (m) return withStamp({text: m[4]!, origin: 'kernel'}, m[1]!);
-	m = monotonicDaemon.exec(line);
+	m = bracket && line.indexOf('[', 1) !== -1 ? monotonicDaemon.exec(line) : null;
 	if (m) return withStamp({text: m[5]!, origin: 'userspace', ident: m[3]!}, m[1]!);
 	m = rawStamp.exec(line);
 	if (m) {
@@ -199,6 +203,9 @@ function withStamp(parsed: Parsed, seconds: string): Parsed {
 /** Remove what pasting added around a line: CR, e-mail quotes, code-block indentation before a stamp. */
 function clean(raw: string): string {
 	let line = raw.endsWith('\r') ? raw.slice(0, -1) : raw;
+	const first = line.charCodeAt(0);
+	// Only a line that begins with a quote mark, a space or a tab has anything to remove.
+	if (first !== 62 && first !== 32 && first !== 9) return line;
 	line = line.replace(/^(?:> ?)+(?=\S|$)/, '');
 	const indented = /^[\t ]+(?=<\d{1,3}>\[|\[\s*\d+\.\d+\]|[A-Z][a-z]{2} [ \d]\d \d\d:|kernel: )/.exec(line);
 	if (indented) line = line.slice(indented[0].length);
@@ -307,7 +314,7 @@ export class LogParser {
 		const out = [parseOne(line)];
 		for (;;) {
 			const current = out.at(-1)!;
-			const m = gluedStamp.exec(current.text);
+			const m = current.text.includes('[') ? gluedStamp.exec(current.text) : null;
 			if (!m || m.index === 0) break;
 			const before = current.text.slice(0, m.index);
 			const next = parseOne(current.text.slice(m.index));
@@ -477,16 +484,21 @@ export class LineSplitter {
 	) {}
 
 	push(text: string): void {
-		const all = this.carry + text;
+		const all = this.carry.length > 0 ? this.carry + text : text;
 		let start = 0;
-		for (let i = 0; i < all.length; i++) {
-			const c = all.charCodeAt(i);
-			if (c !== 10 && c !== 13) continue;
-			if (c === 13 && i === all.length - 1) break; // a CR at the end of a chunk: wait for a possible LF
-			const crlf = c === 13 && all.charCodeAt(i + 1) === 10;
-			this.emit(this.cutLong(all.slice(start, i)), true, crlf ? 2 : 1);
-			if (crlf) i++;
-			start = i + 1;
+		// Line ends found with indexOf (native scans), not character by character.
+		let lf = all.indexOf('\n');
+		let cr = all.indexOf('\r');
+		for (;;) {
+			const i = cr === -1 ? lf : lf === -1 ? cr : Math.min(lf, cr);
+			if (i === -1) break;
+			if (i === cr && i === all.length - 1) break; // a CR at the end of a chunk: wait for a possible LF
+			const crlf = i === cr && all.charCodeAt(i + 1) === 10;
+			const line = all.slice(start, i);
+			this.emit(line.length > this.maxLength ? this.cutLong(line) : line, true, crlf ? 2 : 1);
+			start = crlf ? i + 2 : i + 1;
+			if (lf !== -1 && lf < start) lf = all.indexOf('\n', start);
+			if (cr !== -1 && cr < start) cr = all.indexOf('\r', start);
 		}
 
 		this.carry = this.cutLong(all.slice(start));

@@ -37,8 +37,11 @@ export async function streamLog(input: TextInput, options: StreamOptions): Promi
 	let batch: LogEvent[] = [];
 	let bytes = 0;
 	let lines = 0;
+	/** The clock of the last event handed over (the index records it; the batch may just have been flushed). */
+	let lastT = 0;
 	const add = (events: LogEvent[]) => {
 		for (const e of events) batch.push(e);
+		if (events.length > 0) lastT = events.at(-1)!.t;
 	};
 
 	const flush = async (force = false) => {
@@ -79,9 +82,13 @@ export async function streamLog(input: TextInput, options: StreamOptions): Promi
 				const indexEvery = options.indexEvery ?? 4096;
 				let offset = options.from?.offset ?? 0;
 				const lineBase = options.from?.line ?? 0;
+				const onIndex = options.onIndex;
 				splitter = new LineSplitter((line, lineNo, part, ending) => {
-					if (part === 0 && options.onIndex && (lineNo - 1) % indexEvery === 0) options.onIndex({offset, line: lineBase + lineNo - 1, t: batch.at(-1)?.t ?? 0});
-					offset += Buffer.byteLength(line, 'utf8') + ending;
+					if (onIndex) {
+						if (part === 0 && (lineNo - 1) % indexEvery === 0) onIndex({offset, line: lineBase + lineNo - 1, t: lastT});
+						offset += Buffer.byteLength(line, 'utf8') + ending;
+					}
+
 					add(parser.push(line, lineBase + lineNo, part));
 				});
 				push = text => splitter!.push(text);

@@ -4,16 +4,17 @@ import {execa, execaSync, type Options} from 'execa';
 import {inject} from 'vitest';
 import {packageRoot} from '../../source/paths.js';
 
-export const cliPath = path.join(packageRoot(), 'dist', 'source', 'cli.js');
+/** The published bin: source/cli.ts bundled by scripts/build.mjs. */
+export const cliPath = path.join(packageRoot(), 'dist', 'bundle', 'cli.js');
 
 /**
  * The built CLI, from the current source: vitest's global setup
- * (test/global-setup.ts) builds once per run. Only a run without it (the
- * mutation run's config) falls back to building when dist/ is missing.
+ * (test/global-setup.ts) builds once per run. Only a run without it
+ * falls back to building when dist/ is missing.
  */
 export function ensureBuilt(): void {
 	if (inject('distBuiltThisRun')) return;
-	if (!existsSync(cliPath)) execaSync('npx', ['tsc', '-p', packageRoot()], {stdio: 'inherit'});
+	if (!existsSync(cliPath)) execaSync('node', [path.join(packageRoot(), 'scripts', 'build.mjs')], {stdio: 'inherit'});
 }
 
 export async function quiesce(args: string[], options: Options = {}) {

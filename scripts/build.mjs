@@ -1,0 +1,147 @@
+#!/usr/bin/env node
+/**
+ * The published CLI: source/cli.ts bundled by esbuild into dist/bundle/.
+ *
+ *   node scripts/build.mjs               bundle now
+ *   node scripts/build.mjs --if-changed  bundle only when an input changed since the last bundle
+ *
+ * Code splitting: every `await import()` in cli.ts and commands/ becomes its own chunk, so a headless
+ * command parses only what it runs (the monitor's Ink, React and yoga live in chunks that
+ * `sim --headless` never loads; test/bundle.test.ts checks it from the metafile). React's production
+ * build is chosen at bundle time. The risk worker is a second entry point beside the chunks
+ * (source/risk/pool.ts finds it as ./worker.js).
+ *
+ * --if-changed compares a hash of every input (source/, package.json, package-lock.json, this script)
+ * with the one stored beside the bundle; the same hash means the bundle is current and nothing is
+ * written. `npm start` runs it first, so it costs a hash, not a build, when nothing changed.
+ */
+import {createHash} from 'node:crypto';
+import {existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync} from 'node:fs';
+import path from 'node:path';
+import process from 'node:process';
+import {fileURLToPath} from 'node:url';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const outdir = path.join(root, 'dist', 'bundle');
+const stampFile = path.join(outdir, 'inputs.sha256');
+const metafileOut = path.join(outdir, 'meta.json');
+
+/** Every input of the bundle, in a stable order. */
+function inputFiles() {
+	const files = [];
+	const walk = dir => {
+		for (const entry of readdirSync(dir, {withFileTypes: true}).sort((a, b) => (a.name < b.name ? -1 : 1))) {
+			const full = path.join(dir, entry.name);
+			if (entry.isDirectory()) walk(full);
+			else if (entry.isFile()) files.push(full);
+		}
+	};
+
+	walk(path.join(root, 'source'));
+	for (const file of ['package.json', 'package-lock.json', 'tsconfig.json']) if (existsSync(path.join(root, file))) files.push(path.join(root, file));
+	files.push(fileURLToPath(import.meta.url));
+	return files;
+}
+
+export function inputsHash() {
+	const hash = createHash('sha256');
+	for (const file of inputFiles()) {
+		hash.update(path.relative(root, file)).update('\0').update(readFileSync(file)).update('\0');
+	}
+
+	return hash.digest('hex');
+}
+
+export function bundleIsCurrent(hash = inputsHash()) {
+	try {
+		return readFileSync(stampFile, 'utf8').trim() === hash && existsSync(path.join(outdir, 'cli.js'));
+	} catch {
+		return false;
+	}
+}
+
+/**
+ * string-width (three copies: yargs', cliui's, wrap-ansi's) builds an Intl.Segmenter when it is
+ * imported, which loads ICU's break-iterator data: ≈30 ms of every run, though a run that prints no
+ * help never measures a string. Build it on first use instead. A copy that no longer has that exact
+ * line fails the build, so an upgrade is looked at rather than silently slower.
+ */
+const lazySegmenter = {
+	name: 'lazy-segmenter',
+	setup(build) {
+		build.onLoad({filter: /[\\/]node_modules[\\/](?:.*[\\/])?string-width[\\/]index\.js$/}, args => {
+			const text = readFileSync(args.path, 'utf8');
+			const eager = /^const segmenter = new Intl\.Segmenter\(\);$/m;
+			if (!eager.test(text)) return {errors: [{text: `${args.path}: expected "const segmenter = new Intl.Segmenter();" to make lazy (see lazySegmenter in scripts/build.mjs)`}]};
+			return {contents: text.replace(eager, 'let eagerSegmenter;\nconst segmenter = {segment: text => (eagerSegmenter ??= new Intl.Segmenter()).segment(text)};'), loader: 'js'};
+		});
+	},
+};
+
+/**
+ * yargs finds "its" package.json (for --version and pkgConf) from the folder above its own
+ * node_modules; bundled, there is none, and it would search from the working directory up to /,
+ * reading folders that are none of its business (capture's strace test forbids exactly that).
+ * Point it at this package's root, which is what it finds when it is not bundled.
+ */
+const yargsMainFilename = {
+	name: 'yargs-main-filename',
+	setup(build) {
+		build.onLoad({filter: /[\\/]node_modules[\\/]yargs[\\/]lib[\\/]platform-shims[\\/]esm\.mjs$/}, args => {
+			const text = readFileSync(args.path, 'utf8');
+			const search = "const mainFilename = __dirname.substring(0, __dirname.lastIndexOf('node_modules'));";
+			if (!text.includes(search)) return {errors: [{text: `${args.path}: expected "${search}" (see yargsMainFilename in scripts/build.mjs)`}]};
+			// The chunk is dist/bundle/<chunk>.js: the package root is two folders up.
+			return {contents: text.replace(search, "const mainFilename = join(dirname(__dirname), '..', '..') + '/';"), loader: 'js'};
+		});
+	},
+};
+
+export async function bundle() {
+	const {build} = await import('esbuild');
+	const hash = inputsHash();
+	mkdirSync(outdir, {recursive: true});
+	const result = await build({
+		absWorkingDir: root,
+		entryPoints: {cli: 'source/cli.ts', worker: 'source/risk/worker.ts'},
+		outdir,
+		bundle: true,
+		splitting: true,
+		format: 'esm',
+		platform: 'node',
+		// Node 20.19 (package.json engines): Unicode-set regexes (/v) stay literals, compiled on first use.
+		target: 'node20.19',
+		supported: {'regexp-set-notation': true},
+		chunkNames: 'chunk-[hash]',
+		// React and its reconciler pick their build from NODE_ENV when first required: the bundle
+		// holds only the production one (source/production.ts does the same for the tsc output).
+		define: {'process.env.NODE_ENV': '"production"'},
+		// Bundled CommonJS packages (React, yoga's loader) call require() for Node's own modules.
+		banner: {js: "import {createRequire as __quiesceCreateRequire} from 'node:module'; const require = __quiesceCreateRequire(import.meta.url);"},
+		// Ink loads its devtools only with DEV=true; that optional package is not a dependency.
+		external: ['react-devtools-core'],
+		minifyWhitespace: true,
+		minifySyntax: true,
+		legalComments: 'none',
+		plugins: [lazySegmenter, yargsMainFilename],
+		metafile: true,
+		logLevel: 'warning',
+	});
+	// Chunks of an earlier build go only after the new ones are written: a run started from the
+	// old bundle a moment ago still finds every file it loads while this one is written.
+	const current = new Set(Object.keys(result.metafile.outputs).map(file => path.basename(file)));
+	for (const file of readdirSync(outdir)) if (/^chunk-.*\.js$/.test(file) && !current.has(file)) rmSync(path.join(outdir, file), {force: true});
+	writeFileSync(metafileOut, JSON.stringify(result.metafile));
+	writeFileSync(stampFile, hash + '\n');
+	return result;
+}
+
+if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+	const ifChanged = process.argv.includes('--if-changed');
+	if (ifChanged && bundleIsCurrent()) {
+		if (process.env['QUIESCE_BUILD_VERBOSE'] === '1') process.stderr.write('build: dist/bundle is current, not rebuilt\n');
+	} else {
+		await bundle();
+		if (process.env['QUIESCE_BUILD_VERBOSE'] === '1') process.stderr.write('build: dist/bundle written\n');
+	}
+}
