@@ -96,6 +96,85 @@ describe('grading rules', () => {
 	});
 });
 
+/**
+ * A skipped step is only a mistake where it made a difference (issue 16): on a
+ * host with nothing stuck, nothing racing the stall and an armed bus, the rule
+ * passes and its detail says why. Details are what the report prints.
+ */
+describe('grading rules on a host where the step made no difference', () => {
+	const careless = ['arm all', 'trigger quiesce', 'verify'];
+	it.each([
+		['inspect', 'clean-activation', careless, 'did not inspect, but there was nothing stuck and nothing racing the stall: no difference on this host'],
+		['check-bus', 'clean-activation', careless, 'did not read the bus state, but it was armed: no difference on this host'],
+		['drain', 'clean-activation', careless, 'nothing was moving data that its freeze would not stop: nothing to drain'],
+		['tasks', 'clean-activation', careless, 'no task was stuck in D state: nothing to resolve'],
+		['decide', 'clean-activation', careless, 'nothing to decide'],
+		['collateral', 'clean-activation', careless, 'no device errors'],
+		['no-overflow', 'clean-activation', careless, 'every trigger was on an armed (not overflowing) bus'],
+		['method', 'clean-activation', careless, 'triggered with quiesce, as the capability says'],
+		// A verify before the trigger still counts as reading the bus first.
+		['check-bus', 'overflow-batches', ['arm all', 'read ndbus0/firmware/capability', 'trigger quiesce'], 'read ndbus0/firmware/activate or capability first'],
+		// Draining after arming but before the trigger is in time.
+		['drain', 'rdma-traffic', ['inspect', 'arm all', 'drain 0000:3b:00.0', 'drain 0000:3b:00.1', 'trigger quiesce'], 'drained mlx5_core 0000:3b:00.0, mlx5_core 0000:3b:00.1 before triggering'],
+		// A DIMM without a staged image is not a goal (results-follow-up: nmem5 has none, nmem2 ends in need_reset).
+		['goal', 'results-follow-up', ['arm all', 'trigger quiesce'], '6/6 DIMMs activated'],
+	] as const)('%s on %s: %j passes', (rule, drill, commands, detail) => {
+		expect(judge(rule, drill, [...commands])).toEqual({ok: true, detail});
+	});
+
+	it.each([
+		// DMA that the freeze does not stop is a reason to look first, even with no stuck task.
+		['inspect', 'rdma-traffic', careless, 'triggered without looking at tasks and DMA traffic'],
+		['drain', 'rdma-traffic', ['inspect', 'arm all', 'trigger quiesce', 'drain 0000:3b:00.0', 'drain 0000:3b:00.1'], 'DMA timed out on mlx5_core 0000:3b:00.0, mlx5_core 0000:3b:00.1 — not drained before triggering: mlx5_core 0000:3b:00.0, mlx5_core 0000:3b:00.1'],
+		['method', 'clean-activation', ['arm all', 'trigger live', 'trigger quiesce'], 'triggered with live on a platform whose capability is quiesce'],
+		['no-overflow', 'overflow-batches', ['arm all', 'trigger quiesce', 'trigger quiesce'], 'triggered 2 time(s) with the bus in overflow'],
+		['decide', 'results-follow-up', ['inspect', 'arm all', 'trigger quiesce', 'verify', 'decide nmem2 power-cycle'], 'nmem5 needs "restage"'],
+		['verify', 'results-follow-up', ['arm all', 'trigger quiesce', 'read nmem0/firmware/result'], 'did not read the result of nmem1, nmem2, nmem3, nmem4, nmem5, nmem6, nmem7'],
+		['check-bus', 'overflow-batches', ['arm all', 'trigger quiesce', 'trigger quiesce'], 'never read the bus state before writing to it (it was overflow, overflow)'],
+	] as const)('%s on %s: %j fails', (rule, drill, commands, detail) => {
+		expect(judge(rule, drill, [...commands])).toEqual({ok: false, detail});
+	});
+
+	it('frozen-budget: exactly the limit is within it, a tenth of a millisecond less is not', () => {
+		const session = new DrillSession(loadDrill('stuck-task'), 1);
+		for (const command of loadDrill('stuck-task').solution!) session.run(command);
+		const context = {records: session.records, sim: session.sim, runs: session.sim.runs, initial: session.initial};
+		const run = session.sim.runs.find(r => r.frozenFromUs !== undefined && r.frozenToUs !== undefined)!;
+		const ms = (run.frozenToUs! - run.frozenFromUs!) / 1000;
+		expect(ms).toBeGreaterThan(0);
+		expect(rules['frozen-budget'].judge({...context, maxFrozenMs: ms}).ok).toBe(true);
+		expect(rules['frozen-budget'].judge({...context, maxFrozenMs: ms - 0.1})).toEqual({ok: false, detail: `user space frozen ${ms.toFixed(1)} ms, over the ${ms - 0.1} ms allowed`});
+	});
+});
+
+describe('grading rules: what counts, and when', () => {
+	it.each([
+		// Looking without triggering at all: everything the operator did counts as "before".
+		['inspect', 'stuck-task', ['arm all', 'inspect'], true, 'inspected the host first'],
+		// A verify reads the bus files too.
+		['check-bus', 'overflow-batches', ['arm all', 'verify', 'trigger quiesce'], true, 'read ndbus0/firmware/activate or capability first'],
+		// Results read before the last trigger do not verify it.
+		['verify', 'clean-activation', ['arm all', 'verify', 'trigger quiesce'], false, 'did not check the outcome after the last trigger'],
+		['method', 'live-platform', ['arm all', 'trigger quiesce', 'trigger quiesce'], false, 'triggered with quiesce, quiesce on a platform whose capability is live'],
+		// A task that will not freeze is not a device error, and DMA faults are not stuck tasks.
+		['collateral', 'stuck-task', ['arm all', 'trigger quiesce'], true, 'no device errors'],
+		['tasks', 'rdma-traffic', ['arm all', 'trigger quiesce'], true, 'no task was stuck in D state: nothing to resolve'],
+		// A live activation freezes nothing.
+		['frozen-budget', 'live-platform', ['arm all', 'trigger live'], true, 'user space frozen 0.0 ms in total'],
+	] as const)('%s on %s: %j', (rule, drill, commands, ok, detail) => {
+		expect(judge(rule, drill, [...commands])).toEqual({ok, detail});
+	});
+
+	it('check-bus: any bus number, and only the activate and capability files', () => {
+		const sim = new DrillSession(loadDrill('overflow-batches'), 1).sim;
+		const verdict = (path: string) => rules['check-bus'].judge({records: [{kind: 'read', paths: [path]}, {kind: 'trigger', busBefore: 'overflow'}] as never, sim, runs: [], initial: {} as never});
+		expect(verdict('bus/nd/devices/ndbus12/firmware/activate').ok).toBe(true);
+		expect(verdict('bus/nd/devices/ndbus0/firmware/capability').ok).toBe(true);
+		expect(verdict('bus/nd/devices/ndbus0/firmware/activate_noidle')).toEqual({ok: false, detail: 'never read the bus state before writing to it (it was overflow)'});
+		expect(verdict('bus/nd/devices/nmem0/firmware/activate').ok).toBe(false);
+	});
+});
+
 describe('a task that leaves D state by itself (nfs-recovering: the NFS server comes back 15 s after the start)', () => {
 	it('waiting until it wakes is dealing with it; wait says when it left D state', () => {
 		const session = new DrillSession(loadDrill('nfs-recovering'), 1);

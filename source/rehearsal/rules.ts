@@ -90,6 +90,7 @@ export const rules: Record<RuleId, Rule> = {
 			const refused = [...new Set(c.runs.flatMap(r => r.faults.filter(f => f.point === 'task-wont-freeze').map(f => f.target!)))];
 			const stuck = c.initial.stuckTasks.map(t => t.comm);
 			if (refused.length > 0) return {ok: false, detail: `the freezer failed: ${refused.join(', ')} refused to freeze`};
+			if (stuck.length === 0) return {ok: true, detail: 'no task was stuck in D state: nothing to resolve'};
 			const resolved = stuck.filter(comm => before(c, r => r.kind === 'resolve' && r.target === comm));
 			// A task whose cause ended by itself (the NFS server answers again) before the trigger: waiting was the fix.
 			const trigger = c.records[firstTrigger(c)];
