@@ -168,7 +168,10 @@ async function runSummary(args: ReplayArgs, plan: TracePlan, out: Writable, warn
 			for (const event of events) {
 				reduceInPlace(state, event);
 				collector.observe(state);
-				if (event.kind === 'log') devices.push(event);
+				if (event.kind === 'log') {
+					devices.push(event);
+					devices.attribute(state.cycle?.ordinal, state.cycle?.kind);
+				}
 			}
 
 			flush();

@@ -98,6 +98,12 @@ export type CycleTimeline = {
 	drivers: DriverTotal[];
 	/** Kernel lines that report a failure in this cycle (callback errors, freezer failures…). */
 	failures: CycleFailure[];
+	/**
+	 * The monitor's cycle its first callback fell in (replay --summary numbers and names cycles as
+	 * the monitor does; this builder segments on its own and may count differently, e.g. a write
+	 * that failed at once is a monitor cycle without a log line).
+	 */
+	monitorCycle?: {ordinal: number; kind: string};
 	failed: boolean;
 };
 
@@ -391,6 +397,15 @@ export class DeviceTimelineBuilder {
 			if (isFailureSignal(signal)) this.current.failures.push({line: event.source?.line ?? this.logLines, file: event.source?.file ?? '', text});
 			if (signal.type === 'device-failed' || signal.type === 'device-not-prepared') this.markDevice(signal.device, signal.errno);
 		}
+	}
+
+	/** Call after each push: the monitor's cycle for what was just pushed (see CycleTimeline.monitorCycle). */
+	attribute(ordinal: number | undefined, kind: string | undefined): void {
+		const cycle = this.current;
+		if (!cycle || ordinal === undefined || kind === undefined || cycle.callbacks.length === 0) return;
+		// The monitor names a cycle as the evidence comes (freezer lines, then the write or the thaw of kernel threads: fwa-quiesce).
+		if (!cycle.monitorCycle) cycle.monitorCycle = {ordinal, kind};
+		else if (cycle.monitorCycle.ordinal === ordinal) cycle.monitorCycle.kind = kind;
 	}
 
 	finish(): DeviceTimeline {

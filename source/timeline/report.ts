@@ -176,5 +176,5 @@ export function comparisonText(comparison: CycleComparison | undefined, top: num
 export function topCallbacksByCycle(timeline: DeviceTimeline, top: number): Array<{cycle: number; kind: string; failed: boolean; top: Array<Record<string, unknown>>}> {
 	return timeline.cycles
 		.filter(c => c.callbackCount > 0)
-		.map(c => ({cycle: c.index, kind: c.kind, failed: c.failed, top: rankCallbacks(c.callbacks).slice(0, top).map(callbackRecord)}));
+		.map(c => ({cycle: c.monitorCycle?.ordinal ?? c.index, kind: c.monitorCycle?.kind ?? c.kind, failed: c.failed, top: rankCallbacks(c.callbacks).slice(0, top).map(callbackRecord)}));
 }
