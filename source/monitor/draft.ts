@@ -75,7 +75,7 @@ export class Draft {
 
 	get cycle(): Cycle | undefined {
 		if (this.s.cycle && !this.cycleCopied) {
-			this.s.cycle = {...this.s.cycle, phases: this.s.cycle.phases.map(p => ({...p})), refusing: [...this.s.cycle.refusing], failures: [...this.s.cycle.failures], timings: [...this.s.cycle.timings]};
+			this.s.cycle = {...this.s.cycle, phases: this.s.cycle.phases.map(p => ({...p})), refusing: [...this.s.cycle.refusing], failures: [...this.s.cycle.failures], timings: [...this.s.cycle.timings], ...(this.s.cycle.driverErrors ? {driverErrors: [...this.s.cycle.driverErrors]} : {})};
 			this.cycleCopied = true;
 		}
 

@@ -6,6 +6,7 @@
  */
 import type {LogEvent} from '../events.js';
 import type {StageId} from '../kernel/quiet-exec.js';
+import {driverError} from '../kernel/driver-errors.js';
 import {isFailureSignal, recognise, type Signal} from '../kernel/recognise.js';
 import {addError, describeFailure, enter, fail, finish, isThaw, phase, relabel, type Draft} from './draft.js';
 import type {Cycle, CycleKind, PhaseTiming, PmTestLevel} from './state.js';
@@ -611,5 +612,17 @@ export function onLog(d: Draft, e: LogEvent): void {
 	if (e.text.includes('done.') && e.text.trim() === 'done.') {
 		const cycle = d.running;
 		if (cycle && phase(cycle, 'thaw-tasks').status !== 'pending') onSignal(d, {type: 'restart', what: 'tasks', stage: 'done'}, e);
+		return;
 	}
+
+	// A driver's dev_err() with an errno: an error for a log without levels, and, during a cycle, a
+	// device that may not be back although the cycle went on (shown with the cycle, never as its failure).
+	const driver = driverError(e.text);
+	if (!driver) return;
+	if (e.level === undefined) log.errors++;
+	if (!d.running && !awaitingExit(d, e.t)) return;
+	const cycle = d.cycle!;
+	cycle.driverErrors = [...(cycle.driverErrors ?? []).slice(-15), {t: e.t, ...driver, ...(d.where.line === undefined ? {} : {line: d.where.line})}];
+	d.touched = true;
+	d.warn(e.t, 'warn', `${driver.device}: ${driver.text} (a driver error during the ${cycle.kind}; the cycle went on)`);
 }

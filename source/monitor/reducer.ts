@@ -6,6 +6,7 @@
  * Pure: same events, same state.
  */
 import type {SysfsEvent, TimelineEvent} from '../events.js';
+import {driverError} from '../kernel/driver-errors.js';
 import {recognise} from '../kernel/recognise.js';
 import {parseFirmwarePath} from '../kernel/sysfs.js';
 import {Draft} from './draft.js';
@@ -85,7 +86,7 @@ export function reduce(state: MonitorState, event: TimelineEvent): MonitorState 
 export function reduceInPlace(state: MonitorState, event: TimelineEvent): MonitorState {
 	// The common line: no level, not a signal (nor the "done." that ends a pr_cont line). onLog would
 	// only count it — so count it here, without a draft.
-	if (event.kind === 'log' && event.level === undefined && (event.origin === 'userspace' || (recognise(event.text) === undefined && !event.text.includes('done.')))) {
+	if (event.kind === 'log' && event.level === undefined && (event.origin === 'userspace' || (recognise(event.text) === undefined && !event.text.includes('done.') && driverError(event.text) === undefined))) {
 		if (event.t > state.t) state.t = event.t;
 		state.log.count++;
 		return state;

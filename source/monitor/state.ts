@@ -84,6 +84,8 @@ export type Cycle = {
 	failure?: string;
 	/** Every failure the kernel reported (the latest 32). */
 	failures: CycleFailure[];
+	/** Drivers reporting an error (dev_err with an errno) while the cycle ran: not a failure of the cycle, but a device that may not be back (the latest 16). */
+	driverErrors?: Array<{t: number; device: string; text: string; errno: number; line?: number}>;
 	timings: PhaseTiming[];
 	/** The log lines that make up the cycle (first and last), when it was read from a file. */
 	lines?: {file?: string; first: number; last: number};

@@ -7,6 +7,7 @@
  * written out as they come; per-phase durations for the percentiles).
  */
 import {formatStamp} from '../kernel/log-format.js';
+import {errnoName} from '../kernel/errno-names.js';
 import type {Cycle, MonitorState, TimeSource} from './state.js';
 
 export type CycleStatus = 'ok' | 'failed' | 'incomplete';
@@ -47,6 +48,8 @@ export type CycleDocument = {
 	endUs: number | null;
 	lines: {file?: string; first: number; last: number} | null;
 	failures: Array<{text: string; errno: number | null; errnoName: string | null; device: string | null; line: number | null}>;
+	/** Drivers that reported an error (dev_err with an errno) during the cycle; the cycle went on. */
+	driverErrors: Array<{text: string; errno: number; errnoName: string | null; device: string; line: number | null}>;
 	phases: PhaseDocument[];
 	write: string | null;
 	refusing: Array<{comm: string; pid?: number; state?: string}>;
@@ -90,6 +93,7 @@ export function cycleDocument(cycle: Cycle, index: number): CycleDocument {
 		endUs: cycle.endUs ?? null,
 		lines: cycle.lines ?? null,
 		failures: cycle.failures.map(f => ({text: f.text, errno: f.errno ?? null, errnoName: f.errnoName ?? null, device: f.device ?? null, line: f.line ?? null})),
+		driverErrors: (cycle.driverErrors ?? []).map(e => ({text: e.text, errno: e.errno, errnoName: errnoName(e.errno) ?? null, device: e.device, line: e.line ?? null})),
 		phases,
 		write: cycle.write ?? null,
 		refusing: cycle.refusing,
@@ -274,6 +278,11 @@ export function cycleLines(doc: CycleDocument): string[] {
 	const first = doc.failures[0];
 	const reason = first ? `: ${first.device && !first.text.includes(first.device) ? `${first.device}: ` : ''}${first.text}${first.errno === null ? '' : ` (${first.errno}${first.errnoName ? ` ${first.errnoName}` : ''})`}` : '';
 	lines.push(`cycle ${doc.index}: ${doc.kind}${mode}${test} at ${formatStamp(doc.startUs)}${where} — ${doc.status}${reason}${partial}${doc.write ? `; write returned ${doc.write}` : ''}`);
+	for (const e of doc.driverErrors) {
+		const errno = e.text.includes(String(e.errno)) ? (e.errnoName ? ` = ${e.errnoName}` : '') : ` (${e.errno}${e.errnoName ? ` ${e.errnoName}` : ''})`;
+		lines.push(`  driver error (the ${doc.kind} went on): ${e.device}: ${e.text}${errno}${e.line === null ? '' : ` [line ${e.line}]`}`);
+	}
+
 	for (const f of doc.failures.slice(1)) lines.push(`  also: ${f.device && !f.text.includes(f.device) ? `${f.device}: ` : ''}${f.text}${f.errno === null ? '' : ` (${f.errno}${f.errnoName ? ` ${f.errnoName}` : ''})`}${f.line === null ? '' : ` [line ${f.line}]`}`);
 	for (const p of doc.phases) {
 		if (p.status === 'skipped') continue;
