@@ -378,6 +378,14 @@ describe('keys', () => {
 		app.unmount();
 	});
 
+	it('during the operator\'s prologue, before the write opens the cycle, the status bar says "before cycle 1 of 1", never "cycle 0"', async () => {
+		const player = playerOf('default');
+		const {app, frame} = await screen(player);
+		expect(frame.split('\n')[0]).toMatch(/ · before cycle 1 of 1 · /);
+		expect(frame).not.toMatch(/cycle 0 of/);
+		app.unmount();
+	});
+
 	it('} / { move by cycle with "cycle k of n" on the status bar (a real 6.1 host log)', async () => {
 		const {events} = await replay('fixtures/traces/qemu-6.1');
 		const player = new Player(events);

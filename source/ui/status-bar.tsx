@@ -19,7 +19,7 @@ export type StatusBarProps = {
 export function StatusBar(props: StatusBarProps) {
 	const state = props.ended ? 'ENDED' : props.paused ? 'PAUSED' : 'PLAYING';
 	const speed = `${props.speed}×`;
-	const cycle = props.cycle && props.cycle.n > 0 ? ` · cycle ${props.cycle.k} of ${props.cycle.n}` : '';
+	const cycle = props.cycle && props.cycle.n > 0 ? (props.cycle.k === 0 ? ` · before cycle 1 of ${props.cycle.n}` : ` · cycle ${props.cycle.k} of ${props.cycle.n}`) : '';
 	return (
 		<Box width={props.width}>
 			<Text wrap="truncate">
