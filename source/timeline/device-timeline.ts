@@ -206,6 +206,25 @@ export class DeviceTimelineBuilder {
 		return held;
 	}
 
+	/** A callback seen whole on one line (a `returned` without its `calling`, or a 2.6 completion line). */
+	private completed(cycle: Building, parsed: {device: string; driver: string; usecs: number; form: DeviceCallback['form']}, t: number, file: string, line: number, text: string, status: DeviceCallback['status']): DeviceCallback {
+		return {
+			cycle: cycle.index,
+			phase: '',
+			device: this.name(parsed.device),
+			driver: this.name(parsed.driver),
+			usecs: parsed.usecs,
+			status,
+			form: parsed.form,
+			startUs: t - parsed.usecs,
+			endUs: t,
+			file,
+			line,
+			returnLine: line,
+			text: this.keepText ? [text] : noText,
+		};
+	}
+
 	push(event: LogEvent): void {
 		this.logLines++;
 		if (event.origin === 'userspace') return;
@@ -268,22 +287,8 @@ export class DeviceTimelineBuilder {
 					return;
 				}
 
-				const lone: DeviceCallback = {
-					cycle: cycle.index,
-					phase: '',
-					device: this.name(parsed.device),
-					driver: this.name(parsed.driver),
-					usecs: parsed.usecs,
-					rc: parsed.rc,
-					status: parsed.rc === 0 ? 'no-calling-line' : 'failed',
-					form: parsed.form,
-					startUs: event.t - parsed.usecs,
-					endUs: event.t,
-					file,
-					line,
-					returnLine: line,
-					text: this.keepText ? [text] : noText,
-				};
+				const lone = this.completed(cycle, parsed, event.t, file, line, text, parsed.rc === 0 ? 'no-calling-line' : 'failed');
+				lone.rc = parsed.rc;
 				if (parsed.callback !== undefined) lone.callback = this.name(parsed.callback);
 				if (parsed.module !== undefined) lone.module = this.name(parsed.module);
 				if (parsed.rc !== 0) cycle.failures.push({line, file, text});
@@ -295,21 +300,7 @@ export class DeviceTimelineBuilder {
 
 			// The 2.6 Ubuntu completion line: the whole callback at once.
 			this.returnedLines++;
-			const whole: DeviceCallback = {
-				cycle: cycle.index,
-				phase: '',
-				device: this.name(parsed.device),
-				driver: this.name(parsed.driver),
-				usecs: parsed.usecs,
-				status: 'ok',
-				form: parsed.form,
-				startUs: event.t - parsed.usecs,
-				endUs: event.t,
-				file,
-				line,
-				returnLine: line,
-				text: this.keepText ? [text] : noText,
-			};
+			const whole = this.completed(cycle, parsed, event.t, file, line, text, 'ok');
 			cycle.pending.push(whole);
 			cycle.callbacks.push(whole);
 			this.count++;
