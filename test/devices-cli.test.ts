@@ -95,6 +95,16 @@ describe('replay --devices', () => {
 		expect(text.stdout).toContain('device callbacks, cycle 4 (fwa-quiesce)');
 	});
 
+	it('a `live` write the kernel refused (ENXIO with nothing armed, EBUSY in the busy window) never shows its activation as done: the real 6.1 captures', async () => {
+		const j = await quiesce(['replay', 'fixtures/traces/nfit-test-6.1/06-results-errors', '--summary', '--json']);
+		const summary = JSON.parse(String(j.stdout)) as {cycles: Array<{kind: string; write?: string; phases: Array<{id: string; status: string}>}>};
+		const live = summary.cycles.filter(c => c.kind === 'fwa-live');
+		expect(live.map(c => c.write)).toEqual(['-6 (ENXIO)', '-16 (EBUSY)']);
+		for (const cycle of live) expect(cycle.phases.find(p => p.id === 'activation')?.status).toBe('failed');
+		const text = await quiesce(['replay', 'fixtures/traces/nfit-test-6.1/06-results-errors', '--summary']);
+		expect(text.stdout).not.toMatch(/Memory quiesce \+ activation: done 0\.0[34]\d ms/);
+	});
+
 	it('text from the log is escaped: an ESC in a device name never reaches the terminal', async () => {
 		const dir = mkdtempSync(path.join(os.tmpdir(), 'quiesce-esc-'));
 		const log = path.join(dir, 'esc.log');

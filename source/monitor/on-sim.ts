@@ -167,7 +167,18 @@ export function onAction(d: Draft, e: ActionEvent): void {
 	const result = e.result.ok ? '0' : `-${e.result.code} (${e.result.errno})`;
 	if (cycle) {
 		cycle.write = result;
-		if (!e.result.ok) d.addFailure(cycle, {id: 'write', t: e.t, text: `the write to ${e.path} returned an error`, errno: -e.result.code});
+		if (!e.result.ok) {
+			d.addFailure(cycle, {id: 'write', t: e.t, text: `the write to ${e.path} returned an error`, errno: -e.result.code});
+			// A `live` write that fails did not activate: activate_store() (drivers/nvdimm/bus.c, 6.1)
+			// returns -EBUSY/-ENXIO/-EINVAL before calling fw_ops->activate, and an activate() that
+			// fails is a failed activation too. The write's error is all the kernel says: never "done".
+			const activation = cycle.phases.find(p => p.id === 'activation');
+			if (activation?.status === 'running') {
+				activation.status = 'failed';
+				activation.endUs = e.t;
+			}
+		}
+
 		d.closeCycle(e.t);
 	}
 }
