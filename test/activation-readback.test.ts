@@ -136,6 +136,14 @@ describe('replay --summary of the real nfit_test captures: the read-back decides
 		expect(String(text.stdout)).toMatch(/^totals: 1 cycle\(s\): 0 ok, 0 failed, 0 incomplete, 1 unverified/m);
 	});
 
+	it('no write recorded (as `capture` records none): the log\'s own end of the activation starts the read-back — the poll table\'s success makes it ok', async () => {
+		const dir = mkdtempSync(path.join(os.tmpdir(), 'quiesce-readback-nowrite-'));
+		for (const file of ['dmesg-01-quiesce-sysfs-raw.log', '01-quiesce-sysfs-poll.tsv']) cpSync(path.join(capture('01-quiesce-sysfs'), file), path.join(dir, file));
+		const {doc} = await summary(dir);
+		expect(doc.cycles.map(c => [c.kind, c.write, c.status])).toEqual([['fwa-quiesce', null, 'ok']]);
+		expect(doc.cycles[0]!.readBack?.results).toMatchObject({nmem0: 'success', nmem1: 'success'});
+	});
+
 	it('a result that reads fail after the write: failed (the capture with its results changed to fail)', async () => {
 		const dir = mkdtempSync(path.join(os.tmpdir(), 'quiesce-readback-fail-'));
 		cpSync(capture('01-quiesce-sysfs'), dir, {recursive: true});
