@@ -10,10 +10,11 @@ import {once} from 'node:events';
 import type {Writable} from 'node:stream';
 import type {TimelineEvent} from '../events.js';
 import {TimelinePrinter} from '../headless/printer.js';
-import {reduceInPlace} from '../monitor/reducer.js';
+import {countLine, reduce, reduceInPlace} from '../monitor/reducer.js';
 import {initialState} from '../monitor/state.js';
 import {stateLines} from '../monitor/summary.js';
 import {busDocument, cycleLines, dimmDocuments, SummaryCollector, totalsLines} from '../monitor/summary-document.js';
+import {mayMatter} from '../kernel/line-filter.js';
 import {DeviceTimelineBuilder} from '../timeline/device-timeline.js';
 import {safe, topCallbacksByCycle} from '../timeline/report.js';
 import {loadSideEvents, NativeEventReader, planTrace, readSideFile, TraceError, type TracePlan} from '../trace/bundle.js';
@@ -31,7 +32,13 @@ export const summaryLast = 50;
 /** Callbacks per cycle the summary lists (replay --devices lists them all). */
 const summaryTopCallbacks = 5;
 
-export type ReadOptions = OpenOptions;
+export type ReadOptions = OpenOptions & {
+	/**
+	 * Tests: `--summary` the slow, obvious way — every event through the copy-on-write reducer and
+	 * the device timeline, no line skipped — to compare with the fast path byte for byte.
+	 */
+	reference?: boolean;
+};
 
 /** A native events.ndjson, streamed line by line and validated. */
 async function readNative(input: TextInput, onEvents: (events: TimelineEvent[]) => unknown, warn: (w: TraceWarning) => void): Promise<number> {
@@ -166,7 +173,16 @@ async function runSummary(args: ReplayArgs, plan: TracePlan, out: Writable, warn
 		plan,
 		async events => {
 			for (const event of events) {
-				reduceInPlace(state, event);
+				// The common line (no level, no reader takes it): counted, its time kept — nothing else
+				// changes, so the collector has nothing new to see.
+				if (!options.reference && event.kind === 'log' && event.level === undefined && (event.origin === 'userspace' || !mayMatter(event.text))) {
+					countLine(state, event);
+					devices.skip(event);
+					devices.attribute(state.cycle?.ordinal, state.cycle?.kind);
+					continue;
+				}
+
+				state = options.reference ? reduce(state, event) : reduceInPlace(state, event);
 				collector.observe(state);
 				if (event.kind === 'log') {
 					devices.push(event);

@@ -130,7 +130,12 @@ const seconds = (s: string): number => Math.round(Number(s) * 1000);
 const precision = (s: string): number => 10 ** (6 - (s.length - s.indexOf('.') - 1));
 const whatOf = (s: string): 'user' | 'kernel' => (s.startsWith('user') ? 'user' : 'kernel');
 
-type Rule = [RegExp, (m: RegExpExecArray) => Signal];
+/**
+ * A rule: its pattern, the signal it makes, and (for patterns that scan the whole line before
+ * failing, e.g. a lazy `^(.+?): …`) a literal every match contains — a native substring search
+ * skips the regex on the lines without it (same answer: the pattern cannot match there).
+ */
+type Rule = [RegExp, (m: RegExpExecArray) => Signal, string?];
 
 const verbs = 'freeze|thaw|recover|quiesce|suspend|resume|hibernate|restore|poweroff';
 
@@ -151,7 +156,7 @@ const rules: Rule[] = [
 	[/^Done restarting kernel threads\.$/, () => ({type: 'restart', what: 'kernel', stage: 'done'})],
 	// Task dumps: 5.x+ "task:comm state:D …", 2.6–4.x "comm   D ffff… 0 26 2 0x…".
 	[/^task:(.{1,15}?)\s+state:(\S)\s+stack:\s*\d+\s+pid:\s*(\d+)/, m => ({type: 'task-dump', comm: m[1]!.trim(), state: m[2]!, pid: Number(m[3])})],
-	[/^(\S.{0,15}?)\s+([DRSTtZXxKWPI])\s+(?:[\da-f]{8,16}\s+)?\d+\s+(\d+)\s+\d+\s+0x[\da-f]+$/, m => ({type: 'task-dump', comm: m[1]!.trim(), state: m[2]!, pid: Number(m[3])})],
+	[/^(\S.{0,15}?)\s+([DRSTtZXxKWPI])\s+(?:[\da-f]{8,16}\s+)?\d+\s+(\d+)\s+\d+\s+0x[\da-f]+$/, m => ({type: 'task-dump', comm: m[1]!.trim(), state: m[2]!, pid: Number(m[3])}), '0x'],
 	// Cycle markers.
 	[/^PM: suspend entry \((\w+)\)/, m => ({type: 'cycle-start', kind: 'suspend', detail: m[1], exit: true})],
 	[/^PM: Preparing system for (?:mem sleep|sleep \((\w+)\))/, m => ({type: 'cycle-start', kind: 'suspend', detail: m[1] ?? 'mem'})],
@@ -181,17 +186,17 @@ const rules: Rule[] = [
 	// drivers/base/power/main.c __suspend_report_result() / dpm_run_callback(): "PM: %s(): %pS returns %d"; device-prefixed
 	// (dev_err) from ≈6.0, "%ps" without +0x…/0x… (and with " [module]") from 6.10; 2.6–3.x print it without "PM: ".
 	// Device names may be several words ("i8042 kbd 00:00", "YT8531S Gigabit Ethernet phytmac_mii_bus-PHYT0046:00:07").
-	[/^(?:(.+?): )?PM: (\w+)\(\): (.+?) returns (-?\d+)$/, m => ({type: 'callback-error', device: m[1], caller: m[2]!, callee: m[3]!, errno: Number(m[4])})],
-	[/^((?:pm_op|pm_noirq_op|pm_late_early_op|dpm_run_callback|legacy_\w+|\w*pm_\w+|\w*(?:suspend|resume|freeze|thaw|poweroff|restore)\w*))\(\): (.+?) returns (-?\d+)$/, m => ({type: 'callback-error', caller: m[1]!, callee: m[2]!, errno: Number(m[3])})],
+	[/^(?:(.+?): )?PM: (\w+)\(\): (.+?) returns (-?\d+)$/, m => ({type: 'callback-error', device: m[1], caller: m[2]!, callee: m[3]!, errno: Number(m[4])}), ' returns '],
+	[/^((?:pm_op|pm_noirq_op|pm_late_early_op|dpm_run_callback|legacy_\w+|\w*pm_\w+|\w*(?:suspend|resume|freeze|thaw|poweroff|restore)\w*))\(\): (.+?) returns (-?\d+)$/, m => ({type: 'callback-error', caller: m[1]!, callee: m[2]!, errno: Number(m[3])}), ' returns '],
 	// drivers/base/power/main.c pm_dev_err(): ≥5.12 "<drv> <dev>: PM: failed to <verb><info>: error <n>";
 	// ≤5.11 "PM: Device <dev> failed to <verb><info>: error <n>".
-	[/^(.+?): PM: failed to (\w+)((?: async| late| noirq| early)*): error (-?\d+)$/, m => ({type: 'device-failed', device: m[1]!, verb: m[2]!, info: m[3]!.trim(), errno: Number(m[4])})],
+	[/^(.+?): PM: failed to (\w+)((?: async| late| noirq| early)*): error (-?\d+)$/, m => ({type: 'device-failed', device: m[1]!, verb: m[2]!, info: m[3]!.trim(), errno: Number(m[4])}), ': PM: failed to '],
 	[/^PM: Device (\S+) failed to (\w+)((?: async| late| noirq| early)*): error (-?\d+)$/, m => ({type: 'device-failed', device: m[1]!, verb: m[2]!, info: m[3]!.trim(), errno: Number(m[4])})],
 	// drivers/base/power/main.c dpm_prepare(): ≥5.12 dev_info "<drv> <dev>: PM: not prepared for power transition: code <n>",
 	// older pr_info "PM: Device <dev> not prepared for power transition: code <n>".
-	[/^(?:(.+?): PM: not prepared|PM: Device (\S+) not prepared) for power transition: code (-?\d+)$/, m => ({type: 'device-not-prepared', device: m[1] ?? m[2]!, errno: Number(m[3])})],
-	[/^(.+?): (?:PM: )?calling\s+(\S+) @ \d+, parent: \S*/, m => ({type: 'device-callback', device: m[1]!, callback: m[2]!, phase: 'calling'})],
-	[/^(.+?): (?:PM: )?(\S+?(?:\+0x[\da-f]+\/0x[\da-f]+)?(?: \[\w+\])?) returned (-?\d+) after (\d+) usecs$/, m => ({type: 'device-callback', device: m[1]!, callback: m[2]!, phase: 'returned', errno: Number(m[3]), usecs: Number(m[4])})],
+	[/^(?:(.+?): PM: not prepared|PM: Device (\S+) not prepared) for power transition: code (-?\d+)$/, m => ({type: 'device-not-prepared', device: m[1] ?? m[2]!, errno: Number(m[3])}), ' not prepared for power transition: code '],
+	[/^(.+?): (?:PM: )?calling\s+(\S+) @ \d+, parent: \S*/, m => ({type: 'device-callback', device: m[1]!, callback: m[2]!, phase: 'calling'}), 'calling'],
+	[/^(.+?): (?:PM: )?(\S+?(?:\+0x[\da-f]+\/0x[\da-f]+)?(?: \[\w+\])?) returned (-?\d+) after (\d+) usecs$/, m => ({type: 'device-callback', device: m[1]!, callback: m[2]!, phase: 'returned', errno: Number(m[3]), usecs: Number(m[4])}), ' returned '],
 	// ACPI sleep states.
 	[/^ACPI: (?:PM: )?Preparing to enter system sleep state (S\d)/, m => ({type: 'acpi-sleep', direction: 'enter', state: m[1]!})],
 	[/^ACPI: (?:PM: )?Waking up from system sleep state (S\d)/, m => ({type: 'acpi-sleep', direction: 'wake', state: m[1]!})],
@@ -216,8 +221,8 @@ const rules: Rule[] = [
 	[/^nfit ACPI0012:00: result: (-?\d+)$/, m => ({type: 'nfit-result', rc: Number(m[1])})],
 	[/^(?:(nd_\w+|nfit|nfit_test|libnvdimm|dax_pmem|nd_pmem|nd_btt) (\S+): |(pmem\d+(?:\.\d+)?s?): |(?:nfit|libnvdimm|nd_pmem|nvdimm): )(.*)$/, m => ({type: 'nvdimm', device: m[2] ?? m[3], text: m[4]!})],
 	// PCIe AER (completion timeouts after a memory stall).
-	[/^(\S+ \S+):\s+\[\s*\d+\] CmpltTO/, m => ({type: 'aer-completion-timeout', device: m[1]!})],
-	[/^(?:\S+ \S+: )?AER: /, () => ({type: 'aer'})],
+	[/^(\S+ \S+):\s+\[\s*\d+\] CmpltTO/, m => ({type: 'aer-completion-timeout', device: m[1]!}), '] CmpltTO'],
+	[/^(?:\S+ \S+: )?AER: /, () => ({type: 'aer'}), 'AER: '],
 	// The rest of PM: and ACPI sleep chatter.
 	[/^PM: /, m => {
 		const failure = recogniseFailure(m.input);
@@ -228,9 +233,10 @@ const rules: Rule[] = [
 
 /**
  * Every rule needs one of these words (or, for 2.6–4.x task dumps, a hex
- * flags word at the end): most lines of a busy log fail this one test.
+ * flags word at the end): most lines of a busy log fail this one test. No line failing it is
+ * recognised (kernel/line-filter.ts builds on that).
  */
-const mayMatch = /PM|Freez|OOM|Restart|Done restarting|task:|Filesystems|Suspending|Suspended|ACPI|nfit|nd_|pmem|libnvdimm|nvdimm|non-boot CPUs|Image|AER|CmpltTO|calling|returned|returns|Double checking|WARNING|Oops|BUG|Unable to handle|protection fault|panic|Linux|-- |debug: Waiting|Timekeeping|Power down|DPM device timeout|0x[\da-f]+$/;
+export const recognisePrecheck = /PM|Freez|OOM|Restart|Done restarting|task:|Filesystems|Suspending|Suspended|ACPI|nfit|nd_|pmem|libnvdimm|nvdimm|non-boot CPUs|Image|AER|CmpltTO|calling|returned|returns|Double checking|WARNING|Oops|BUG|Unable to handle|protection fault|panic|Linux|-- |debug: Waiting|Timekeeping|Power down|DPM device timeout|0x[\da-f]+$/;
 
 /**
  * The last message recognised and its signal: a replay hands the same line to the reducer and to
@@ -284,8 +290,9 @@ function rulesFor(c: string): Rule[] {
 }
 
 function recogniseOnce(message: string, every = false): Signal | undefined {
-	if (!mayMatch.test(message)) return undefined;
-	for (const [pattern, make] of every ? rules : rulesFor(message.charAt(0))) {
+	if (!recognisePrecheck.test(message)) return undefined;
+	for (const [pattern, make, needs] of every ? rules : rulesFor(message.charAt(0))) {
+		if (!every && needs !== undefined && !message.includes(needs)) continue;
 		const match = pattern.exec(message);
 		if (match) return make(match);
 	}
@@ -295,7 +302,7 @@ function recogniseOnce(message: string, every = false): Signal | undefined {
 	return failure ? {type: 'failure', failure} : undefined;
 }
 
-/** Every rule tried in turn, without the first-character dispatch and the memory (tests compare the two). */
+/** Every rule tried in turn, without the first-character dispatch, the literal guards and the memory (tests compare the two). */
 export function recogniseTryingEveryRule(message: string): Signal | undefined {
 	return recogniseOnce(message, true);
 }

@@ -225,6 +225,15 @@ export class DeviceTimelineBuilder {
 		};
 	}
 
+	/**
+	 * A log line no reader takes (kernel/line-filter.ts mayMatter() false): what `push` would do
+	 * with it — count it, and let it extend the open cycle — without parsing it again.
+	 */
+	skip(event: LogEvent): void {
+		this.logLines++;
+		if (this.current && event.origin !== 'userspace') this.touch(event);
+	}
+
 	push(event: LogEvent): void {
 		this.logLines++;
 		if (event.origin === 'userspace') return;
