@@ -137,7 +137,37 @@ function kernelOrDaemon(ident: string, text: string, wallUs: number | undefined)
 	return {text, ...at, origin: 'kernel'};
 }
 
-function parseOne(line: string): Parsed {
+/**
+ * The common line of a raw dmesg, `[ 1234.567890] text`, read without a regex: what rawStamp and
+ * stampToUs give for it, or undefined for any other shape (a `<N>` level, a `[T123]` caller id,
+ * tabs, no fraction, more than 11 digits of seconds…), left to the regexes. Only for a `plain` line
+ * (no \u2028/\u2029, which `.` in rawStamp does not match; see LineSplitter's `plain`).
+ */
+function rawDmesg(line: string): Parsed | undefined {
+	let i = 1;
+	while (line.charCodeAt(i) === 32) i++;
+	let whole = 0;
+	const wholeFrom = i;
+	for (let c = line.charCodeAt(i); c >= 48 && c <= 57; c = line.charCodeAt(++i)) whole = whole * 10 + (c - 48);
+	if (i === wholeFrom || i - wholeFrom > 11 || line.charCodeAt(i) !== 46) return undefined;
+	const fractionFrom = ++i;
+	let micros = 0;
+	for (let c = line.charCodeAt(i); c >= 48 && c <= 57; c = line.charCodeAt(++i)) if (i - fractionFrom < 6) micros = micros * 10 + (c - 48);
+	const digits = i - fractionFrom;
+	if (digits === 0 || line.charCodeAt(i) !== 93) return undefined;
+	if (digits < 6) micros *= 10 ** (6 - digits);
+	const after = line.charCodeAt(i + 1);
+	// "] text", or the stamp alone; "][T123]", "]\t…" and the rest take the regex path.
+	if (after === 32) i += 2;
+	else if (i + 1 === line.length) i += 1;
+	else return undefined;
+	const stampUs = whole * 1_000_000 + micros;
+	if (!(stampUs <= maxStampUs)) return undefined;
+	return {text: line.slice(i), origin: 'kernel', stampUs};
+}
+
+/** `plain`: the line holds no control character, U+FFFD, U+2028 or U+2029 (LineSplitter's `plain`). */
+function parseOne(line: string, plain = false): Parsed {
 	let m: RegExpExecArray | null = null;
 	// Raw dmesg, the common line: a `[` cannot begin a /dev/kmsg record or its dictionary.
 	const bracket = line.charCodeAt(0) === 91;
@@ -156,6 +186,11 @@ function parseOne(line: string): Parsed {
 	if (m) return withStamp({text: m[4]!, origin: 'kernel'}, m[1]!);
 	m = bracket && line.indexOf('[', 1) !== -1 ? monotonicDaemon.exec(line) : null;
 	if (m) return withStamp({text: m[5]!, origin: 'userspace', ident: m[3]!}, m[1]!);
+	if (bracket && plain) {
+		const fast = rawDmesg(line);
+		if (fast) return fast;
+	}
+
 	m = rawStamp.exec(line);
 	if (m) {
 		const parsed = withStamp({text: m[4]!, origin: 'kernel'}, m[2]!);
@@ -242,11 +277,12 @@ export class LogParser {
 	 * One physical line. `part` > 0 marks the next piece of a line longer
 	 * than `maxLineLength` (see LineSplitter): kept as its own event with
 	 * the same line number, so nothing is dropped and memory stays bounded.
+	 * `plain`: the caller knows the line holds none of LineSplitter's `notPlain` characters.
 	 */
-	push(raw: string, lineNo: number, part = 0): LogEvent[] {
+	push(raw: string, lineNo: number, part = 0, plain = false): LogEvent[] {
 		let line = raw;
 		// eslint-disable-next-line no-control-regex
-		if (/[\u0000-\u0008\u000E-\u001F\uFFFD]/.test(line)) {
+		if (!plain && /[\u0000-\u0008\u000E-\u001F\uFFFD]/.test(line)) {
 			if (part === 0) this.warn(lineNo, 'binary data in a text log (kept, with control characters escaped)');
 			// eslint-disable-next-line no-control-regex
 			line = line.replace(/[\u0000-\u0008\u000E-\u001F]/g, c => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
@@ -262,7 +298,7 @@ export class LogParser {
 
 		const out: LogEvent[] = [];
 		// Only a whole line can be the wrapped tail of the previous message: the text before a glued stamp is a record of its own.
-		const pieces = this.pieces(clean(line));
+		const pieces = this.pieces(clean(line), plain);
 		for (const piece of pieces) out.push(...this.accept(piece, lineNo, pieces.length === 1));
 		return out;
 	}
@@ -310,14 +346,14 @@ export class LogParser {
 	 * text ("fe0 suspend 0[  107.365163] PM: …", serial-console fragments)
 	 * starts a record of its own.
 	 */
-	private pieces(line: string): Parsed[] {
-		const out = [parseOne(line)];
+	private pieces(line: string, plain = false): Parsed[] {
+		const out = [parseOne(line, plain)];
 		for (;;) {
 			const current = out.at(-1)!;
 			const m = current.text.includes('[') ? gluedStamp.exec(current.text) : null;
 			if (!m || m.index === 0) break;
 			const before = current.text.slice(0, m.index);
-			const next = parseOne(current.text.slice(m.index));
+			const next = parseOne(current.text.slice(m.index), plain);
 			// A shell prompt before a pasted stamp ("# [  299.688526] …") is not a message of its own.
 			if (/^[\s#>$]*$/.test(before)) out[out.length - 1] = next;
 			else {
@@ -475,16 +511,24 @@ function continues(previous: LogEvent, next: string): boolean {
 export class LineSplitter {
 	private carry = '';
 	private part = 0;
+	/** No line handed over from the current text holds a `notPlain` character (tested once per text, not per line). */
+	private plain = false;
 	lines = 0;
 
 	constructor(
-		/** `ending`: the bytes of the line end that followed (0 for a piece or the last line, 1 for LF/CR, 2 for CRLF). */
-		private readonly onLine: (line: string, lineNo: number, part: number, ending: number) => void,
+		/**
+		 * `ending`: the bytes of the line end that followed (0 for a piece or the last line, 1 for LF/CR, 2 for CRLF).
+		 * `plain`: the line holds none of `notPlain`'s characters (always false without `notPlain`).
+		 */
+		private readonly onLine: (line: string, lineNo: number, part: number, ending: number, plain: boolean) => void,
 		private readonly maxLength = maxLineLength,
+		private readonly notPlain?: RegExp,
 	) {}
 
 	push(text: string): void {
 		const all = this.carry.length > 0 ? this.carry + text : text;
+		// Every line handed over below is a part of `all`.
+		this.plain = this.notPlain !== undefined && !this.notPlain.test(all);
 		let start = 0;
 		// Line ends found with indexOf (native scans), not character by character.
 		let lf = all.indexOf('\n');
@@ -519,6 +563,7 @@ export class LineSplitter {
 	}
 
 	end(): void {
+		this.plain = this.notPlain !== undefined && !this.notPlain.test(this.carry);
 		if (this.carry.endsWith('\r')) this.carry = this.carry.slice(0, -1);
 		if (this.carry.length > 0 || this.part > 0) this.emit(this.carry, true, 0);
 		this.carry = '';
@@ -526,16 +571,24 @@ export class LineSplitter {
 
 	private emit(piece: string, complete: boolean, ending: number): void {
 		if (this.part === 0) this.lines++;
-		if (piece.length > 0 || this.part === 0) this.onLine(piece, this.lines, this.part, ending);
+		if (piece.length > 0 || this.part === 0) this.onLine(piece, this.lines, this.part, ending, this.plain);
 		this.part = complete ? 0 : this.part + 1;
 	}
 }
+
+/**
+ * Characters that send a line down the slow path: C0 controls other than tab, LF, VT, FF, CR
+ * (LogParser escapes them, with a warning), U+FFFD (invalid UTF-8, the same warning), U+2028 and
+ * U+2029 (line terminators to a regex `.`). A text without any is read without testing each line.
+ */
+// eslint-disable-next-line no-control-regex
+export const notPlainText = /[\u0000-\u0008\u000E-\u001F\uFFFD\u2028\u2029]/;
 
 /** Parse a whole text (tests, small files). Large files go through the streaming reader. */
 export function parseLogText(text: string, file: string): {events: LogEvent[]; warnings: TraceWarning[]; lines: number; work: LogParser['work']} {
 	const parser = new LogParser(file);
 	const events: LogEvent[] = [];
-	const splitter = new LineSplitter((line, lineNo, part) => events.push(...parser.push(line, lineNo, part)));
+	const splitter = new LineSplitter((line, lineNo, part, _ending, plain) => events.push(...parser.push(line, lineNo, part, plain)), maxLineLength, notPlainText);
 	splitter.push(text);
 	splitter.end();
 	events.push(...parser.finish());

@@ -10,7 +10,7 @@ import {createReadStream} from 'node:fs';
 import {StringDecoder} from 'node:string_decoder';
 import type {LogEvent} from '../events.js';
 import {openText, type OpenOptions, type TextInput} from './input.js';
-import {LineSplitter, LogParser, type TraceWarning} from './log-parser.js';
+import {LineSplitter, LogParser, maxLineLength, notPlainText, type TraceWarning} from './log-parser.js';
 import {dmesgJsonReader, journalJsonReader, JournalExportReader} from './structured.js';
 
 export type IndexEntry = {offset: number; line: number; t: number};
@@ -83,14 +83,18 @@ export async function streamLog(input: TextInput, options: StreamOptions): Promi
 				let offset = options.from?.offset ?? 0;
 				const lineBase = options.from?.line ?? 0;
 				const onIndex = options.onIndex;
-				splitter = new LineSplitter((line, lineNo, part, ending) => {
-					if (onIndex) {
-						if (part === 0 && (lineNo - 1) % indexEvery === 0) onIndex({offset, line: lineBase + lineNo - 1, t: lastT});
-						offset += Buffer.byteLength(line, 'utf8') + ending;
-					}
+				splitter = new LineSplitter(
+					(line, lineNo, part, ending, plain) => {
+						if (onIndex) {
+							if (part === 0 && (lineNo - 1) % indexEvery === 0) onIndex({offset, line: lineBase + lineNo - 1, t: lastT});
+							offset += Buffer.byteLength(line, 'utf8') + ending;
+						}
 
-					add(parser.push(line, lineBase + lineNo, part));
-				});
+						add(parser.push(line, lineBase + lineNo, part, plain));
+					},
+					maxLineLength,
+					notPlainText,
+				);
 				push = text => splitter!.push(text);
 				end = () => splitter!.end();
 			}
