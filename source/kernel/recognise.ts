@@ -166,21 +166,21 @@ const rules: Rule[] = [
 	[/^PM: (?:hibernation: )?(?:Preallocating image memory|Creating hibernation image|Image restored successfully|Allocated \d+ pages for snapshot|Hibernation image restored successfully)/, () => ({type: 'cycle-hint', kind: 'hibernate'})],
 	// pm_test waits. kernel/power/hibernate.c hibernation_debug_sleep(): ≥5.8 "PM: hibernation: debug: Waiting for 5 seconds.",
 	// ≤5.7 "PM: hibernation debug: …" / 3.x "hibernation debug: Waiting for 5 seconds.".
-	[/^(?:PM: )?hibernation(?::)? debug: Waiting for (\d+) seconds?\./, m => ({type: 'pm-test-wait', kind: 'hibernate', seconds: Number(m[1])})],
+	[/^(?:PM: )?hibernation(?::)? debug: Waiting for (\d+) seconds?\./, m => ({type: 'pm-test-wait', kind: 'hibernate', seconds: Number(m[1])}), 'debug: Waiting for '],
 	// kernel/power/suspend.c suspend_test(): ≥4.x "PM: suspend debug: Waiting for %d second(s).", 3.x "suspend debug: Waiting for 5 seconds.".
-	[/^(?:PM: )?suspend debug: Waiting for (\d+) second(?:s|\(s\))\./, m => ({type: 'pm-test-wait', kind: 'suspend', seconds: Number(m[1])})],
+	[/^(?:PM: )?suspend debug: Waiting for (\d+) second(?:s|\(s\))\./, m => ({type: 'pm-test-wait', kind: 'suspend', seconds: Number(m[1])}), 'debug: Waiting for '],
 	// kernel/power/suspend.c s2idle_enter(): pm_pr_dbg("suspend-to-idle") / ("resume from suspend-to-idle").
 	[/^PM: suspend-to-idle$/, () => ({type: 's2idle', direction: 'enter'})],
 	[/^PM: resume from suspend-to-idle$/, () => ({type: 's2idle', direction: 'exit'})],
 	// Hibernation image written and the power-off (kernel/power/swap.c save_image*, kernel/reboot.c kernel_power_off()).
 	[/^PM: (?:hibernation: )?(?:Writing hibernation image|writing image|Image saving progress|Compressing and saving image data|Saving image data pages)/, () => ({type: 'image-saved', stage: 'writing'})],
 	[/^PM: (?:hibernation: )?(?:Image saving done|Wrote \d+ kbytes in)/, () => ({type: 'image-saved', stage: 'done'})],
-	[/^(?:reboot: )?Power down\.?$/, () => ({type: 'image-saved', stage: 'power-off'})],
+	[/^(?:reboot: )?Power down\.?$/, () => ({type: 'image-saved', stage: 'power-off'}), 'Power down'],
 	// The boot kernel's restore (kernel/power/hibernate.c software_resume(), kernel/power/swap.c swsusp_read()).
 	[/^PM: (?:hibernation: )?(resume from hibernation|Checking hibernation image partition|Looking for hibernation image|Image signature found, resuming|Loading hibernation image|Loading image data pages|Image loading progress|Image successfully loaded)/, m => ({type: 'restore-start', detail: m[1]!})],
 	[/^PM: Syncing filesystems \.\.\. ?(done\.)?$/, m => ({type: 'fs-sync', done: Boolean(m[1])})],
 	[/^Filesystems sync: \d+\.\d+ seconds$/, () => ({type: 'fs-sync', done: true})],
-	[/^(?:printk: )?Suspending console\(s\) \(use no_console_suspend to debug\)/, () => ({type: 'console-suspend'})],
+	[/^(?:printk: )?Suspending console\(s\) \(use no_console_suspend to debug\)/, () => ({type: 'console-suspend'}), 'Suspending console(s) (use no_console_suspend to debug)'],
 	// Device PM core.
 	[new RegExp(`^PM: (?:(late|noirq|early|end) )?(${verbs}) of devices (complete|aborted) after (\\d+)\\.(\\d+) msecs`), m => ({type: 'dpm-phase', info: (m[1] ?? '') as DpmInfo, verb: m[2] as PmVerb, aborted: m[3] === 'aborted', usecs: Number(m[4]) * 1000 + Number(m[5]!.padEnd(3, '0').slice(0, 3))})],
 	// drivers/base/power/main.c __suspend_report_result() / dpm_run_callback(): "PM: %s(): %pS returns %d"; device-prefixed
@@ -214,7 +214,7 @@ const rules: Rule[] = [
 	[/^Linux version \d+\.\d+|^Booting Linux on physical CPU|^-- (?:Boot [\da-f]+|Reboot) --$/, () => ({type: 'boot'})],
 	// kernel/time/timekeeping.c timekeeping_inject_sleeptime64(): ≥4.x pm_deferred_pr_dbg("Timekeeping suspended for %lld.%03lu seconds"),
 	// 2.6–3.x pr_info("Suspended for %lld.%03lu seconds").
-	[/^(?:PM: )?(?:Timekeeping suspended|Suspended) for (\d+)\.(\d{3}) seconds/, m => ({type: 'timekeeping', us: Number(m[1]) * 1_000_000 + Number(m[2]) * 1000})],
+	[/^(?:PM: )?(?:Timekeeping suspended|Suspended) for (\d+)\.(\d{3}) seconds/, m => ({type: 'timekeeping', us: Number(m[1]) * 1_000_000 + Number(m[2]) * 1000}), 'uspended for '],
 	[/^Disabling non-boot CPUs/, () => ({type: 'cpus', direction: 'down'})],
 	[/^Enabling non-boot CPUs/, () => ({type: 'cpus', direction: 'up'})],
 	// NVDIMM / nfit.
@@ -275,14 +275,56 @@ export function firstCharOf(pattern: RegExp): string | undefined {
 	return /^[?*{]/.test(source.slice(2)) ? undefined : source[1];
 }
 
+/**
+ * The literal text every match of a pattern begins with: the characters after `^` up to the first
+ * one that is not plain (a group, a class, a quantifier — the character a quantifier applies to is
+ * left out), or '' when the pattern has no such start (see firstCharOf).
+ */
+export function literalPrefixOf(pattern: RegExp): string {
+	if (firstCharOf(pattern) === undefined || /[im]/.test(pattern.flags)) return '';
+	const source = pattern.source;
+	let prefix = '';
+	for (let i = 1; i < source.length; i++) {
+		let c = source[i]!;
+		if (c === '\\') {
+			// An escaped punctuation character is itself; \d, \s, \b… are not literals.
+			const next = source[i + 1];
+			if (next === undefined || !/[\\/^$.*+?()[\]{}|:,\- ]/.test(next)) break;
+			c = next;
+			i++;
+		} else if ('[](){}|.*+?^$'.includes(c)) {
+			if ('?*{'.includes(c)) prefix = prefix.slice(0, -1);
+			break;
+		}
+
+		prefix += c;
+		// The next token quantifies the character just taken.
+		const next = source[i + 1];
+		if (next !== undefined && '?*{'.includes(next)) {
+			prefix = prefix.slice(0, -1);
+			break;
+		}
+	}
+
+	return prefix;
+}
+
+type Compiled = {pattern: RegExp; make: (m: RegExpExecArray) => Signal; needs?: string; prefix?: string};
+
+const compiled: Compiled[] = rules.map(([pattern, make, needs]) => {
+	const prefix = literalPrefixOf(pattern);
+	// One character is what the first-character dispatch already checked.
+	return {pattern, make, needs, prefix: prefix.length > 1 ? prefix : undefined};
+});
+
 const ruleFirstChars = rules.map(([pattern]) => firstCharOf(pattern));
-const rulesByFirstChar = new Map<string, Rule[]>();
+const rulesByFirstChar = new Map<string, Compiled[]>();
 
 /** The rules, in order, that can match a message beginning with `c` (the others cannot: see firstCharOf). */
-function rulesFor(c: string): Rule[] {
+function rulesFor(c: string): Compiled[] {
 	let list = rulesByFirstChar.get(c);
 	if (!list) {
-		list = rules.filter((_, i) => ruleFirstChars[i] === undefined || ruleFirstChars[i] === c);
+		list = compiled.filter((_, i) => ruleFirstChars[i] === undefined || ruleFirstChars[i] === c);
 		if (rulesByFirstChar.size < 256) rulesByFirstChar.set(c, list);
 	}
 
@@ -291,8 +333,9 @@ function rulesFor(c: string): Rule[] {
 
 function recogniseOnce(message: string, every = false): Signal | undefined {
 	if (!recognisePrecheck.test(message)) return undefined;
-	for (const [pattern, make, needs] of every ? rules : rulesFor(message.charAt(0))) {
-		if (!every && needs !== undefined && !message.includes(needs)) continue;
+	for (const {pattern, make, needs, prefix} of every ? compiled : rulesFor(message.charAt(0))) {
+		// Shortcuts that cannot change the answer: a match begins with the pattern's literal prefix and holds its literal.
+		if (!every && ((prefix !== undefined && !message.startsWith(prefix)) || (needs !== undefined && !message.includes(needs)))) continue;
 		const match = pattern.exec(message);
 		if (match) return make(match);
 	}
