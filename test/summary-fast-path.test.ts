@@ -6,12 +6,15 @@
  * byte for byte with the reference path (every event through the copy-on-write reducer and the
  * device timeline, nothing skipped). Plus lines built to sit at the edges of the prefilter.
  */
-import {mkdtempSync, readdirSync, rmSync, statSync, writeFileSync} from 'node:fs';
+import {mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync} from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import {PassThrough} from 'node:stream';
 import {afterAll, describe, expect, it} from 'vitest';
 import {runReplayHeadless, type ReplayArgs} from '../source/commands/replay.js';
+import {mayMatter} from '../source/kernel/line-filter.js';
+import {DeviceTimelineBuilder} from '../source/timeline/device-timeline.js';
+import {parseLogText} from '../source/trace/log-parser.js';
 
 const root = path.join(import.meta.dirname, '..', 'fixtures');
 
@@ -64,6 +67,26 @@ const dir = mkdtempSync(path.join(os.tmpdir(), 'quiesce-fast-path-'));
 afterAll(() => rmSync(dir, {recursive: true, force: true}));
 
 describe('replay --summary fast path', () => {
+	it('device timeline: skip() of a line no reader takes does what push() does with it', () => {
+		let skipped = 0;
+		for (const file of targets(path.join(root, 'traces')).filter(f => /\.(log|txt)$/.test(f))) {
+			const {events} = parseLogText(readFileSync(file, 'utf8'), file);
+			const pushed = new DeviceTimelineBuilder();
+			const fast = new DeviceTimelineBuilder();
+			for (const event of events) {
+				pushed.push(event);
+				if (event.level === undefined && (event.origin === 'userspace' || !mayMatter(event.text))) {
+					fast.skip(event.t, event.source?.line, event.origin === 'userspace');
+					skipped++;
+				} else fast.push(event);
+			}
+
+			expect(fast.finish(), file).toEqual(pushed.finish());
+		}
+
+		expect(skipped).toBeGreaterThan(1000);
+	});
+
 	it('gives the reference summary on every fixture trace and input, text, --all and --json', async () => {
 		const all = [...targets(path.join(root, 'traces')), ...targets(path.join(root, 'inputs'))];
 		expect(all.length).toBeGreaterThan(80);

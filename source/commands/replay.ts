@@ -8,7 +8,7 @@
  */
 import {once} from 'node:events';
 import type {Writable} from 'node:stream';
-import type {TimelineEvent} from '../events.js';
+import type {LogEvent, TimelineEvent} from '../events.js';
 import {TimelinePrinter} from '../headless/printer.js';
 import {countLine, reduce, reduceInPlace} from '../monitor/reducer.js';
 import {initialState} from '../monitor/state.js';
@@ -19,7 +19,7 @@ import {DeviceTimelineBuilder} from '../timeline/device-timeline.js';
 import {safe, topCallbacksByCycle} from '../timeline/report.js';
 import {loadSideEvents, NativeEventReader, planTrace, readSideFile, TraceError, type TracePlan} from '../trace/bundle.js';
 import {openText, readAllText, type OpenOptions, type TextInput} from '../trace/input.js';
-import {LineSplitter, quote, type TraceWarning} from '../trace/log-parser.js';
+import {LineSplitter, quote, type LineSink, type TraceWarning} from '../trace/log-parser.js';
 import {parseNdctlText} from '../trace/ndctl-parser.js';
 import {parseSysfsText} from '../trace/sysfs-parser.js';
 import {streamLog} from '../trace/stream.js';
@@ -71,7 +71,7 @@ async function readNative(input: TextInput, onEvents: (events: TimelineEvent[]) 
 }
 
 /** A single path or `-`: opened once, its format told by its content. */
-async function readSingle(target: string, onEvents: (events: TimelineEvent[]) => unknown, warn: (w: TraceWarning) => void, options: ReadOptions): Promise<{lines: number}> {
+async function readSingle(target: string, onEvents: (events: TimelineEvent[]) => unknown, warn: (w: TraceWarning) => void, options: ReadOptions, sink?: LineSink): Promise<{lines: number}> {
 	const input = await openText(target, options);
 	switch (input.format) {
 		case 'sysfs':
@@ -93,19 +93,25 @@ async function readSingle(target: string, onEvents: (events: TimelineEvent[]) =>
 		}
 
 		default: {
-			const result = await streamLog(input, {onBatch: async batch => {
-				await onEvents(batch);
-			}});
+			const result = await streamLog(input, {
+				async onBatch(batch) {
+					await onEvents(batch);
+				},
+				sink,
+			});
 			result.warnings.forEach(warn);
 			return {lines: result.lines};
 		}
 	}
 }
 
-/** Every event of a trace, in time order, streamed in batches. */
-export async function readTimeline(plan: TracePlan, onEvents: (events: TimelineEvent[]) => unknown, warn: (w: TraceWarning) => void, options: ReadOptions = {}): Promise<{lines: number}> {
+/**
+ * Every event of a trace, in time order, streamed in batches. `sink`: for a single kernel log,
+ * its lines go there as the parser reads them (see LineSink), and `onEvents` gets empty batches.
+ */
+export async function readTimeline(plan: TracePlan, onEvents: (events: TimelineEvent[]) => unknown, warn: (w: TraceWarning) => void, options: ReadOptions = {}, sink?: LineSink): Promise<{lines: number}> {
 	for (const w of plan.warnings) warn(w);
-	if (plan.input) return readSingle(plan.input, onEvents, warn, options);
+	if (plan.input) return readSingle(plan.input, onEvents, warn, options, sink);
 	if (plan.native) return {lines: await readNative(await openText(plan.native, options), onEvents, warn)};
 
 	const side = loadSideEvents(plan);
@@ -169,32 +175,42 @@ async function runSummary(args: ReplayArgs, plan: TracePlan, out: Writable, warn
 	});
 	// Each cycle's slowest (and failed) device callbacks, for the last cycles that printed any.
 	const devices = new DeviceTimelineBuilder({keepText: false, top: summaryTopCallbacks, retain: summaryLast});
+	/** A line no reader takes (no level; user space, or kernel/line-filter.ts says none): counted, its time kept. */
+	const skips = (text: string, origin: LogEvent['origin']) => origin === 'userspace' || !mayMatter(text);
+	const skipped = (t: number, line: number | undefined, userspace: boolean) => {
+		// Nothing else changes, so the collector has nothing new to see.
+		countLine(state, t);
+		devices.skip(t, line, userspace);
+		devices.attribute(state.cycle?.ordinal, state.cycle?.kind);
+	};
+
+	const consume = (event: TimelineEvent) => {
+		if (options.reference) {
+			state = reduce(state, event);
+		} else if (event.kind === 'log' && event.level === undefined && skips(event.text, event.origin)) {
+			skipped(event.t, event.source?.line, event.origin === 'userspace');
+			return;
+		} else reduceInPlace(state, event);
+
+		collector.observe(state);
+		if (event.kind === 'log') {
+			devices.push(event);
+			devices.attribute(state.cycle?.ordinal, state.cycle?.kind);
+		}
+	};
+
+	// A single log: no event is even made for the lines skipped (the parser hands them to the sink).
+	const sink: LineSink | undefined = options.reference ? undefined : {event: consume, skips, skipped};
 	const {lines} = await readTimeline(
 		plan,
 		async events => {
-			for (const event of events) {
-				// The common line (no level, no reader takes it): counted, its time kept — nothing else
-				// changes, so the collector has nothing new to see.
-				if (!options.reference && event.kind === 'log' && event.level === undefined && (event.origin === 'userspace' || !mayMatter(event.text))) {
-					countLine(state, event);
-					devices.skip(event);
-					devices.attribute(state.cycle?.ordinal, state.cycle?.kind);
-					continue;
-				}
-
-				state = options.reference ? reduce(state, event) : reduceInPlace(state, event);
-				collector.observe(state);
-				if (event.kind === 'log') {
-					devices.push(event);
-					devices.attribute(state.cycle?.ordinal, state.cycle?.kind);
-				}
-			}
-
+			for (const event of events) consume(event);
 			flush();
 			await drained();
 		},
 		warn,
 		options,
+		sink,
 	);
 	if (lines === 0) throw new TraceError(`${args.path === '-' ? '(stdin)' : args.path}: nothing to replay (empty trace)`);
 	collector.finish(state);

@@ -87,7 +87,7 @@ export function reduceInPlace(state: MonitorState, event: TimelineEvent): Monito
 	// The common line: no level, not a signal (nor the "done." that ends a pr_cont line). onLog would
 	// only count it — so count it here, without a draft.
 	if (event.kind === 'log' && event.level === undefined && (event.origin === 'userspace' || (recognise(event.text) === undefined && !event.text.includes('done.') && driverError(event.text) === undefined))) {
-		countLine(state, event);
+		countLine(state, event.t);
 		return state;
 	}
 
@@ -98,8 +98,8 @@ export function reduceInPlace(state: MonitorState, event: TimelineEvent): Monito
  * What reducing a log line without a level that no reader takes (a user-space line, or one
  * kernel/line-filter.ts mayMatter() rejects) does: count it and keep its time. In place.
  */
-export function countLine(state: MonitorState, event: TimelineEvent): void {
-	if (event.t > state.t) state.t = event.t;
+export function countLine(state: MonitorState, t: number): void {
+	if (t > state.t) state.t = t;
 	state.log.count++;
 }
 

@@ -14,6 +14,22 @@ import {recognise} from '../kernel/recognise.js';
 export type TraceWarning = {file: string; line: number; message: string};
 
 /**
+ * Where a LogParser hands its lines when the consumer needs events for only some of them
+ * (replay --summary): each line, in order, either as an event or — when `skips` says no event is
+ * needed for it — as its time and line number only, with no event made.
+ */
+export type LineSink = {
+	event(event: LogEvent): void;
+	/** A line without a level that the consumer only counts: no event is made for it. */
+	skips(text: string, origin: NonNullable<LogEvent['origin']>): boolean;
+	/** A line `skips` took, in order with the events: its time on the timeline, its line, and whether user space wrote it. */
+	skipped(t: number, line: number, userspace: boolean): void;
+};
+
+/** What push/finish return to a parser with a sink (everything went to the sink). */
+const none: LogEvent[] = [];
+
+/**
  * Longest piece of a line held in one event. A longer line is kept in
  * consecutive pieces of this size, each an event with the same line number
  * (a lossless cut: concatenated in order they give the line back).
@@ -262,6 +278,10 @@ export class LogParser {
 	 */
 	readonly work = {recognisedChars: 0};
 	private pending: LogEvent | undefined;
+	/** The held-back line when the sink skips it: its parse, time and line (no event made yet). */
+	private light: Parsed | undefined;
+	private lightT = 0;
+	private lightLine = 0;
 	private pendingJoins = 0;
 	private lastT = 0;
 	private readonly segments: Array<{offset: number; last: number}> = [];
@@ -271,7 +291,34 @@ export class LogParser {
 	private boot: string | undefined;
 	private newBoot = false;
 
-	constructor(readonly file: string) {}
+	/** `sink`: lines go there, in order, instead of being returned (see LineSink). */
+	constructor(
+		readonly file: string,
+		private readonly sink?: LineSink,
+	) {}
+
+	/** The held-back line as an event: a skipped one is made whole when something needs it. */
+	private held(): LogEvent | undefined {
+		if (this.light) {
+			this.pending = this.eventAt(this.light, this.lightLine, this.lightT);
+			this.light = undefined;
+		}
+
+		return this.pending;
+	}
+
+	/** Hand the held-back line over (to the sink, or into `out`). */
+	private release(out: LogEvent[]): void {
+		if (this.light) {
+			this.sink!.skipped(this.lightT, this.lightLine, this.light.origin === 'userspace');
+			this.light = undefined;
+		} else if (this.pending) {
+			if (this.sink) this.sink.event(this.pending);
+			else out.push(this.pending);
+		}
+
+		this.pending = undefined;
+	}
 
 	/**
 	 * One physical line. `part` > 0 marks the next piece of a line longer
@@ -288,18 +335,20 @@ export class LogParser {
 			line = line.replace(/[\u0000-\u0008\u000E-\u001F]/g, c => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
 		}
 
+		const out = this.sink ? none : [];
 		if (part > 0) {
 			if (part === 1) this.warn(lineNo, `line longer than ${maxLineLength} characters: kept in pieces of ${maxLineLength}, each an event of the same line`);
-			const previous = this.pending;
-			this.pending = {kind: 'log', t: this.lastT, text: line, source: {file: this.file, line: lineNo}, origin: previous?.source?.line === lineNo ? (previous.origin ?? 'unknown') : 'unknown'};
+			const previous = this.held();
+			const origin = previous?.source?.line === lineNo ? (previous.origin ?? 'unknown') : 'unknown';
+			this.release(out);
+			this.pending = {kind: 'log', t: this.lastT, text: line, source: {file: this.file, line: lineNo}, origin};
 			this.pendingJoins = Number.POSITIVE_INFINITY; // a piece never absorbs the next line
-			return previous ? [previous] : [];
+			return out;
 		}
 
-		const out: LogEvent[] = [];
 		// Only a whole line can be the wrapped tail of the previous message: the text before a glued stamp is a record of its own.
 		const pieces = this.pieces(clean(line), plain);
-		for (const piece of pieces) out.push(...this.accept(piece, lineNo, pieces.length === 1));
+		for (const piece of pieces) this.accept(piece, lineNo, pieces.length === 1, out);
 		return out;
 	}
 
@@ -308,7 +357,7 @@ export class LogParser {
 	 * or export, `dmesg --json`): exact stamp, level and origin, no guessing.
 	 */
 	pushRecord(record: {text: string; stampUs?: number; wallUs?: number; level?: LogLevel; origin: NonNullable<LogEvent['origin']>; ident?: string; boot?: string}, lineNo: number): LogEvent[] {
-		const out: LogEvent[] = [];
+		const out = this.sink ? none : [];
 		// A journal spanning boots: each boot's monotonic stamps start again near zero.
 		if (record.boot !== undefined) {
 			if (this.boot !== undefined && record.boot !== this.boot) this.newBoot = true;
@@ -317,11 +366,11 @@ export class LogParser {
 
 		// A multi-line MESSAGE: one event per line, all at the record's time.
 		for (const text of record.text.split(/\r\n|\n|\r/)) {
-			const previous = this.pending;
 			const event = this.event({...record, text}, lineNo);
+			this.held();
+			this.release(out);
 			this.pending = event;
 			this.pendingJoins = Number.POSITIVE_INFINITY;
-			if (previous) out.push(previous);
 		}
 
 		return out;
@@ -329,9 +378,9 @@ export class LogParser {
 
 	/** Flush the last held-back line. */
 	finish(): LogEvent[] {
-		const last = this.pending;
-		this.pending = undefined;
-		return last ? [last] : [];
+		const out = this.sink ? none : [];
+		this.release(out);
+		return out;
 	}
 
 	warn(line: number, message: string): void {
@@ -366,32 +415,43 @@ export class LogParser {
 	}
 
 	private event(parsed: Parsed, lineNo: number): LogEvent {
-		const event: LogEvent = {kind: 'log', t: this.clock(parsed), text: parsed.text, source: {file: this.file, line: lineNo}, origin: parsed.origin};
+		return this.eventAt(parsed, lineNo, this.clock(parsed));
+	}
+
+	private eventAt(parsed: Parsed, lineNo: number, t: number): LogEvent {
+		const event: LogEvent = {kind: 'log', t, text: parsed.text, source: {file: this.file, line: lineNo}, origin: parsed.origin};
 		if (parsed.stampUs !== undefined) event.stamp = parsed.stampUs;
 		if (parsed.level !== undefined) event.level = parsed.level;
 		if (parsed.ident !== undefined) event.ident = parsed.ident;
 		return event;
 	}
 
-	private accept(parsed: Parsed, lineNo: number, wholeLine = true): LogEvent[] {
+	private accept(parsed: Parsed, lineNo: number, wholeLine: boolean, out: LogEvent[]): void {
 		if (parsed.badStamp !== undefined) {
 			this.warn(lineNo, `timestamp ${quote(parsed.badStamp, 24)} does not fit a printk stamp (at most 11 digits of seconds); line kept at the previous time`);
 		}
 
-		const previous = this.pending;
+		// The held-back line as the continuation test reads it (origin and text): an event, or a skipped line's parse.
+		const previous = this.light ?? this.pending;
 		if (previous && wholeLine && parsed.origin === 'unknown' && parsed.text.trim() !== '' && this.pendingJoins < maxJoinedLines && previous.text.length + parsed.text.length <= maxJoinedLength && this.continues(previous, parsed.text)) {
-			previous.text = `${previous.text.trimEnd()} ${parsed.text.trim()}`;
-			previous.source = {...previous.source!, endLine: lineNo};
+			const joined = this.held()!;
+			joined.text = `${joined.text.trimEnd()} ${parsed.text.trim()}`;
+			joined.source = {...joined.source!, endLine: lineNo};
 			this.pendingJoins++;
-			return [];
+			return;
 		}
 
-		this.pending = this.event(parsed, lineNo);
+		this.release(out);
 		this.pendingJoins = 0;
-		return previous ? [previous] : [];
+		const t = this.clock(parsed);
+		if (this.sink && parsed.level === undefined && this.sink.skips(parsed.text, parsed.origin)) {
+			this.light = parsed;
+			this.lightT = t;
+			this.lightLine = lineNo;
+		} else this.pending = this.eventAt(parsed, lineNo, t);
 	}
 
-	private continues(previous: LogEvent, next: string): boolean {
+	private continues(previous: {origin?: LogEvent['origin']; text: string}, next: string): boolean {
 		if (previous.origin !== 'kernel') return false;
 		this.work.recognisedChars += previous.text.length * 2 + next.length;
 		return continues(previous, next);
@@ -488,7 +548,7 @@ export function quote(value: string, max = 60): string {
  * read as one message the recogniser knows and the first alone does not
  * (an e-mail client wrapped it) — e.g. "… (elapsed" / "0.001 seconds) done.".
  */
-function continues(previous: LogEvent, next: string): boolean {
+function continues(previous: {origin?: LogEvent['origin']; text: string}, next: string): boolean {
 	if (previous.origin !== 'kernel') return false;
 	// Console output of its own (systemd status, a shell prompt) or a complete kernel message is never a continuation.
 	if (/^\s*(?:\[\s*(?:OK|FAILED|DEPEND|TIME|\*+)\s*\]|[#$] |[A-Z][\w-]*:\s)/.test(next) || recognise(next.trim())) return false;
