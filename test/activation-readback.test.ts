@@ -8,6 +8,7 @@
 import {cpSync, mkdtempSync, readFileSync, writeFileSync} from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import fc from 'fast-check';
 import {describe, expect, it} from 'vitest';
 import type {TimelineEvent} from '../source/events.js';
 import {reduce} from '../source/monitor/reducer.js';
@@ -69,6 +70,30 @@ describe('the capture script\'s sysfs layouts', () => {
 		const {events, warnings} = parseSysfsText(text, 'p.tsv');
 		expect(events.map(e => [e.t, e.value])).toEqual([[1_000_001, 'none'], [3_000_001, 'success']]);
 		expect(warnings.map(w => [w.file, w.line])).toEqual([['p.tsv', 3], ['p.tsv', 4]]);
+	});
+});
+
+describe('the poll table and timed reads against garbage', () => {
+	const header = 'uptime\tmono_s\tboot_s\tn\tmaxgap_ms\t/sys/bus/nd/devices/ndbus0/firmware/activate\t/sys/bus/nd/devices/nmem0/firmware/result';
+	const field = fc.oneof(fc.constantFrom('armed', 'idle', 'busy', 'success', 'none', '', '1.5', '-3', '99999999999999999999', 'x\\ty'), fc.stringMatching(/^[ -~]{0,8}$/));
+	// Comment lines (#…) are skipped by design: a row of garbage never starts with one here.
+	const row = fc.array(field, {minLength: 0, maxLength: 9}).map(fields => fields.join('\t')).filter(line => !line.trimStart().startsWith('#'));
+	const timedRow = fc.tuple(fc.double({min: 0, max: 1e6, noNaN: true}), fc.constantFrom('busy', 'idle', 'success', 'fail')).map(([t, v]) => `${t.toFixed(6)}\t${t.toFixed(6)}\t${t.toFixed(6)}\t1\t0.0\t${v}\t${v}`);
+
+	it('never throws; time never goes backwards; each event is a row\'s cell or a warning names the row (200 to 400 lines)', () => {
+		fc.assert(
+			fc.property(fc.array(fc.oneof(row, timedRow), {minLength: 200, maxLength: 400}), rows => {
+				const text = [header, ...rows].join('\n');
+				const {events, warnings} = parseSysfsText(text, 'p.tsv');
+				for (let i = 1; i < events.length; i++) expect(events[i]!.t).toBeGreaterThanOrEqual(events[i - 1]!.t);
+				const lines = text.split('\n');
+				for (const e of events) expect(lines[e.source!.line - 1]!.split('\t').slice(5)).toContain(e.value.replaceAll('\t', '\\t'));
+				// A row is either read (all its cells accounted for) or warned about, never dropped in silence.
+				const warned = new Set(warnings.map(w => w.line));
+				for (const [i, line] of lines.entries()) if (i > 0 && line.trim() !== '' && line.split('\t').length !== 7) expect(warned.has(i + 1)).toBe(true);
+			}),
+			{numRuns: 60},
+		);
 	});
 });
 
