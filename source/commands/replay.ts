@@ -8,17 +8,18 @@
  */
 import {once} from 'node:events';
 import type {Writable} from 'node:stream';
-import type {TimelineEvent} from '../events.js';
+import type {LogEvent, TimelineEvent} from '../events.js';
 import {TimelinePrinter} from '../headless/printer.js';
-import {reduceInPlace} from '../monitor/reducer.js';
+import {countLine, reduce, reduceInPlace} from '../monitor/reducer.js';
 import {initialState} from '../monitor/state.js';
 import {stateLines} from '../monitor/summary.js';
 import {busDocument, cycleLines, dimmDocuments, SummaryCollector, totalsLines} from '../monitor/summary-document.js';
+import {mayMatter} from '../kernel/line-filter.js';
 import {DeviceTimelineBuilder} from '../timeline/device-timeline.js';
 import {safe, topCallbacksByCycle} from '../timeline/report.js';
 import {loadSideEvents, NativeEventReader, planTrace, readSideFile, TraceError, type TracePlan} from '../trace/bundle.js';
 import {openText, readAllText, type OpenOptions, type TextInput} from '../trace/input.js';
-import {LineSplitter, quote, type TraceWarning} from '../trace/log-parser.js';
+import {LineSplitter, quote, type LineSink, type TraceWarning} from '../trace/log-parser.js';
 import {parseNdctlText} from '../trace/ndctl-parser.js';
 import {parseSysfsText} from '../trace/sysfs-parser.js';
 import {streamLog} from '../trace/stream.js';
@@ -31,7 +32,13 @@ export const summaryLast = 50;
 /** Callbacks per cycle the summary lists (replay --devices lists them all). */
 const summaryTopCallbacks = 5;
 
-export type ReadOptions = OpenOptions;
+export type ReadOptions = OpenOptions & {
+	/**
+	 * Tests: `--summary` the slow, obvious way — every event through the copy-on-write reducer and
+	 * the device timeline, no line skipped — to compare with the fast path byte for byte.
+	 */
+	reference?: boolean;
+};
 
 /** A native events.ndjson, streamed line by line and validated. */
 async function readNative(input: TextInput, onEvents: (events: TimelineEvent[]) => unknown, warn: (w: TraceWarning) => void): Promise<number> {
@@ -64,7 +71,7 @@ async function readNative(input: TextInput, onEvents: (events: TimelineEvent[]) 
 }
 
 /** A single path or `-`: opened once, its format told by its content. */
-async function readSingle(target: string, onEvents: (events: TimelineEvent[]) => unknown, warn: (w: TraceWarning) => void, options: ReadOptions): Promise<{lines: number}> {
+async function readSingle(target: string, onEvents: (events: TimelineEvent[]) => unknown, warn: (w: TraceWarning) => void, options: ReadOptions, sink?: LineSink): Promise<{lines: number}> {
 	const input = await openText(target, options);
 	switch (input.format) {
 		case 'sysfs':
@@ -86,19 +93,25 @@ async function readSingle(target: string, onEvents: (events: TimelineEvent[]) =>
 		}
 
 		default: {
-			const result = await streamLog(input, {onBatch: async batch => {
-				await onEvents(batch);
-			}});
+			const result = await streamLog(input, {
+				async onBatch(batch) {
+					await onEvents(batch);
+				},
+				sink,
+			});
 			result.warnings.forEach(warn);
 			return {lines: result.lines};
 		}
 	}
 }
 
-/** Every event of a trace, in time order, streamed in batches. */
-export async function readTimeline(plan: TracePlan, onEvents: (events: TimelineEvent[]) => unknown, warn: (w: TraceWarning) => void, options: ReadOptions = {}): Promise<{lines: number}> {
+/**
+ * Every event of a trace, in time order, streamed in batches. `sink`: for a single kernel log,
+ * its lines go there as the parser reads them (see LineSink), and `onEvents` gets empty batches.
+ */
+export async function readTimeline(plan: TracePlan, onEvents: (events: TimelineEvent[]) => unknown, warn: (w: TraceWarning) => void, options: ReadOptions = {}, sink?: LineSink): Promise<{lines: number}> {
 	for (const w of plan.warnings) warn(w);
-	if (plan.input) return readSingle(plan.input, onEvents, warn, options);
+	if (plan.input) return readSingle(plan.input, onEvents, warn, options, sink);
 	if (plan.native) return {lines: await readNative(await openText(plan.native, options), onEvents, warn)};
 
 	const side = loadSideEvents(plan);
@@ -162,23 +175,42 @@ async function runSummary(args: ReplayArgs, plan: TracePlan, out: Writable, warn
 	});
 	// Each cycle's slowest (and failed) device callbacks, for the last cycles that printed any.
 	const devices = new DeviceTimelineBuilder({keepText: false, top: summaryTopCallbacks, retain: summaryLast});
+	/** A line no reader takes (no level; user space, or kernel/line-filter.ts says none): counted, its time kept. */
+	const skips = (text: string, origin: LogEvent['origin']) => origin === 'userspace' || !mayMatter(text);
+	const skipped = (t: number, line: number | undefined, userspace: boolean) => {
+		// Nothing else changes, so the collector has nothing new to see.
+		countLine(state, t);
+		devices.skip(t, line, userspace);
+		devices.attribute(state.cycle?.ordinal, state.cycle?.kind);
+	};
+
+	const consume = (event: TimelineEvent) => {
+		if (options.reference) {
+			state = reduce(state, event);
+		} else if (event.kind === 'log' && event.level === undefined && skips(event.text, event.origin)) {
+			skipped(event.t, event.source?.line, event.origin === 'userspace');
+			return;
+		} else reduceInPlace(state, event);
+
+		collector.observe(state);
+		if (event.kind === 'log') {
+			devices.push(event);
+			devices.attribute(state.cycle?.ordinal, state.cycle?.kind);
+		}
+	};
+
+	// A single log: no event is even made for the lines skipped (the parser hands them to the sink).
+	const sink: LineSink | undefined = options.reference ? undefined : {event: consume, skips, skipped};
 	const {lines} = await readTimeline(
 		plan,
 		async events => {
-			for (const event of events) {
-				reduceInPlace(state, event);
-				collector.observe(state);
-				if (event.kind === 'log') {
-					devices.push(event);
-					devices.attribute(state.cycle?.ordinal, state.cycle?.kind);
-				}
-			}
-
+			for (const event of events) consume(event);
 			flush();
 			await drained();
 		},
 		warn,
 		options,
+		sink,
 	);
 	if (lines === 0) throw new TraceError(`${args.path === '-' ? '(stdin)' : args.path}: nothing to replay (empty trace)`);
 	collector.finish(state);

@@ -111,11 +111,11 @@ function splitDevice(prefix: string): {driver: string; device: string} {
 	return space === -1 ? {driver: '', device: prefix} : {driver: prefix.slice(0, space), device: prefix.slice(space + 1)};
 }
 
-/** Quick test that most lines of a log fail. */
-const mayMatch = /call|returned|drv:/;
+/** Quick test that most lines of a log fail (no line failing it is a callback line). */
+export const callbackPrecheck = /call|returned|drv:/;
 
 export function parseCallbackLine(message: string): CallbackLine | undefined {
-	if (!mayMatch.test(message)) return undefined;
+	if (!callbackPrecheck.test(message)) return undefined;
 	let m = pmCalling.exec(message);
 	if (m) {
 		const line: CallbackCalling = {kind: 'calling', form: m[3] ? 'pm-pS' : 'pm-ps', ...splitDevice(m[1]!), callback: m[2]!, pid: Number(m[5]), parent: m[6]!};

@@ -13,8 +13,11 @@ const errnoInText = /\((-\d{1,4})\)|\b(?:error|err|ret|returned|rc|status)\s*[=:
 
 export type DriverError = {device: string; text: string; errno: number};
 
+/** Every driver error's text holds one of these (failureWord's words): most lines fail this test. */
+export const driverErrorPrecheck = /fail|rror|time/;
+
 export function driverError(message: string): DriverError | undefined {
-	if (!(message.includes('fail') || message.includes('rror') || message.includes('time'))) return undefined;
+	if (!driverErrorPrecheck.test(message)) return undefined;
 	const m = prefixed.exec(message);
 	if (!m || !failureWord.test(m[3]!)) return undefined;
 	const e = errnoInText.exec(m[3]!);

@@ -93,8 +93,14 @@ export const failureRules: Rule[] = [
 	{id: 'image-save-failed', pattern: new RegExp(`${pm}(?:Failed to write hibernation image|Image (?:saving|writing) failed)`), make: () => ({text: 'saving the hibernation image failed', stage: 'activation', kind: 'hibernate'})},
 ];
 
+/** The rules whose pattern begins `^PM: ` (all but the watchdog's): no use trying them on other lines. */
+const needsPmPrefix = failureRules.map(rule => rule.pattern.source.startsWith('^PM: ') && !/[im]/.test(rule.pattern.flags));
+
 export function recogniseFailure(message: string): PmFailure | undefined {
-	for (const rule of failureRules) {
+	const pmPrefix = message.startsWith('PM: ');
+	for (let i = 0; i < failureRules.length; i++) {
+		if (!pmPrefix && needsPmPrefix[i]) continue;
+		const rule = failureRules[i]!;
 		const m = rule.pattern.exec(message);
 		if (m) return {id: rule.id, ...rule.make(m)};
 	}

@@ -130,7 +130,12 @@ const seconds = (s: string): number => Math.round(Number(s) * 1000);
 const precision = (s: string): number => 10 ** (6 - (s.length - s.indexOf('.') - 1));
 const whatOf = (s: string): 'user' | 'kernel' => (s.startsWith('user') ? 'user' : 'kernel');
 
-type Rule = [RegExp, (m: RegExpExecArray) => Signal];
+/**
+ * A rule: its pattern, the signal it makes, and (for patterns that scan the whole line before
+ * failing, e.g. a lazy `^(.+?): …`) a literal every match contains — a native substring search
+ * skips the regex on the lines without it (same answer: the pattern cannot match there).
+ */
+type Rule = [RegExp, (m: RegExpExecArray) => Signal, string?];
 
 const verbs = 'freeze|thaw|recover|quiesce|suspend|resume|hibernate|restore|poweroff';
 
@@ -151,7 +156,7 @@ const rules: Rule[] = [
 	[/^Done restarting kernel threads\.$/, () => ({type: 'restart', what: 'kernel', stage: 'done'})],
 	// Task dumps: 5.x+ "task:comm state:D …", 2.6–4.x "comm   D ffff… 0 26 2 0x…".
 	[/^task:(.{1,15}?)\s+state:(\S)\s+stack:\s*\d+\s+pid:\s*(\d+)/, m => ({type: 'task-dump', comm: m[1]!.trim(), state: m[2]!, pid: Number(m[3])})],
-	[/^(\S.{0,15}?)\s+([DRSTtZXxKWPI])\s+(?:[\da-f]{8,16}\s+)?\d+\s+(\d+)\s+\d+\s+0x[\da-f]+$/, m => ({type: 'task-dump', comm: m[1]!.trim(), state: m[2]!, pid: Number(m[3])})],
+	[/^(\S.{0,15}?)\s+([DRSTtZXxKWPI])\s+(?:[\da-f]{8,16}\s+)?\d+\s+(\d+)\s+\d+\s+0x[\da-f]+$/, m => ({type: 'task-dump', comm: m[1]!.trim(), state: m[2]!, pid: Number(m[3])}), '0x'],
 	// Cycle markers.
 	[/^PM: suspend entry \((\w+)\)/, m => ({type: 'cycle-start', kind: 'suspend', detail: m[1], exit: true})],
 	[/^PM: Preparing system for (?:mem sleep|sleep \((\w+)\))/, m => ({type: 'cycle-start', kind: 'suspend', detail: m[1] ?? 'mem'})],
@@ -161,37 +166,37 @@ const rules: Rule[] = [
 	[/^PM: (?:hibernation: )?(?:Preallocating image memory|Creating hibernation image|Image restored successfully|Allocated \d+ pages for snapshot|Hibernation image restored successfully)/, () => ({type: 'cycle-hint', kind: 'hibernate'})],
 	// pm_test waits. kernel/power/hibernate.c hibernation_debug_sleep(): ≥5.8 "PM: hibernation: debug: Waiting for 5 seconds.",
 	// ≤5.7 "PM: hibernation debug: …" / 3.x "hibernation debug: Waiting for 5 seconds.".
-	[/^(?:PM: )?hibernation(?::)? debug: Waiting for (\d+) seconds?\./, m => ({type: 'pm-test-wait', kind: 'hibernate', seconds: Number(m[1])})],
+	[/^(?:PM: )?hibernation(?::)? debug: Waiting for (\d+) seconds?\./, m => ({type: 'pm-test-wait', kind: 'hibernate', seconds: Number(m[1])}), 'debug: Waiting for '],
 	// kernel/power/suspend.c suspend_test(): ≥4.x "PM: suspend debug: Waiting for %d second(s).", 3.x "suspend debug: Waiting for 5 seconds.".
-	[/^(?:PM: )?suspend debug: Waiting for (\d+) second(?:s|\(s\))\./, m => ({type: 'pm-test-wait', kind: 'suspend', seconds: Number(m[1])})],
+	[/^(?:PM: )?suspend debug: Waiting for (\d+) second(?:s|\(s\))\./, m => ({type: 'pm-test-wait', kind: 'suspend', seconds: Number(m[1])}), 'debug: Waiting for '],
 	// kernel/power/suspend.c s2idle_enter(): pm_pr_dbg("suspend-to-idle") / ("resume from suspend-to-idle").
 	[/^PM: suspend-to-idle$/, () => ({type: 's2idle', direction: 'enter'})],
 	[/^PM: resume from suspend-to-idle$/, () => ({type: 's2idle', direction: 'exit'})],
 	// Hibernation image written and the power-off (kernel/power/swap.c save_image*, kernel/reboot.c kernel_power_off()).
 	[/^PM: (?:hibernation: )?(?:Writing hibernation image|writing image|Image saving progress|Compressing and saving image data|Saving image data pages)/, () => ({type: 'image-saved', stage: 'writing'})],
 	[/^PM: (?:hibernation: )?(?:Image saving done|Wrote \d+ kbytes in)/, () => ({type: 'image-saved', stage: 'done'})],
-	[/^(?:reboot: )?Power down\.?$/, () => ({type: 'image-saved', stage: 'power-off'})],
+	[/^(?:reboot: )?Power down\.?$/, () => ({type: 'image-saved', stage: 'power-off'}), 'Power down'],
 	// The boot kernel's restore (kernel/power/hibernate.c software_resume(), kernel/power/swap.c swsusp_read()).
 	[/^PM: (?:hibernation: )?(resume from hibernation|Checking hibernation image partition|Looking for hibernation image|Image signature found, resuming|Loading hibernation image|Loading image data pages|Image loading progress|Image successfully loaded)/, m => ({type: 'restore-start', detail: m[1]!})],
 	[/^PM: Syncing filesystems \.\.\. ?(done\.)?$/, m => ({type: 'fs-sync', done: Boolean(m[1])})],
 	[/^Filesystems sync: \d+\.\d+ seconds$/, () => ({type: 'fs-sync', done: true})],
-	[/^(?:printk: )?Suspending console\(s\) \(use no_console_suspend to debug\)/, () => ({type: 'console-suspend'})],
+	[/^(?:printk: )?Suspending console\(s\) \(use no_console_suspend to debug\)/, () => ({type: 'console-suspend'}), 'Suspending console(s) (use no_console_suspend to debug)'],
 	// Device PM core.
 	[new RegExp(`^PM: (?:(late|noirq|early|end) )?(${verbs}) of devices (complete|aborted) after (\\d+)\\.(\\d+) msecs`), m => ({type: 'dpm-phase', info: (m[1] ?? '') as DpmInfo, verb: m[2] as PmVerb, aborted: m[3] === 'aborted', usecs: Number(m[4]) * 1000 + Number(m[5]!.padEnd(3, '0').slice(0, 3))})],
 	// drivers/base/power/main.c __suspend_report_result() / dpm_run_callback(): "PM: %s(): %pS returns %d"; device-prefixed
 	// (dev_err) from ≈6.0, "%ps" without +0x…/0x… (and with " [module]") from 6.10; 2.6–3.x print it without "PM: ".
 	// Device names may be several words ("i8042 kbd 00:00", "YT8531S Gigabit Ethernet phytmac_mii_bus-PHYT0046:00:07").
-	[/^(?:(.+?): )?PM: (\w+)\(\): (.+?) returns (-?\d+)$/, m => ({type: 'callback-error', device: m[1], caller: m[2]!, callee: m[3]!, errno: Number(m[4])})],
-	[/^((?:pm_op|pm_noirq_op|pm_late_early_op|dpm_run_callback|legacy_\w+|\w*pm_\w+|\w*(?:suspend|resume|freeze|thaw|poweroff|restore)\w*))\(\): (.+?) returns (-?\d+)$/, m => ({type: 'callback-error', caller: m[1]!, callee: m[2]!, errno: Number(m[3])})],
+	[/^(?:(.+?): )?PM: (\w+)\(\): (.+?) returns (-?\d+)$/, m => ({type: 'callback-error', device: m[1], caller: m[2]!, callee: m[3]!, errno: Number(m[4])}), ' returns '],
+	[/^((?:pm_op|pm_noirq_op|pm_late_early_op|dpm_run_callback|legacy_\w+|\w*pm_\w+|\w*(?:suspend|resume|freeze|thaw|poweroff|restore)\w*))\(\): (.+?) returns (-?\d+)$/, m => ({type: 'callback-error', caller: m[1]!, callee: m[2]!, errno: Number(m[3])}), ' returns '],
 	// drivers/base/power/main.c pm_dev_err(): ≥5.12 "<drv> <dev>: PM: failed to <verb><info>: error <n>";
 	// ≤5.11 "PM: Device <dev> failed to <verb><info>: error <n>".
-	[/^(.+?): PM: failed to (\w+)((?: async| late| noirq| early)*): error (-?\d+)$/, m => ({type: 'device-failed', device: m[1]!, verb: m[2]!, info: m[3]!.trim(), errno: Number(m[4])})],
+	[/^(.+?): PM: failed to (\w+)((?: async| late| noirq| early)*): error (-?\d+)$/, m => ({type: 'device-failed', device: m[1]!, verb: m[2]!, info: m[3]!.trim(), errno: Number(m[4])}), ': PM: failed to '],
 	[/^PM: Device (\S+) failed to (\w+)((?: async| late| noirq| early)*): error (-?\d+)$/, m => ({type: 'device-failed', device: m[1]!, verb: m[2]!, info: m[3]!.trim(), errno: Number(m[4])})],
 	// drivers/base/power/main.c dpm_prepare(): ≥5.12 dev_info "<drv> <dev>: PM: not prepared for power transition: code <n>",
 	// older pr_info "PM: Device <dev> not prepared for power transition: code <n>".
-	[/^(?:(.+?): PM: not prepared|PM: Device (\S+) not prepared) for power transition: code (-?\d+)$/, m => ({type: 'device-not-prepared', device: m[1] ?? m[2]!, errno: Number(m[3])})],
-	[/^(.+?): (?:PM: )?calling\s+(\S+) @ \d+, parent: \S*/, m => ({type: 'device-callback', device: m[1]!, callback: m[2]!, phase: 'calling'})],
-	[/^(.+?): (?:PM: )?(\S+?(?:\+0x[\da-f]+\/0x[\da-f]+)?(?: \[\w+\])?) returned (-?\d+) after (\d+) usecs$/, m => ({type: 'device-callback', device: m[1]!, callback: m[2]!, phase: 'returned', errno: Number(m[3]), usecs: Number(m[4])})],
+	[/^(?:(.+?): PM: not prepared|PM: Device (\S+) not prepared) for power transition: code (-?\d+)$/, m => ({type: 'device-not-prepared', device: m[1] ?? m[2]!, errno: Number(m[3])}), ' not prepared for power transition: code '],
+	[/^(.+?): (?:PM: )?calling\s+(\S+) @ \d+, parent: \S*/, m => ({type: 'device-callback', device: m[1]!, callback: m[2]!, phase: 'calling'}), 'calling'],
+	[/^(.+?): (?:PM: )?(\S+?(?:\+0x[\da-f]+\/0x[\da-f]+)?(?: \[\w+\])?) returned (-?\d+) after (\d+) usecs$/, m => ({type: 'device-callback', device: m[1]!, callback: m[2]!, phase: 'returned', errno: Number(m[3]), usecs: Number(m[4])}), ' returned '],
 	// ACPI sleep states.
 	[/^ACPI: (?:PM: )?Preparing to enter system sleep state (S\d)/, m => ({type: 'acpi-sleep', direction: 'enter', state: m[1]!})],
 	[/^ACPI: (?:PM: )?Waking up from system sleep state (S\d)/, m => ({type: 'acpi-sleep', direction: 'wake', state: m[1]!})],
@@ -209,15 +214,15 @@ const rules: Rule[] = [
 	[/^Linux version \d+\.\d+|^Booting Linux on physical CPU|^-- (?:Boot [\da-f]+|Reboot) --$/, () => ({type: 'boot'})],
 	// kernel/time/timekeeping.c timekeeping_inject_sleeptime64(): ≥4.x pm_deferred_pr_dbg("Timekeeping suspended for %lld.%03lu seconds"),
 	// 2.6–3.x pr_info("Suspended for %lld.%03lu seconds").
-	[/^(?:PM: )?(?:Timekeeping suspended|Suspended) for (\d+)\.(\d{3}) seconds/, m => ({type: 'timekeeping', us: Number(m[1]) * 1_000_000 + Number(m[2]) * 1000})],
+	[/^(?:PM: )?(?:Timekeeping suspended|Suspended) for (\d+)\.(\d{3}) seconds/, m => ({type: 'timekeeping', us: Number(m[1]) * 1_000_000 + Number(m[2]) * 1000}), 'uspended for '],
 	[/^Disabling non-boot CPUs/, () => ({type: 'cpus', direction: 'down'})],
 	[/^Enabling non-boot CPUs/, () => ({type: 'cpus', direction: 'up'})],
 	// NVDIMM / nfit.
 	[/^nfit ACPI0012:00: result: (-?\d+)$/, m => ({type: 'nfit-result', rc: Number(m[1])})],
 	[/^(?:(nd_\w+|nfit|nfit_test|libnvdimm|dax_pmem|nd_pmem|nd_btt) (\S+): |(pmem\d+(?:\.\d+)?s?): |(?:nfit|libnvdimm|nd_pmem|nvdimm): )(.*)$/, m => ({type: 'nvdimm', device: m[2] ?? m[3], text: m[4]!})],
 	// PCIe AER (completion timeouts after a memory stall).
-	[/^(\S+ \S+):\s+\[\s*\d+\] CmpltTO/, m => ({type: 'aer-completion-timeout', device: m[1]!})],
-	[/^(?:\S+ \S+: )?AER: /, () => ({type: 'aer'})],
+	[/^(\S+ \S+):\s+\[\s*\d+\] CmpltTO/, m => ({type: 'aer-completion-timeout', device: m[1]!}), '] CmpltTO'],
+	[/^(?:\S+ \S+: )?AER: /, () => ({type: 'aer'}), 'AER: '],
 	// The rest of PM: and ACPI sleep chatter.
 	[/^PM: /, m => {
 		const failure = recogniseFailure(m.input);
@@ -228,9 +233,10 @@ const rules: Rule[] = [
 
 /**
  * Every rule needs one of these words (or, for 2.6–4.x task dumps, a hex
- * flags word at the end): most lines of a busy log fail this one test.
+ * flags word at the end): most lines of a busy log fail this one test. No line failing it is
+ * recognised (kernel/line-filter.ts builds on that).
  */
-const mayMatch = /PM|Freez|OOM|Restart|Done restarting|task:|Filesystems|Suspending|Suspended|ACPI|nfit|nd_|pmem|libnvdimm|nvdimm|non-boot CPUs|Image|AER|CmpltTO|calling|returned|returns|Double checking|WARNING|Oops|BUG|Unable to handle|protection fault|panic|Linux|-- |debug: Waiting|Timekeeping|Power down|DPM device timeout|0x[\da-f]+$/;
+export const recognisePrecheck = /PM|Freez|OOM|Restart|Done restarting|task:|Filesystems|Suspending|Suspended|ACPI|nfit|nd_|pmem|libnvdimm|nvdimm|non-boot CPUs|Image|AER|CmpltTO|calling|returned|returns|Double checking|WARNING|Oops|BUG|Unable to handle|protection fault|panic|Linux|-- |debug: Waiting|Timekeeping|Power down|DPM device timeout|0x[\da-f]+$/;
 
 /**
  * The last message recognised and its signal: a replay hands the same line to the reducer and to
@@ -269,14 +275,56 @@ export function firstCharOf(pattern: RegExp): string | undefined {
 	return /^[?*{]/.test(source.slice(2)) ? undefined : source[1];
 }
 
+/**
+ * The literal text every match of a pattern begins with: the characters after `^` up to the first
+ * one that is not plain (a group, a class, a quantifier — the character a quantifier applies to is
+ * left out), or '' when the pattern has no such start (see firstCharOf).
+ */
+export function literalPrefixOf(pattern: RegExp): string {
+	if (firstCharOf(pattern) === undefined || /[im]/.test(pattern.flags)) return '';
+	const source = pattern.source;
+	let prefix = '';
+	for (let i = 1; i < source.length; i++) {
+		let c = source[i]!;
+		if (c === '\\') {
+			// An escaped punctuation character is itself; \d, \s, \b… are not literals.
+			const next = source[i + 1];
+			if (next === undefined || !/[\\/^$.*+?()[\]{}|:,\- ]/.test(next)) break;
+			c = next;
+			i++;
+		} else if ('[](){}|.*+?^$'.includes(c)) {
+			if ('?*{'.includes(c)) prefix = prefix.slice(0, -1);
+			break;
+		}
+
+		prefix += c;
+		// The next token quantifies the character just taken.
+		const next = source[i + 1];
+		if (next !== undefined && '?*{'.includes(next)) {
+			prefix = prefix.slice(0, -1);
+			break;
+		}
+	}
+
+	return prefix;
+}
+
+type Compiled = {pattern: RegExp; make: (m: RegExpExecArray) => Signal; needs?: string; prefix?: string};
+
+const compiled: Compiled[] = rules.map(([pattern, make, needs]) => {
+	const prefix = literalPrefixOf(pattern);
+	// One character is what the first-character dispatch already checked.
+	return {pattern, make, needs, prefix: prefix.length > 1 ? prefix : undefined};
+});
+
 const ruleFirstChars = rules.map(([pattern]) => firstCharOf(pattern));
-const rulesByFirstChar = new Map<string, Rule[]>();
+const rulesByFirstChar = new Map<string, Compiled[]>();
 
 /** The rules, in order, that can match a message beginning with `c` (the others cannot: see firstCharOf). */
-function rulesFor(c: string): Rule[] {
+function rulesFor(c: string): Compiled[] {
 	let list = rulesByFirstChar.get(c);
 	if (!list) {
-		list = rules.filter((_, i) => ruleFirstChars[i] === undefined || ruleFirstChars[i] === c);
+		list = compiled.filter((_, i) => ruleFirstChars[i] === undefined || ruleFirstChars[i] === c);
 		if (rulesByFirstChar.size < 256) rulesByFirstChar.set(c, list);
 	}
 
@@ -284,8 +332,10 @@ function rulesFor(c: string): Rule[] {
 }
 
 function recogniseOnce(message: string, every = false): Signal | undefined {
-	if (!mayMatch.test(message)) return undefined;
-	for (const [pattern, make] of every ? rules : rulesFor(message.charAt(0))) {
+	if (!recognisePrecheck.test(message)) return undefined;
+	for (const {pattern, make, needs, prefix} of every ? compiled : rulesFor(message.charAt(0))) {
+		// Shortcuts that cannot change the answer: a match begins with the pattern's literal prefix and holds its literal.
+		if (!every && ((prefix !== undefined && !message.startsWith(prefix)) || (needs !== undefined && !message.includes(needs)))) continue;
 		const match = pattern.exec(message);
 		if (match) return make(match);
 	}
@@ -295,7 +345,7 @@ function recogniseOnce(message: string, every = false): Signal | undefined {
 	return failure ? {type: 'failure', failure} : undefined;
 }
 
-/** Every rule tried in turn, without the first-character dispatch and the memory (tests compare the two). */
+/** Every rule tried in turn, without the first-character dispatch, the literal guards and the memory (tests compare the two). */
 export function recogniseTryingEveryRule(message: string): Signal | undefined {
 	return recogniseOnce(message, true);
 }

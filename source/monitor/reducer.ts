@@ -89,12 +89,20 @@ export function reduceInPlace(state: MonitorState, event: TimelineEvent): Monito
 	// The common line: no level, not a signal (nor the "done." that ends a pr_cont line). onLog would
 	// only count it — so count it here, without a draft.
 	if (event.kind === 'log' && event.level === undefined && (event.origin === 'userspace' || (recognise(event.text) === undefined && !event.text.includes('done.') && driverError(event.text) === undefined))) {
-		if (event.t > state.t) state.t = event.t;
-		state.log.count++;
+		countLine(state, event.t);
 		return state;
 	}
 
 	return step(state, event, true);
+}
+
+/**
+ * What reducing a log line without a level that no reader takes (a user-space line, or one
+ * kernel/line-filter.ts mayMatter() rejects) does: count it and keep its time. In place.
+ */
+export function countLine(state: MonitorState, t: number): void {
+	if (t > state.t) state.t = t;
+	state.log.count++;
 }
 
 /** A state that `reduceInPlace` may change without touching `state` (nothing shared with it). */

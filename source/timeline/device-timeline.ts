@@ -225,6 +225,18 @@ export class DeviceTimelineBuilder {
 		};
 	}
 
+	/**
+	 * A log line no reader takes (kernel/line-filter.ts mayMatter() false), by its time and line:
+	 * what `push` would do with it — count it, and let it extend the open cycle — without parsing it.
+	 */
+	skip(t: number, line: number | undefined, userspace: boolean): void {
+		this.logLines++;
+		if (this.current && !userspace) {
+			this.current.lastUs = t;
+			this.current.endLine = line ?? this.logLines;
+		}
+	}
+
 	push(event: LogEvent): void {
 		this.logLines++;
 		if (event.origin === 'userspace') return;

@@ -14,6 +14,22 @@ import {recognise} from '../kernel/recognise.js';
 export type TraceWarning = {file: string; line: number; message: string};
 
 /**
+ * Where a LogParser hands its lines when the consumer needs events for only some of them
+ * (replay --summary): each line, in order, either as an event or — when `skips` says no event is
+ * needed for it — as its time and line number only, with no event made.
+ */
+export type LineSink = {
+	event(event: LogEvent): void;
+	/** A line without a level that the consumer only counts: no event is made for it. */
+	skips(text: string, origin: NonNullable<LogEvent['origin']>): boolean;
+	/** A line `skips` took, in order with the events: its time on the timeline, its line, and whether user space wrote it. */
+	skipped(t: number, line: number, userspace: boolean): void;
+};
+
+/** What push/finish return to a parser with a sink (everything went to the sink). */
+const none: LogEvent[] = [];
+
+/**
  * Longest piece of a line held in one event. A longer line is kept in
  * consecutive pieces of this size, each an event with the same line number
  * (a lossless cut: concatenated in order they give the line back).
@@ -137,7 +153,37 @@ function kernelOrDaemon(ident: string, text: string, wallUs: number | undefined)
 	return {text, ...at, origin: 'kernel'};
 }
 
-function parseOne(line: string): Parsed {
+/**
+ * The common line of a raw dmesg, `[ 1234.567890] text`, read without a regex: what rawStamp and
+ * stampToUs give for it, or undefined for any other shape (a `<N>` level, a `[T123]` caller id,
+ * tabs, no fraction, more than 11 digits of seconds…), left to the regexes. Only for a `plain` line
+ * (no \u2028/\u2029, which `.` in rawStamp does not match; see LineSplitter's `plain`).
+ */
+function rawDmesg(line: string): Parsed | undefined {
+	let i = 1;
+	while (line.charCodeAt(i) === 32) i++;
+	let whole = 0;
+	const wholeFrom = i;
+	for (let c = line.charCodeAt(i); c >= 48 && c <= 57; c = line.charCodeAt(++i)) whole = whole * 10 + (c - 48);
+	if (i === wholeFrom || i - wholeFrom > 11 || line.charCodeAt(i) !== 46) return undefined;
+	const fractionFrom = ++i;
+	let micros = 0;
+	for (let c = line.charCodeAt(i); c >= 48 && c <= 57; c = line.charCodeAt(++i)) if (i - fractionFrom < 6) micros = micros * 10 + (c - 48);
+	const digits = i - fractionFrom;
+	if (digits === 0 || line.charCodeAt(i) !== 93) return undefined;
+	if (digits < 6) micros *= 10 ** (6 - digits);
+	const after = line.charCodeAt(i + 1);
+	// "] text", or the stamp alone; "][T123]", "]\t…" and the rest take the regex path.
+	if (after === 32) i += 2;
+	else if (i + 1 === line.length) i += 1;
+	else return undefined;
+	const stampUs = whole * 1_000_000 + micros;
+	if (!(stampUs <= maxStampUs)) return undefined;
+	return {text: line.slice(i), origin: 'kernel', stampUs};
+}
+
+/** `plain`: the line holds no control character, U+FFFD, U+2028 or U+2029 (LineSplitter's `plain`). */
+function parseOne(line: string, plain = false): Parsed {
 	let m: RegExpExecArray | null = null;
 	// Raw dmesg, the common line: a `[` cannot begin a /dev/kmsg record or its dictionary.
 	const bracket = line.charCodeAt(0) === 91;
@@ -156,6 +202,11 @@ function parseOne(line: string): Parsed {
 	if (m) return withStamp({text: m[4]!, origin: 'kernel'}, m[1]!);
 	m = bracket && line.indexOf('[', 1) !== -1 ? monotonicDaemon.exec(line) : null;
 	if (m) return withStamp({text: m[5]!, origin: 'userspace', ident: m[3]!}, m[1]!);
+	if (bracket && plain) {
+		const fast = rawDmesg(line);
+		if (fast) return fast;
+	}
+
 	m = rawStamp.exec(line);
 	if (m) {
 		const parsed = withStamp({text: m[4]!, origin: 'kernel'}, m[2]!);
@@ -227,6 +278,10 @@ export class LogParser {
 	 */
 	readonly work = {recognisedChars: 0};
 	private pending: LogEvent | undefined;
+	/** The held-back line when the sink skips it: its parse, time and line (no event made yet). */
+	private light: Parsed | undefined;
+	private lightT = 0;
+	private lightLine = 0;
 	private pendingJoins = 0;
 	private lastT = 0;
 	private readonly segments: Array<{offset: number; last: number}> = [];
@@ -236,34 +291,64 @@ export class LogParser {
 	private boot: string | undefined;
 	private newBoot = false;
 
-	constructor(readonly file: string) {}
+	/** `sink`: lines go there, in order, instead of being returned (see LineSink). */
+	constructor(
+		readonly file: string,
+		private readonly sink?: LineSink,
+	) {}
+
+	/** The held-back line as an event: a skipped one is made whole when something needs it. */
+	private held(): LogEvent | undefined {
+		if (this.light) {
+			this.pending = this.eventAt(this.light, this.lightLine, this.lightT);
+			this.light = undefined;
+		}
+
+		return this.pending;
+	}
+
+	/** Hand the held-back line over (to the sink, or into `out`). */
+	private release(out: LogEvent[]): void {
+		if (this.light) {
+			this.sink!.skipped(this.lightT, this.lightLine, this.light.origin === 'userspace');
+			this.light = undefined;
+		} else if (this.pending) {
+			if (this.sink) this.sink.event(this.pending);
+			else out.push(this.pending);
+		}
+
+		this.pending = undefined;
+	}
 
 	/**
 	 * One physical line. `part` > 0 marks the next piece of a line longer
 	 * than `maxLineLength` (see LineSplitter): kept as its own event with
 	 * the same line number, so nothing is dropped and memory stays bounded.
+	 * `plain`: the caller knows the line holds none of LineSplitter's `notPlain` characters.
 	 */
-	push(raw: string, lineNo: number, part = 0): LogEvent[] {
+	push(raw: string, lineNo: number, part = 0, plain = false): LogEvent[] {
 		let line = raw;
 		// eslint-disable-next-line no-control-regex
-		if (/[\u0000-\u0008\u000E-\u001F\uFFFD]/.test(line)) {
+		if (!plain && /[\u0000-\u0008\u000E-\u001F\uFFFD]/.test(line)) {
 			if (part === 0) this.warn(lineNo, 'binary data in a text log (kept, with control characters escaped)');
 			// eslint-disable-next-line no-control-regex
 			line = line.replace(/[\u0000-\u0008\u000E-\u001F]/g, c => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
 		}
 
+		const out = this.sink ? none : [];
 		if (part > 0) {
 			if (part === 1) this.warn(lineNo, `line longer than ${maxLineLength} characters: kept in pieces of ${maxLineLength}, each an event of the same line`);
-			const previous = this.pending;
-			this.pending = {kind: 'log', t: this.lastT, text: line, source: {file: this.file, line: lineNo}, origin: previous?.source?.line === lineNo ? (previous.origin ?? 'unknown') : 'unknown'};
+			const previous = this.held();
+			const origin = previous?.source?.line === lineNo ? (previous.origin ?? 'unknown') : 'unknown';
+			this.release(out);
+			this.pending = {kind: 'log', t: this.lastT, text: line, source: {file: this.file, line: lineNo}, origin};
 			this.pendingJoins = Number.POSITIVE_INFINITY; // a piece never absorbs the next line
-			return previous ? [previous] : [];
+			return out;
 		}
 
-		const out: LogEvent[] = [];
 		// Only a whole line can be the wrapped tail of the previous message: the text before a glued stamp is a record of its own.
-		const pieces = this.pieces(clean(line));
-		for (const piece of pieces) out.push(...this.accept(piece, lineNo, pieces.length === 1));
+		const pieces = this.pieces(clean(line), plain);
+		for (const piece of pieces) this.accept(piece, lineNo, pieces.length === 1, out);
 		return out;
 	}
 
@@ -272,7 +357,7 @@ export class LogParser {
 	 * or export, `dmesg --json`): exact stamp, level and origin, no guessing.
 	 */
 	pushRecord(record: {text: string; stampUs?: number; wallUs?: number; level?: LogLevel; origin: NonNullable<LogEvent['origin']>; ident?: string; boot?: string}, lineNo: number): LogEvent[] {
-		const out: LogEvent[] = [];
+		const out = this.sink ? none : [];
 		// A journal spanning boots: each boot's monotonic stamps start again near zero.
 		if (record.boot !== undefined) {
 			if (this.boot !== undefined && record.boot !== this.boot) this.newBoot = true;
@@ -281,11 +366,11 @@ export class LogParser {
 
 		// A multi-line MESSAGE: one event per line, all at the record's time.
 		for (const text of record.text.split(/\r\n|\n|\r/)) {
-			const previous = this.pending;
 			const event = this.event({...record, text}, lineNo);
+			this.held();
+			this.release(out);
 			this.pending = event;
 			this.pendingJoins = Number.POSITIVE_INFINITY;
-			if (previous) out.push(previous);
 		}
 
 		return out;
@@ -293,9 +378,9 @@ export class LogParser {
 
 	/** Flush the last held-back line. */
 	finish(): LogEvent[] {
-		const last = this.pending;
-		this.pending = undefined;
-		return last ? [last] : [];
+		const out = this.sink ? none : [];
+		this.release(out);
+		return out;
 	}
 
 	warn(line: number, message: string): void {
@@ -310,14 +395,14 @@ export class LogParser {
 	 * text ("fe0 suspend 0[  107.365163] PM: …", serial-console fragments)
 	 * starts a record of its own.
 	 */
-	private pieces(line: string): Parsed[] {
-		const out = [parseOne(line)];
+	private pieces(line: string, plain = false): Parsed[] {
+		const out = [parseOne(line, plain)];
 		for (;;) {
 			const current = out.at(-1)!;
 			const m = current.text.includes('[') ? gluedStamp.exec(current.text) : null;
 			if (!m || m.index === 0) break;
 			const before = current.text.slice(0, m.index);
-			const next = parseOne(current.text.slice(m.index));
+			const next = parseOne(current.text.slice(m.index), plain);
 			// A shell prompt before a pasted stamp ("# [  299.688526] …") is not a message of its own.
 			if (/^[\s#>$]*$/.test(before)) out[out.length - 1] = next;
 			else {
@@ -330,32 +415,43 @@ export class LogParser {
 	}
 
 	private event(parsed: Parsed, lineNo: number): LogEvent {
-		const event: LogEvent = {kind: 'log', t: this.clock(parsed), text: parsed.text, source: {file: this.file, line: lineNo}, origin: parsed.origin};
+		return this.eventAt(parsed, lineNo, this.clock(parsed));
+	}
+
+	private eventAt(parsed: Parsed, lineNo: number, t: number): LogEvent {
+		const event: LogEvent = {kind: 'log', t, text: parsed.text, source: {file: this.file, line: lineNo}, origin: parsed.origin};
 		if (parsed.stampUs !== undefined) event.stamp = parsed.stampUs;
 		if (parsed.level !== undefined) event.level = parsed.level;
 		if (parsed.ident !== undefined) event.ident = parsed.ident;
 		return event;
 	}
 
-	private accept(parsed: Parsed, lineNo: number, wholeLine = true): LogEvent[] {
+	private accept(parsed: Parsed, lineNo: number, wholeLine: boolean, out: LogEvent[]): void {
 		if (parsed.badStamp !== undefined) {
 			this.warn(lineNo, `timestamp ${quote(parsed.badStamp, 24)} does not fit a printk stamp (at most 11 digits of seconds); line kept at the previous time`);
 		}
 
-		const previous = this.pending;
+		// The held-back line as the continuation test reads it (origin and text): an event, or a skipped line's parse.
+		const previous = this.light ?? this.pending;
 		if (previous && wholeLine && parsed.origin === 'unknown' && parsed.text.trim() !== '' && this.pendingJoins < maxJoinedLines && previous.text.length + parsed.text.length <= maxJoinedLength && this.continues(previous, parsed.text)) {
-			previous.text = `${previous.text.trimEnd()} ${parsed.text.trim()}`;
-			previous.source = {...previous.source!, endLine: lineNo};
+			const joined = this.held()!;
+			joined.text = `${joined.text.trimEnd()} ${parsed.text.trim()}`;
+			joined.source = {...joined.source!, endLine: lineNo};
 			this.pendingJoins++;
-			return [];
+			return;
 		}
 
-		this.pending = this.event(parsed, lineNo);
+		this.release(out);
 		this.pendingJoins = 0;
-		return previous ? [previous] : [];
+		const t = this.clock(parsed);
+		if (this.sink && parsed.level === undefined && this.sink.skips(parsed.text, parsed.origin)) {
+			this.light = parsed;
+			this.lightT = t;
+			this.lightLine = lineNo;
+		} else this.pending = this.eventAt(parsed, lineNo, t);
 	}
 
-	private continues(previous: LogEvent, next: string): boolean {
+	private continues(previous: {origin?: LogEvent['origin']; text: string}, next: string): boolean {
 		if (previous.origin !== 'kernel') return false;
 		this.work.recognisedChars += previous.text.length * 2 + next.length;
 		return continues(previous, next);
@@ -452,7 +548,7 @@ export function quote(value: string, max = 60): string {
  * read as one message the recogniser knows and the first alone does not
  * (an e-mail client wrapped it) — e.g. "… (elapsed" / "0.001 seconds) done.".
  */
-function continues(previous: LogEvent, next: string): boolean {
+function continues(previous: {origin?: LogEvent['origin']; text: string}, next: string): boolean {
 	if (previous.origin !== 'kernel') return false;
 	// Console output of its own (systemd status, a shell prompt) or a complete kernel message is never a continuation.
 	if (/^\s*(?:\[\s*(?:OK|FAILED|DEPEND|TIME|\*+)\s*\]|[#$] |[A-Z][\w-]*:\s)/.test(next) || recognise(next.trim())) return false;
@@ -475,16 +571,24 @@ function continues(previous: LogEvent, next: string): boolean {
 export class LineSplitter {
 	private carry = '';
 	private part = 0;
+	/** No line handed over from the current text holds a `notPlain` character (tested once per text, not per line). */
+	private plain = false;
 	lines = 0;
 
 	constructor(
-		/** `ending`: the bytes of the line end that followed (0 for a piece or the last line, 1 for LF/CR, 2 for CRLF). */
-		private readonly onLine: (line: string, lineNo: number, part: number, ending: number) => void,
+		/**
+		 * `ending`: the bytes of the line end that followed (0 for a piece or the last line, 1 for LF/CR, 2 for CRLF).
+		 * `plain`: the line holds none of `notPlain`'s characters (always false without `notPlain`).
+		 */
+		private readonly onLine: (line: string, lineNo: number, part: number, ending: number, plain: boolean) => void,
 		private readonly maxLength = maxLineLength,
+		private readonly notPlain?: RegExp,
 	) {}
 
 	push(text: string): void {
 		const all = this.carry.length > 0 ? this.carry + text : text;
+		// Every line handed over below is a part of `all`.
+		this.plain = this.notPlain !== undefined && !this.notPlain.test(all);
 		let start = 0;
 		// Line ends found with indexOf (native scans), not character by character.
 		let lf = all.indexOf('\n');
@@ -519,6 +623,7 @@ export class LineSplitter {
 	}
 
 	end(): void {
+		this.plain = this.notPlain !== undefined && !this.notPlain.test(this.carry);
 		if (this.carry.endsWith('\r')) this.carry = this.carry.slice(0, -1);
 		if (this.carry.length > 0 || this.part > 0) this.emit(this.carry, true, 0);
 		this.carry = '';
@@ -526,16 +631,24 @@ export class LineSplitter {
 
 	private emit(piece: string, complete: boolean, ending: number): void {
 		if (this.part === 0) this.lines++;
-		if (piece.length > 0 || this.part === 0) this.onLine(piece, this.lines, this.part, ending);
+		if (piece.length > 0 || this.part === 0) this.onLine(piece, this.lines, this.part, ending, this.plain);
 		this.part = complete ? 0 : this.part + 1;
 	}
 }
+
+/**
+ * Characters that send a line down the slow path: C0 controls other than tab, LF, VT, FF, CR
+ * (LogParser escapes them, with a warning), U+FFFD (invalid UTF-8, the same warning), U+2028 and
+ * U+2029 (line terminators to a regex `.`). A text without any is read without testing each line.
+ */
+// eslint-disable-next-line no-control-regex
+export const notPlainText = /[\u0000-\u0008\u000E-\u001F\uFFFD\u2028\u2029]/;
 
 /** Parse a whole text (tests, small files). Large files go through the streaming reader. */
 export function parseLogText(text: string, file: string): {events: LogEvent[]; warnings: TraceWarning[]; lines: number; work: LogParser['work']} {
 	const parser = new LogParser(file);
 	const events: LogEvent[] = [];
-	const splitter = new LineSplitter((line, lineNo, part) => events.push(...parser.push(line, lineNo, part)));
+	const splitter = new LineSplitter((line, lineNo, part, _ending, plain) => events.push(...parser.push(line, lineNo, part, plain)), maxLineLength, notPlainText);
 	splitter.push(text);
 	splitter.end();
 	events.push(...parser.finish());

@@ -10,7 +10,7 @@ import {createReadStream} from 'node:fs';
 import {StringDecoder} from 'node:string_decoder';
 import type {LogEvent} from '../events.js';
 import {openText, type OpenOptions, type TextInput} from './input.js';
-import {LineSplitter, LogParser, type TraceWarning} from './log-parser.js';
+import {LineSplitter, LogParser, maxLineLength, notPlainText, type LineSink, type TraceWarning} from './log-parser.js';
 import {dmesgJsonReader, journalJsonReader, JournalExportReader} from './structured.js';
 
 export type IndexEntry = {offset: number; line: number; t: number};
@@ -20,6 +20,12 @@ export type StreamOptions = {
 	label?: string;
 	indexEvery?: number;
 	onBatch: (events: LogEvent[]) => void | Promise<void>;
+	/**
+	 * Lines go here, in order, as the parser reads them (events for the lines the sink wants, time
+	 * and line number for the others: see LineSink); `onBatch` is then called with no events after
+	 * each read, for the consumer to flush its output and wait for a slow reader.
+	 */
+	sink?: LineSink;
 	onIndex?: (entry: IndexEntry) => void;
 	/** Start here (an index entry) instead of the beginning: plain-text regular files only. */
 	from?: IndexEntry;
@@ -33,18 +39,35 @@ const batchSize = 2048;
 /** Stream an opened input (any log format) through the parser. */
 export async function streamLog(input: TextInput, options: StreamOptions): Promise<StreamResult> {
 	const label = options.label ?? input.label;
-	const parser = new LogParser(label);
+	/** The clock of the last event handed over (the index records it; the batch may just have been flushed). */
+	let lastT = 0;
+	const outer = options.sink;
+	const sink: LineSink | undefined = outer && {
+		event(event) {
+			lastT = event.t;
+			outer.event(event);
+		},
+		skips: (text, origin) => outer.skips(text, origin),
+		skipped(t, line, userspace) {
+			lastT = t;
+			outer.skipped(t, line, userspace);
+		},
+	};
+	const parser = new LogParser(label, sink);
 	let batch: LogEvent[] = [];
 	let bytes = 0;
 	let lines = 0;
-	/** The clock of the last event handed over (the index records it; the batch may just have been flushed). */
-	let lastT = 0;
 	const add = (events: LogEvent[]) => {
 		for (const e of events) batch.push(e);
 		if (events.length > 0) lastT = events.at(-1)!.t;
 	};
 
 	const flush = async (force = false) => {
+		if (sink) {
+			await options.onBatch([]);
+			return;
+		}
+
 		if (batch.length >= batchSize || (force && batch.length > 0)) {
 			const full = batch;
 			batch = [];
@@ -83,14 +106,18 @@ export async function streamLog(input: TextInput, options: StreamOptions): Promi
 				let offset = options.from?.offset ?? 0;
 				const lineBase = options.from?.line ?? 0;
 				const onIndex = options.onIndex;
-				splitter = new LineSplitter((line, lineNo, part, ending) => {
-					if (onIndex) {
-						if (part === 0 && (lineNo - 1) % indexEvery === 0) onIndex({offset, line: lineBase + lineNo - 1, t: lastT});
-						offset += Buffer.byteLength(line, 'utf8') + ending;
-					}
+				splitter = new LineSplitter(
+					(line, lineNo, part, ending, plain) => {
+						if (onIndex) {
+							if (part === 0 && (lineNo - 1) % indexEvery === 0) onIndex({offset, line: lineBase + lineNo - 1, t: lastT});
+							offset += Buffer.byteLength(line, 'utf8') + ending;
+						}
 
-					add(parser.push(line, lineBase + lineNo, part));
-				});
+						add(parser.push(line, lineBase + lineNo, part, plain));
+					},
+					maxLineLength,
+					notPlainText,
+				);
 				push = text => splitter!.push(text);
 				end = () => splitter!.end();
 			}
