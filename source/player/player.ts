@@ -70,8 +70,8 @@ export const speeds = [0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1, 
 
 export class Player {
 	readonly clock: PlaybackClock;
-	readonly startUs: number;
-	readonly endUs: number;
+	/** Kernel time of the first event (0 while none has arrived). */
+	startUs: number;
 	/** Indexes (into the timeline) of the log events, in order. */
 	readonly logIndexes: number[] = [];
 	/** Indexes of events after which a phase changed. */
@@ -80,25 +80,114 @@ export class Player {
 	readonly paneIndexes: number[] = [];
 	/** Indexes of the events that opened each cycle. */
 	readonly cycleStarts: number[] = [];
-	/** How kernel time is played (pace.ts). */
-	readonly pace: PacePlan;
+	/**
+	 * Whether every event is in: false while a pipe is still being read (`open`), until `finish`.
+	 * The end of an incomplete timeline is only where reading has got to: playback waits there.
+	 */
+	complete = true;
 	private failureIndexes: number[] | undefined;
 	private readonly filtered = new Map<LogFilter, number[]>();
 	private readonly keyframes: MonitorState[] = [];
 	private cache: {index: number; state: MonitorState} = {index: -1, state: initialState()};
+	/** The state after every event so far: where the next appended event is reduced from. */
+	private last: MonitorState = initialState();
+	private readonly rule: PaceRule | undefined;
+	private readonly builder: PacePlanBuilder | undefined;
+	private plan: PacePlan | undefined;
+	private readonly events: TimelineEvent[];
+	private readonly listeners = new Set<() => void>();
 
 	readonly keyframeEvery: number;
 
 	constructor(
-		readonly timeline: readonly TimelineEvent[],
+		timeline: readonly TimelineEvent[],
 		options: number | PlayerOptions = {},
 	) {
 		const {keyframeEvery = 256, pace = {}} = typeof options === 'number' ? {keyframeEvery: options} : options;
 		this.keyframeEvery = keyframeEvery;
-		const rule = pace === false ? undefined : {...defaultPace, ...pace};
-		const builder = rule ? new PacePlanBuilder(rule) : undefined;
-		let state = initialState();
-		for (const [i, event] of timeline.entries()) {
+		this.rule = pace === false ? undefined : {...defaultPace, ...pace};
+		this.builder = this.rule ? new PacePlanBuilder(this.rule) : undefined;
+		this.events = timeline as TimelineEvent[];
+		this.startUs = timeline[0]?.t ?? 0;
+		this.clock = new PlaybackClock(this.startUs, 1, PacePlan.real(), this.builder !== undefined);
+		this.index(0);
+		this.clock.plan = this.pace;
+	}
+
+	/**
+	 * A player on a timeline still being read (a pipe): empty, or with what has come so far;
+	 * `append` the rest as it comes, then `finish`.
+	 */
+	static open(options: number | PlayerOptions = {}): Player {
+		const player = new Player([], options);
+		player.complete = false;
+		return player;
+	}
+
+	/** The events, in time order (growing while the timeline is not complete). */
+	get timeline(): readonly TimelineEvent[] {
+		return this.events;
+	}
+
+	/** Kernel time of the last event so far. */
+	get endUs(): number {
+		return this.events.at(-1)?.t ?? this.startUs;
+	}
+
+	/** More events, in time order, read after the ones before (a timeline still being read). */
+	append(events: readonly TimelineEvent[]): void {
+		if (this.complete) throw new Error('Player.append: the timeline is complete');
+		if (events.length === 0) return;
+		const from = this.events.length;
+		for (const event of events) this.events.push(event);
+		if (from === 0) {
+			this.startUs = this.events[0]!.t;
+			this.clock.seek(this.startUs);
+		}
+
+		this.index(from);
+		this.notify();
+	}
+
+	/** Every event is in (end of input): the end is the end. */
+	finish(): void {
+		if (this.complete) return;
+		this.complete = true;
+		this.notify();
+	}
+
+	/** Called after each `append` and at `finish`; returns the unsubscription. */
+	subscribe(listener: () => void): () => void {
+		this.listeners.add(listener);
+		return () => this.listeners.delete(listener);
+	}
+
+	/** How kernel time is played (pace.ts), for the events so far. */
+	get pace(): PacePlan {
+		this.plan ??= this.builder?.build() ?? PacePlan.real();
+		return this.plan;
+	}
+
+	/** Advance the clock by wall time; on a timeline still being read, wait at its end so far. */
+	tick(wallMs: number): number {
+		if (this.clock.plan !== this.pace) this.clock.plan = this.pace;
+		this.clock.tick(wallMs);
+		if (!this.complete && this.clock.position > this.endUs) this.clock.seek(this.endUs);
+		return this.clock.position;
+	}
+
+	/** At the end so far of a timeline still being read: waiting for more. */
+	get following(): boolean {
+		return !this.complete && this.position >= this.endUs;
+	}
+
+	/** Keyframes, marks, pane indexes, filter caches and the pace plan of events `from`… */
+	private index(from: number): void {
+		const {rule, builder, keyframeEvery} = this;
+		let state = this.last;
+		const lines = this.paneIndexes.length;
+		for (let i = from; i < this.events.length; i++) {
+			const event = this.events[i]!;
 			if (i % keyframeEvery === 0) this.keyframes.push(state);
 			const next = reduce(state, event);
 			if (phaseKey(next) !== phaseKey(state)) this.phaseMarks.push(i);
@@ -114,10 +203,21 @@ export class Player {
 			state = next;
 		}
 
-		this.startUs = timeline[0]?.t ?? 0;
-		this.endUs = timeline.at(-1)?.t ?? this.startUs;
-		this.pace = builder?.build() ?? PacePlan.real();
-		this.clock = new PlaybackClock(this.startUs, 1, this.pace, builder !== undefined);
+		this.last = state;
+		this.plan = undefined;
+		// The caches of filters and failures asked for already: extended with the new lines.
+		const added = this.paneIndexes.slice(lines);
+		for (const [filter, indexes] of this.filtered) for (const i of added) if (matchesFilter(this.events[i]!, filter)) indexes.push(i);
+		if (this.failureIndexes) for (const i of added) if (this.isFailure(i)) this.failureIndexes.push(i);
+	}
+
+	private notify(): void {
+		for (const listener of this.listeners) listener();
+	}
+
+	private isFailure(i: number): boolean {
+		const e = this.events[i]!;
+		return e.kind === 'log' ? isFailureLine(e) : e.kind === 'action' && e.result !== null && !e.result.ok;
 	}
 
 	/** How time is being played at the position, for the status bar (`×0.0021 slow`, `gap skipped 19.2 s`). */
@@ -189,10 +289,7 @@ export class Player {
 
 	/** Failure lines of the pane (for e / E). */
 	failures(): number[] {
-		this.failureIndexes ??= this.paneIndexes.filter(i => {
-			const e = this.timeline[i]!;
-			return e.kind === 'log' ? isFailureLine(e) : e.kind === 'action' && e.result !== null && !e.result.ok;
-		});
+		this.failureIndexes ??= this.paneIndexes.filter(i => this.isFailure(i));
 		return this.failureIndexes;
 	}
 
@@ -216,8 +313,9 @@ export class Player {
 		return this.clock.position;
 	}
 
+	/** Played to the end of a complete timeline (one still being read has not ended: it waits). */
 	get ended(): boolean {
-		return this.position >= this.endUs;
+		return this.complete && this.position >= this.endUs;
 	}
 
 	/** Number of events at or before `t` (the index just past the last visible event). */

@@ -46,8 +46,12 @@ export type AppProps = {
 	source: string;
 	kernel?: string;
 	autoplay?: boolean;
-	/** Where `g` (watch again) starts: a replay's first cycle. Default: the start. */
-	openAtUs?: number;
+	/** Where `g` (watch again) starts: a replay's first cycle (asked each time while the timeline is still read). Default: the start. */
+	openAtUs?: number | (() => number);
+	/** What is being read while the timeline is not complete (`(stdin)`): the status bar says so. */
+	reading?: string;
+	/** Said once the reading ends (end of input, or the error that ended it). */
+	inputEnd?: () => string;
 	/** Wall clock in ms (tests inject one). */
 	now?: () => number;
 	/** ms between samples while playing. */
@@ -72,7 +76,7 @@ export function useTerminalSize(): {columns: number; rows: number} {
 
 type Search = {editing: boolean; term: string; origin: number};
 
-export function App({player, source, kernel, autoplay = true, openAtUs, now = () => performance.now(), tickMs = 33, onQuit}: AppProps) {
+export function App({player, source, kernel, autoplay = true, openAtUs: openAt, reading, inputEnd, now = () => performance.now(), tickMs = 33, onQuit}: AppProps) {
 	const {exit} = useApp();
 	const {columns, rows} = useTerminalSize();
 	const [playing, setPlaying] = useState(autoplay && !player.ended);
@@ -97,7 +101,10 @@ export function App({player, source, kernel, autoplay = true, openAtUs, now = ()
 	const [timelineOn, setTimelineOn] = useState(false);
 	const [timelineSort, setTimelineSort] = useState<TimelineSort>('start');
 	const [timelineScroll, setTimelineScroll] = useState(0);
-	const devicesTimeline = useMemo(() => deviceTimeline(player.timeline), [player]);
+	const [complete, setComplete] = useState(player.complete);
+	const [events, setEvents] = useState(player.timeline.length);
+	// Built when first shown, again as a timeline still being read grows.
+	const devicesTimeline = useMemo(() => (timelineOn ? deviceTimeline(player.timeline) : undefined), [player, timelineOn, timelineOn && events]);
 	const [warningScroll, setWarningScroll] = useState(0);
 	const [filterIndex, setFilterIndex] = useState(0);
 	// A ref, not state: keys typed faster than a render must each see the term so far.
@@ -114,14 +121,39 @@ export function App({player, source, kernel, autoplay = true, openAtUs, now = ()
 	const lastCount = useRef(-1);
 	const lastDraw = useRef(0);
 	const filter = logCategories[filterIndex]!;
+	const openAtUs = typeof openAt === 'function' ? openAt() : openAt;
+
+	// A timeline still being read: redraw as events come (at most 10 times a second), say when the input ends.
+	useEffect(() => {
+		if (player.complete) return;
+		let timer: NodeJS.Timeout | undefined;
+		const unsubscribe = player.subscribe(() => {
+			if (player.complete) {
+				clearTimeout(timer);
+				setEvents(player.timeline.length);
+				setComplete(true);
+				if (inputEnd) setMessage(inputEnd());
+				return;
+			}
+
+			timer ??= setTimeout(() => {
+				timer = undefined;
+				setEvents(player.timeline.length);
+			}, 100);
+		});
+		return () => {
+			clearTimeout(timer);
+			unsubscribe();
+		};
+	}, [player]);
 
 	useEffect(() => {
 		if (!playing) return;
 		player.clock.paused = false;
 		player.clock.resetWall();
-		player.clock.tick(now());
+		player.tick(now());
 		const timer = setInterval(() => {
-			player.clock.tick(now());
+			player.tick(now());
 			if (player.ended) {
 				player.seek(player.endUs);
 				setPlaying(false);
@@ -213,7 +245,7 @@ export function App({player, source, kernel, autoplay = true, openAtUs, now = ()
 				player.stepForward();
 				const after = player.countAt(player.position);
 				const event = player.timeline[before];
-				if (after === before || !event) setMessage('at the end: nothing to step to');
+				if (after === before || !event) setMessage(player.complete ? 'at the end: nothing to step to' : 'at the end so far: waiting for input');
 				else setMessage(`stepped to: ${formatEventText(event)}${after - before > 1 ? ` (+${after - before - 1} more at the same time)` : ''}`);
 				setCurrent(after - 1);
 				break;
@@ -286,7 +318,9 @@ export function App({player, source, kernel, autoplay = true, openAtUs, now = ()
 
 			case 'end': {
 				player.seek(player.endUs);
-				setPlaying(false);
+				// Still being read: follow it as it comes (less +F); read to its end: stop there.
+				setPlaying(!player.complete);
+				if (!player.complete) setMessage('following the input as it is read (space pauses)');
 				break;
 			}
 
@@ -415,6 +449,8 @@ export function App({player, source, kernel, autoplay = true, openAtUs, now = ()
 			ended={player.ended}
 			width={columns}
 			cycle={player.cycleAt()}
+			reading={complete ? undefined : reading ?? source}
+			following={playing && player.following}
 			pace={player.ended ? undefined : player.paceLabel}
 		/>
 	);
@@ -479,7 +515,7 @@ export function App({player, source, kernel, autoplay = true, openAtUs, now = ()
 		<Box flexDirection="column" width={columns}>
 			{status}
 			{timelineOn ? (
-				<DeviceTimelineView timeline={devicesTimeline} positionUs={position} width={columns} height={l.topHeight + l.devicesHeight + l.logHeight} scroll={timelineScroll} sort={timelineSort} border={l.border} />
+				<DeviceTimelineView timeline={devicesTimeline!} positionUs={position} width={columns} height={l.topHeight + l.devicesHeight + l.logHeight} scroll={timelineScroll} sort={timelineSort} border={l.border} />
 			) : (
 				<>
 				<Box>
