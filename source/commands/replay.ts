@@ -282,7 +282,7 @@ export async function feedPlayer(target: string, player: Player, feed: TimelineF
 		if (warnings > 0) feed.messages.push(`quiesce: ${warnings} warning(s) while reading ${label} (replay --headless lists them)`);
 	}
 
-	if (player.timeline.length === 0) throw new TraceError(`${target}: nothing to replay (empty trace)`);
+	if (player.length === 0) throw new TraceError(`${target}: nothing to replay (empty trace)`);
 	player.finish();
 }
 

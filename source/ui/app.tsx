@@ -102,7 +102,7 @@ export function App({player, source, kernel, autoplay = true, openAtUs: openAt, 
 	const [timelineSort, setTimelineSort] = useState<TimelineSort>('start');
 	const [timelineScroll, setTimelineScroll] = useState(0);
 	const [complete, setComplete] = useState(player.complete);
-	const [events, setEvents] = useState(player.timeline.length);
+	const [events, setEvents] = useState(player.length);
 	// Built when first shown, again as a timeline still being read grows.
 	const devicesTimeline = useMemo(() => (timelineOn ? deviceTimeline(player.timeline) : undefined), [player, timelineOn, timelineOn && events]);
 	const [warningScroll, setWarningScroll] = useState(0);
@@ -130,7 +130,7 @@ export function App({player, source, kernel, autoplay = true, openAtUs: openAt, 
 		const unsubscribe = player.subscribe(() => {
 			if (player.complete) {
 				clearTimeout(timer);
-				setEvents(player.timeline.length);
+				setEvents(player.length);
 				setComplete(true);
 				if (inputEnd) setMessage(inputEnd());
 				return;
@@ -138,7 +138,7 @@ export function App({player, source, kernel, autoplay = true, openAtUs: openAt, 
 
 			timer ??= setTimeout(() => {
 				timer = undefined;
-				setEvents(player.timeline.length);
+				setEvents(player.length);
 			}, 100);
 		});
 		return () => {
@@ -204,18 +204,18 @@ export function App({player, source, kernel, autoplay = true, openAtUs: openAt, 
 		setCurrent(index);
 		const position = player.paneLines(filter).indexOf(index);
 		if (position === -1) setFilterIndex(0); // the filter hides it: show everything
-		setMessage(`${what}: ${entryText(player.timeline[index] as never)}`);
+		setMessage(`${what}: ${entryText(player.event(index) as never)}`);
 	};
 
 	/** Where n / N / e / E count from: the line last landed on while it is still on screen, else the newest line. */
 	const from = () => {
 		const visible = player.countAt(player.position) - 1;
-		return current !== undefined && current <= visible && player.timeline[current]!.t === player.timeline[visible]?.t ? current : visible;
+		return current !== undefined && current <= visible && player.event(current)!.t === player.event(visible)?.t ? current : visible;
 	};
 
 	const matches = (term: string) => {
 		const needle = term.toLowerCase();
-		return player.paneIndexes.filter(i => entryText(player.timeline[i] as never).toLowerCase().includes(needle));
+		return player.paneIndexes.filter(i => entryText(player.event(i) as never).toLowerCase().includes(needle));
 	};
 
 	const scrollDevices = (delta: number) => setDeviceScroll(s => Math.max(0, Math.min(Math.max(0, deviceCount - deviceVisible), s + delta)));
@@ -244,7 +244,7 @@ export function App({player, source, kernel, autoplay = true, openAtUs: openAt, 
 				const before = player.countAt(player.position);
 				player.stepForward();
 				const after = player.countAt(player.position);
-				const event = player.timeline[before];
+				const event = player.event(before);
 				if (after === before || !event) setMessage(player.complete ? 'at the end: nothing to step to' : 'at the end so far: waiting for input');
 				else setMessage(`stepped to: ${formatEventText(event)}${after - before > 1 ? ` (+${after - before - 1} more at the same time)` : ''}`);
 				setCurrent(after - 1);

@@ -57,7 +57,7 @@ export async function runMonitor(player: Player, source: string, kernel?: string
 	};
 
 	let failure: {error: unknown} | undefined;
-	const inputEnd = () => (failure ? `reading ${options.reading!.label} failed: ${oneLine(failure.error)} (printed again on quit)` : `end of input: ${player.timeline.length} events read from ${options.reading!.label}`);
+	const inputEnd = () => (failure ? `reading ${options.reading!.label} failed: ${oneLine(failure.error)} (printed again on quit)` : `end of input: ${player.length} events read from ${options.reading!.label}`);
 	const instance = render(
 		<App
 			player={player}
@@ -73,7 +73,7 @@ export async function runMonitor(player: Player, source: string, kernel?: string
 	);
 	options.reading?.done.catch((error: unknown) => {
 		failure = {error};
-		if (player.timeline.length === 0) instance.unmount();
+		if (player.length === 0) instance.unmount();
 		else player.finish();
 	});
 	const onSignal = (signal: NodeJS.Signals) => {
@@ -121,7 +121,7 @@ function oneLine(error: unknown): string {
  */
 export function followUntilFirstCycle(player: Player): () => void {
 	// Unknown before the first events (their arrival moves the position to their start).
-	let placed = player.timeline.length > 0 ? player.position : undefined;
+	let placed = player.length > 0 ? player.position : undefined;
 	const unsubscribe = player.subscribe(() => {
 		if (placed !== undefined && player.position !== placed) {
 			unsubscribe(); // moved by a key: theirs from now on
