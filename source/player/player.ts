@@ -120,9 +120,9 @@ export class Player {
 	 * `append` the rest as it comes, then `finish`.
 	 */
 	static open(options: number | (PlayerOptions & {blockSize?: number}) = {}): Player {
-		// Packed (event-store.ts): a replay's events cost bytes, not objects; keyframes every 1024 events.
+		// Packed (event-store.ts): a replay's events cost bytes, not objects; a keyframe at each block's start.
 		const {blockSize, ...rest} = typeof options === 'number' ? {keyframeEvery: options} : options;
-		const player = new Player(new PackedEvents(blockSize), {keyframeEvery: 1024, ...rest});
+		const player = new Player(new PackedEvents(blockSize), {keyframeEvery: 512, ...rest});
 		player.complete = false;
 		return player;
 	}
