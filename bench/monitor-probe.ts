@@ -12,6 +12,7 @@ import {feedPlayer, readTimeline} from '../source/commands/replay.js';
 import type {TimelineEvent} from '../source/events.js';
 import {planTrace} from '../source/trace/bundle.js';
 import {Player} from '../source/player/player.js';
+import {boundHeapGrowth} from '../source/player/heap.js';
 // The monitor's modules (Ink, React, the panes) are in memory when it plays: load them, as the CLI does.
 await import('../source/ui/run.js');
 
@@ -26,6 +27,7 @@ if (process.argv[3] === 'objects') {
 	}, () => undefined);
 	player = new Player(events);
 } else {
+	boundHeapGrowth();
 	player = Player.open();
 	await feedPlayer(file, player, {messages: []});
 }

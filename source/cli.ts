@@ -371,7 +371,8 @@ const parser = yargs(hideBin(process.argv).map(a => (a === '-' ? stdinToken : a)
 					return;
 				}
 
-				const [{Player}, {runMonitor}] = await Promise.all([import('./player/player.js'), import('./ui/run.js')]);
+				const [{Player}, {runMonitor}, {boundHeapGrowth}] = await Promise.all([import('./player/player.js'), import('./ui/run.js'), import('./player/heap.js')]);
+				boundHeapGrowth();
 				const label = target === '-' ? '(stdin)' : target;
 				// One timeline source: a file is read whole before the monitor opens; a pipe is read as it plays.
 				const player = Player.open();

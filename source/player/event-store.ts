@@ -55,6 +55,8 @@ export class ArrayEvents implements EventSource {
 
 /** Kinds by code, in the order first seen (any kind of event packs). */
 const kinds: Array<TimelineEvent['kind']> = [];
+/** In a sealed row: the log line's stamp is its time. No event has a field of this name. */
+const stampIsTime = '~stamp=t';
 const kindCode = new Map<TimelineEvent['kind'], number>();
 
 export class PackedEvents implements EventSource {
@@ -74,10 +76,10 @@ export class PackedEvents implements EventSource {
 
 	push(event: TimelineEvent): void {
 		if (this.length === this.times.length) {
-			const times = new Float64Array(this.times.length * 2);
+			const times = new Float64Array(Math.max(4096, this.times.length * 2));
 			times.set(this.times);
 			this.times = times;
-			const codes = new Uint8Array(this.codes.length * 2);
+			const codes = new Uint8Array(Math.max(4096, this.codes.length * 2));
 			codes.set(this.codes);
 			this.codes = codes;
 		}
@@ -93,7 +95,9 @@ export class PackedEvents implements EventSource {
 		this.length++;
 		this.open.push(event);
 		if (this.open.length === this.blockSize) {
-			this.sealed.push(deflateRawSync(JSON.stringify(this.open), {level: constants.Z_BEST_SPEED}));
+			// The times are in their column: not again in the block (nor a log line's stamp when it is its time).
+			const rows = this.open.map(e => (e.kind === 'log' && e.stamp === e.t ? {...e, t: undefined, stamp: undefined, [stampIsTime]: 1} : {...e, t: undefined}));
+			this.sealed.push(deflateRawSync(JSON.stringify(rows), {level: constants.Z_BEST_SPEED}));
 			this.open = [];
 		}
 	}
@@ -141,6 +145,24 @@ export class PackedEvents implements EventSource {
 	}
 
 	private decode(b: number): TimelineEvent[] {
-		return this.decoded.get(b) ?? (JSON.parse(inflateRawSync(this.sealed[b]!).toString('utf8')) as TimelineEvent[]);
+		const cached = this.decoded.get(b);
+		if (cached) return cached;
+		const rows = JSON.parse(inflateRawSync(this.sealed[b]!).toString('utf8')) as Array<Record<string, unknown>>;
+		const base = b * this.blockSize;
+		for (const [k, row] of rows.entries()) {
+			row['t'] = this.times[base + k];
+			if (row[stampIsTime] === 1) {
+				delete row[stampIsTime];
+				row['stamp'] = row['t'];
+			}
+		}
+
+		return rows as TimelineEvent[];
+	}
+
+	/** Every event is in: the columns shrink to their length. */
+	trim(): void {
+		this.times = this.times.slice(0, this.length);
+		this.codes = this.codes.slice(0, this.length);
 	}
 }
