@@ -131,6 +131,21 @@ describe('packed events (a replay in bounded memory)', () => {
 	});
 });
 
+describe('search on a packed timeline', () => {
+	it('findPaneLine finds the nearest match each way, as a filter of every line would', async () => {
+		const events = (await eventsOf(fixturesDir('traces', 'qemu-6.1', 'dmesg-6.1-boot-hibernate-pm_test-freezer-devices.log')))!;
+		const packed = packedPlayer(events);
+		for (const needle of ['freez', 'pm:', 'nd_pmem', 'no-such-text']) {
+			const test = (e: TimelineEvent) => (e.kind === 'log' ? e.text : '').toLowerCase().includes(needle);
+			const all = packed.paneIndexes.filter(i => test(events[i]!));
+			for (const from of [-1, 0, 100, 300, 409, events.length - 1, events.length]) {
+				expect(packed.findPaneLine(test, 1, from)).toBe(all.find(i => i > from));
+				expect(packed.findPaneLine(test, -1, from)).toBe(all.findLast(i => i < from));
+			}
+		}
+	});
+});
+
 describe('PackedEvents', () => {
 	it('gives back exactly what went in, sealed or not: odd strings, optional fields, every kind', () => {
 		const odd = ['', 'plain', 'tab\there', 'ctrl \u0007\u001B[31m', 'é ü 中文 🙂', 'lone \uD800 high', 'lone \uDC00 low', 'nul \u0000 byte', '"quoted" \\ back'];

@@ -322,6 +322,22 @@ export class Player {
 		return target;
 	}
 
+	/**
+	 * The nearest pane line after `from` (direction 1) or before it (-1) that passes `test`, scanning
+	 * outwards and stopping at the first: a search on a packed timeline decodes only the blocks it
+	 * passes (a scan of every line of an 86 MB log decodes 2 500 blocks).
+	 */
+	findPaneLine(test: (event: LogEvent | ActionEvent) => boolean, direction: 1 | -1, from: number): number | undefined {
+		const lines = this.paneIndexes;
+		if (direction === 1) {
+			for (let k = lowerBound(lines, from + 1); k < lines.length; k++) if (test(this.events.at(lines[k]!) as LogEvent | ActionEvent)) return lines[k];
+		} else {
+			for (let k = lowerBound(lines, from) - 1; k >= 0; k--) if (test(this.events.at(lines[k]!) as LogEvent | ActionEvent)) return lines[k];
+		}
+
+		return undefined;
+	}
+
 	/** Make event `index` visible, with as few later events as possible. */
 	seekToIndex(index: number): void {
 		this.seek(this.events.t(index));

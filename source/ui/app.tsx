@@ -213,9 +213,10 @@ export function App({player, source, kernel, autoplay = true, openAtUs: openAt, 
 		return current !== undefined && current <= visible && player.event(current)!.t === player.event(visible)?.t ? current : visible;
 	};
 
-	const matches = (term: string) => {
+	/** The nearest pane line matching `term` after (or before) `from`: scanned lazily, stopping at the first. */
+	const match = (term: string, direction: 1 | -1, from: number) => {
 		const needle = term.toLowerCase();
-		return player.paneIndexes.filter(i => entryText(player.event(i) as never).toLowerCase().includes(needle));
+		return player.findPaneLine(event => entryText(event as never).toLowerCase().includes(needle), direction, from);
 	};
 
 	const scrollDevices = (delta: number) => setDeviceScroll(s => Math.max(0, Math.min(Math.max(0, deviceCount - deviceVisible), s + delta)));
@@ -281,7 +282,10 @@ export function App({player, source, kernel, autoplay = true, openAtUs: openAt, 
 					break;
 				}
 
-				landOn(player.jump(matches(term), action === 'next-match' ? 1 : -1, from()), `no ${action === 'next-match' ? 'later' : 'earlier'} match for "${term}"`, 'match');
+				const direction = action === 'next-match' ? 1 : -1;
+				const target = match(term, direction, from());
+				if (target !== undefined) player.seekToIndex(target);
+				landOn(target, `no ${action === 'next-match' ? 'later' : 'earlier'} match for "${term}"`, 'match');
 				break;
 			}
 
@@ -406,12 +410,12 @@ export function App({player, source, kernel, autoplay = true, openAtUs: openAt, 
 			const term = key.backspace || key.delete ? search.term.slice(0, -1) : key.ctrl || key.meta || input === '' ? search.term : search.term + input.replace(/[\r\n]/g, '');
 			setSearch({...search, term});
 			if (term === '') return;
-			const found = matches(term);
-			const target = found.find(i => i > search.origin) ?? found[0];
+			const later = match(term, 1, search.origin);
+			const target = later ?? match(term, 1, -1);
 			if (target === undefined) setMessage(`no match for "${term}"`);
 			else {
 				player.seekToIndex(target);
-				landOn(target, '', found.some(i => i > search.origin) ? 'match' : 'match (wrapped to the start)');
+				landOn(target, '', later === undefined ? 'match (wrapped to the start)' : 'match');
 			}
 
 			return;
