@@ -40,6 +40,9 @@ const random = () => {
 	return seed / 2 ** 32;
 };
 
+// The first frame (before any key): the pace plan is built, the state at the opening position reduced.
+void player.paceLabel;
+player.stateNow();
 const seekMs: number[] = [];
 let sink = 0;
 for (let i = 0; i < 20; i++) {
