@@ -16,6 +16,7 @@ import {benchUi} from './ui.js';
 import {benchRisk} from './risk.js';
 import {benchDevices} from './devices.js';
 import {benchReplay} from './replay.js';
+import {benchMonitor} from './monitor.js';
 
 /** Runs per second of CPU time (this process's, so other load on the machine does not count). */
 function measure(seconds: number, run: (i: number) => void): {perSecond: number; runs: number} {
@@ -51,7 +52,7 @@ function benchScenario(name: string, seconds: number): string {
 }
 
 const seconds = Number(process.env['BENCH_SECONDS'] ?? 3);
-/** BENCH_ONLY=startup,sim,ui (any of startup, sim, risk, ui, trace, replay, devices): just those groups. */
+/** BENCH_ONLY=startup,sim,ui (any of startup, sim, risk, ui, trace, replay, monitor, devices): just those groups. */
 const only = process.env['BENCH_ONLY']?.split(',');
 const wanted = (group: string) => !only || only.includes(group);
 console.log(`quiesce bench — node ${process.version}, ${seconds} s per figure`);
@@ -61,4 +62,5 @@ if (wanted('risk')) await benchRisk();
 if (wanted('ui')) await benchUi();
 if (wanted('trace')) await benchTrace();
 if (wanted('replay')) await benchReplay();
+if (wanted('monitor')) await benchMonitor();
 if (wanted('devices')) await benchDevices(new URL('../source/cli.js', import.meta.url).pathname);

@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 /** quiesce — yargs wiring only; each command lives in commands/. */
 import './production.js';
-import {existsSync, readFileSync, statSync} from 'node:fs';
+import {existsSync, openSync, readFileSync, statSync} from 'node:fs';
+import tty from 'node:tty';
 import path from 'node:path';
 import process from 'node:process';
 import yargs from 'yargs';
@@ -267,6 +268,15 @@ async function yamlFirst(scenario: string): Promise<void> {
 }
 
 /** The monitor needs a keyboard and a real terminal; anything else gets plain text. */
+/** The controlling terminal, for keys when standard input carries the log; undefined without one. */
+function terminalKeys(): NodeJS.ReadStream | undefined {
+	try {
+		return new tty.ReadStream(openSync('/dev/tty', 'r')) as NodeJS.ReadStream;
+	} catch {
+		return undefined;
+	}
+}
+
 const interactive = () => Boolean(process.stdout.isTTY && process.stdin.isTTY) && process.env['TERM'] !== 'dumb';
 
 const parser = yargs(hideBin(process.argv).map(a => (a === '-' ? stdinToken : a)))
@@ -350,17 +360,34 @@ const parser = yargs(hideBin(process.argv).map(a => (a === '-' ? stdinToken : a)
 					return;
 				}
 
-				const {runReplayHeadless, loadTimeline} = await import('./commands/replay.js');
-				if (argv.headless || argv.json || argv.summary || !interactive()) {
+				const {runReplayHeadless, feedPlayer, readsAhead} = await import('./commands/replay.js');
+				const target = fromStdin(argv.path);
+				// `dmesg | quiesce replay -` on a terminal: the log comes on stdin, the keys from the terminal (as less does).
+				const monitor = !(argv.headless || argv.json || argv.summary);
+				const keys = monitor && target === '-' && !process.stdin.isTTY && process.stdout.isTTY && process.env['TERM'] !== 'dumb' ? terminalKeys() : undefined;
+				if (!monitor || !(interactive() || keys)) {
 					exitOnSignals();
 					process.exitCode = await runReplayHeadless({path: fromStdin(argv.path), json: argv.json, summary: argv.summary, all: argv.all}, process.stdout, process.stderr);
 					return;
 				}
 
-				const [{Player}, {runMonitor}] = await Promise.all([import('./player/player.js'), import('./ui/run.js')]);
-				const target = fromStdin(argv.path);
-				const timeline = await loadTimeline(target, process.stderr);
-				await runMonitor(new Player(timeline), target === '-' ? '(stdin)' : target, undefined, {paused: argv.paused, replay: true});
+				const [{Player}, {runMonitor}, {boundHeapGrowth}] = await Promise.all([import('./player/player.js'), import('./ui/run.js'), import('./player/heap.js')]);
+				boundHeapGrowth();
+				const label = target === '-' ? '(stdin)' : target;
+				// One timeline source: a file is read whole before the monitor opens; a pipe is read as it plays.
+				const player = Player.open();
+				const feed = {messages: [] as string[]};
+				const done = feedPlayer(target, player, feed);
+				const ahead = readsAhead(target);
+				try {
+					if (!ahead) await done;
+					await runMonitor(player, label, undefined, {paused: argv.paused, replay: true, reading: ahead ? {label, done} : undefined, keys});
+				} finally {
+					for (const line of feed.messages) process.stderr.write(line + '\n');
+				}
+
+				// A producer that never ends (journalctl -f) must not keep a quit monitor waiting.
+				if (ahead) process.exit();
 			} catch (error) {
 				handle(error);
 			}

@@ -7,6 +7,7 @@
  * format is told by its content.
  */
 import {once} from 'node:events';
+import {fstatSync, statSync} from 'node:fs';
 import type {Writable} from 'node:stream';
 import type {LogEvent, TimelineEvent} from '../events.js';
 import {TimelinePrinter} from '../headless/printer.js';
@@ -24,6 +25,7 @@ import {parseNdctlText} from '../trace/ndctl-parser.js';
 import {parseSysfsText} from '../trace/sysfs-parser.js';
 import {streamLog} from '../trace/stream.js';
 import {jsonVersion} from '../json-version.js';
+import type {Player} from '../player/player.js';
 
 export type ReplayArgs = {path: string; json: boolean; summary: boolean; all?: boolean};
 
@@ -292,21 +294,46 @@ export async function runReplayHeadless(args: ReplayArgs, out: Writable, err: Wr
 	return outcome.failed > 0 ? 1 : 0;
 }
 
-/** The whole timeline of a trace in memory, for the monitor (warnings summarised on stderr). */
-export async function loadTimeline(target: string, err: Writable, options: ReadOptions = {}): Promise<TimelineEvent[]> {
-	const events: TimelineEvent[] = [];
+/** A trace read into a player for the monitor: notes and a count of warnings are kept for after it. */
+export type TimelineFeed = {
+	/** Lines for stderr once the terminal is given back (notes, how many warnings). */
+	messages: string[];
+};
+
+/**
+ * Read a trace into a player (the monitor's one timeline source): batches are appended as they
+ * come, so a pipe plays while it is read; at the end of input the player is finished. Nothing is
+ * written while the monitor may own the terminal: notes and the warning count go to `feed.messages`.
+ * An input with no event throws (TraceError), like every replay.
+ */
+export async function feedPlayer(target: string, player: Player, feed: TimelineFeed, options: ReadOptions = {}): Promise<void> {
 	let warnings = 0;
-	await readTimeline(
-		planTrace(target),
-		batch => {
-			for (const e of batch) events.push(e);
-		},
-		() => warnings++,
-		{onNote: message => err.write(`quiesce: ${message}\n`), ...options},
-	);
-	if (events.length === 0) throw new TraceError(`${target}: nothing to replay (empty trace)`);
-	if (warnings > 0) err.write(`quiesce: ${warnings} warning(s) while reading ${target} (replay --headless lists them)\n`);
-	return events;
+	const label = target === '-' ? '(stdin)' : target;
+	try {
+		await readTimeline(
+			planTrace(target),
+			batch => {
+				player.append(batch);
+			},
+			() => warnings++,
+			{onNote: message => feed.messages.push(`quiesce: ${message}`), ...options},
+		);
+	} finally {
+		if (warnings > 0) feed.messages.push(`quiesce: ${warnings} warning(s) while reading ${label} (replay --headless lists them)`);
+	}
+
+	if (player.length === 0) throw new TraceError(`${target}: nothing to replay (empty trace)`);
+	player.finish();
+}
+
+/** Whether a replay target can be read whole before the monitor opens (a regular file, a bundle) or is read as it plays (a pipe, a FIFO, a terminal). */
+export function readsAhead(target: string): boolean {
+	try {
+		const stat = target === '-' ? fstatSync(0) : statSync(target);
+		return !stat.isFile() && !stat.isDirectory();
+	} catch {
+		return false; // the reader says what is wrong with it
+	}
 }
 
 export {readSideFile};

@@ -51,9 +51,9 @@ export type PaceSegment = {
  * that event's `event` call), then `build`.
  */
 export class PacePlanBuilder {
-	private readonly kernel: number[] = [];
-	private readonly wall: number[] = [];
-	private readonly kinds: Array<PaceSegment['kind']> = [];
+	private kernel: number[] = [];
+	private wall: number[] = [];
+	private kinds: Array<PaceSegment['kind']> = [];
 	/** The open scene: where it began, its minimum, its compressed gaps. */
 	private scene: {fromUs: number; minUs: number; gaps: Array<{fromUs: number; toUs: number}>} | undefined;
 	private lastUs: number | undefined;
@@ -87,9 +87,19 @@ export class PacePlanBuilder {
 		this.scene = {fromUs: t, minUs, gaps: []};
 	}
 
+	/**
+	 * The plan of the times fed so far, the open scene ended at the last one. The builder is left
+	 * as it was: more times can follow (a timeline still being read) and `build` again.
+	 */
 	build(): PacePlan {
-		if (this.scene && this.lastUs !== undefined && this.lastUs > this.scene.fromUs) this.close(this.lastUs);
-		return new PacePlan(Float64Array.from(this.kernel), Float64Array.from(this.wall), this.kinds.slice());
+		const copy = new PacePlanBuilder(this.rule);
+		copy.kernel = this.kernel.slice();
+		copy.wall = this.wall.slice();
+		copy.kinds = this.kinds.slice();
+		copy.lastUs = this.lastUs;
+		copy.scene = this.scene && {...this.scene, gaps: this.scene.gaps.slice()};
+		if (copy.scene && copy.lastUs !== undefined && copy.lastUs > copy.scene.fromUs) copy.close(copy.lastUs);
+		return new PacePlan(Float64Array.from(copy.kernel), Float64Array.from(copy.wall), copy.kinds);
 	}
 
 	/** End the open scene at `t`: its gaps compressed, the whole stretched to its minimum. */

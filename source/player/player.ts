@@ -10,6 +10,7 @@ import {reduce} from '../monitor/reducer.js';
 import {isFailureLine, matchesFilter, type LogFilter} from '../monitor/selectors.js';
 import {initialState, type MonitorState} from '../monitor/state.js';
 import {phaseKey} from '../monitor/summary.js';
+import {ArrayEvents, PackedEvents, type EventSource} from './event-store.js';
 import {PlaybackClock} from './clock.js';
 import {defaultPace, PacePlan, PacePlanBuilder, paceLabel, type PaceRule} from './pace.js';
 
@@ -70,8 +71,8 @@ export const speeds = [0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1, 
 
 export class Player {
 	readonly clock: PlaybackClock;
-	readonly startUs: number;
-	readonly endUs: number;
+	/** Kernel time of the first event (0 while none has arrived). */
+	startUs: number;
 	/** Indexes (into the timeline) of the log events, in order. */
 	readonly logIndexes: number[] = [];
 	/** Indexes of events after which a phase changed. */
@@ -80,25 +81,131 @@ export class Player {
 	readonly paneIndexes: number[] = [];
 	/** Indexes of the events that opened each cycle. */
 	readonly cycleStarts: number[] = [];
-	/** How kernel time is played (pace.ts). */
-	readonly pace: PacePlan;
+	/**
+	 * Whether every event is in: false while a pipe is still being read (`open`), until `finish`.
+	 * The end of an incomplete timeline is only where reading has got to: playback waits there.
+	 */
+	complete = true;
 	private failureIndexes: number[] | undefined;
 	private readonly filtered = new Map<LogFilter, number[]>();
 	private readonly keyframes: MonitorState[] = [];
 	private cache: {index: number; state: MonitorState} = {index: -1, state: initialState()};
+	/** The state after every event so far: where the next appended event is reduced from. */
+	private last: MonitorState = initialState();
+	private readonly rule: PaceRule | undefined;
+	private readonly builder: PacePlanBuilder | undefined;
+	private plan: PacePlan | undefined;
+	private readonly events: EventSource;
+	private readonly listeners = new Set<() => void>();
 
 	readonly keyframeEvery: number;
 
 	constructor(
-		readonly timeline: readonly TimelineEvent[],
+		timeline: readonly TimelineEvent[] | PackedEvents,
 		options: number | PlayerOptions = {},
 	) {
 		const {keyframeEvery = 256, pace = {}} = typeof options === 'number' ? {keyframeEvery: options} : options;
 		this.keyframeEvery = keyframeEvery;
-		const rule = pace === false ? undefined : {...defaultPace, ...pace};
-		const builder = rule ? new PacePlanBuilder(rule) : undefined;
-		let state = initialState();
-		for (const [i, event] of timeline.entries()) {
+		this.rule = pace === false ? undefined : {...defaultPace, ...pace};
+		this.builder = this.rule ? new PacePlanBuilder(this.rule) : undefined;
+		this.events = timeline instanceof PackedEvents ? timeline : new ArrayEvents(timeline as TimelineEvent[]);
+		this.startUs = this.events.length > 0 ? this.events.t(0) : 0;
+		this.clock = new PlaybackClock(this.startUs, 1, PacePlan.real(), this.builder !== undefined);
+		this.index(0);
+		this.clock.plan = this.pace;
+	}
+
+	/**
+	 * A player on a timeline still being read (a pipe): empty, or with what has come so far;
+	 * `append` the rest as it comes, then `finish`.
+	 */
+	static open(options: number | (PlayerOptions & {blockSize?: number}) = {}): Player {
+		// Packed (event-store.ts): a replay's events cost bytes, not objects. A keyframe at each block's start:
+		// a seek decodes one or two blocks and reduces at most 511 events (a few ms; 1023 came near 50 ms on a loaded machine).
+		const {blockSize, ...rest} = typeof options === 'number' ? {keyframeEvery: options} : options;
+		const player = new Player(new PackedEvents(blockSize), {keyframeEvery: 512, ...rest});
+		player.complete = false;
+		return player;
+	}
+
+	/**
+	 * The events, in time order (growing while the timeline is not complete). Of a packed timeline
+	 * (a replay), a new array of every event each time: ask `event(i)` and `length` instead.
+	 */
+	get timeline(): readonly TimelineEvent[] {
+		return this.events.all();
+	}
+
+	/** Number of events so far. */
+	get length(): number {
+		return this.events.length;
+	}
+
+	/** Event `index` (undefined past the end). */
+	event(index: number): TimelineEvent | undefined {
+		return index >= 0 && index < this.events.length ? this.events.at(index) : undefined;
+	}
+
+	/** Kernel time of the last event so far. */
+	get endUs(): number {
+		return this.events.length > 0 ? this.events.t(this.events.length - 1) : this.startUs;
+	}
+
+	/** More events, in time order, read after the ones before (a timeline still being read). */
+	append(events: readonly TimelineEvent[]): void {
+		if (this.complete) throw new Error('Player.append: the timeline is complete');
+		if (events.length === 0) return;
+		const from = this.events.length;
+		for (const event of events) this.events.push(event);
+		if (from === 0) {
+			this.startUs = this.events.t(0);
+			this.clock.seek(this.startUs);
+		}
+
+		this.index(from);
+		this.notify();
+	}
+
+	/** Every event is in (end of input): the end is the end. */
+	finish(): void {
+		if (this.complete) return;
+		this.complete = true;
+		if (this.events instanceof PackedEvents) this.events.trim();
+		this.notify();
+	}
+
+	/** Called after each `append` and at `finish`; returns the unsubscription. */
+	subscribe(listener: () => void): () => void {
+		this.listeners.add(listener);
+		return () => this.listeners.delete(listener);
+	}
+
+	/** How kernel time is played (pace.ts), for the events so far. */
+	get pace(): PacePlan {
+		this.plan ??= this.builder?.build() ?? PacePlan.real();
+		return this.plan;
+	}
+
+	/** Advance the clock by wall time; on a timeline still being read, wait at its end so far. */
+	tick(wallMs: number): number {
+		if (this.clock.plan !== this.pace) this.clock.plan = this.pace;
+		this.clock.tick(wallMs);
+		if (!this.complete && this.clock.position > this.endUs) this.clock.seek(this.endUs);
+		return this.clock.position;
+	}
+
+	/** At the end so far of a timeline still being read: waiting for more. */
+	get following(): boolean {
+		return !this.complete && this.position >= this.endUs;
+	}
+
+	/** Keyframes, marks, pane indexes, filter caches and the pace plan of events `from`… */
+	private index(from: number): void {
+		const {rule, builder, keyframeEvery} = this;
+		let state = this.last;
+		const lines = this.paneIndexes.length;
+		for (let i = from; i < this.events.length; i++) {
+			const event = this.events.at(i);
 			if (i % keyframeEvery === 0) this.keyframes.push(state);
 			const next = reduce(state, event);
 			if (phaseKey(next) !== phaseKey(state)) this.phaseMarks.push(i);
@@ -114,10 +221,21 @@ export class Player {
 			state = next;
 		}
 
-		this.startUs = timeline[0]?.t ?? 0;
-		this.endUs = timeline.at(-1)?.t ?? this.startUs;
-		this.pace = builder?.build() ?? PacePlan.real();
-		this.clock = new PlaybackClock(this.startUs, 1, this.pace, builder !== undefined);
+		this.last = state;
+		this.plan = undefined;
+		// The caches of filters and failures asked for already: extended with the new lines.
+		const added = this.paneIndexes.slice(lines);
+		for (const [filter, indexes] of this.filtered) for (const i of added) if (matchesFilter(this.events.at(i), filter)) indexes.push(i);
+		if (this.failureIndexes) for (const i of added) if (this.isFailure(i)) this.failureIndexes.push(i);
+	}
+
+	private notify(): void {
+		for (const listener of this.listeners) listener();
+	}
+
+	private isFailure(i: number): boolean {
+		const e = this.events.at(i);
+		return e.kind === 'log' ? isFailureLine(e) : e.kind === 'action' && e.result !== null && !e.result.ok;
 	}
 
 	/** How time is being played at the position, for the status bar (`×0.0021 slow`, `gap skipped 19.2 s`). */
@@ -131,13 +249,13 @@ export class Player {
 	 * position, stopping at the write.
 	 */
 	evidenceNow(): {readAfterWrite: boolean} {
-		return readAfterWrite(this.timeline, this.countAt(this.position), this.stateNow().cycle?.endUs);
+		return readAfterWrite(this.events, this.countAt(this.position), this.stateNow().cycle?.endUs);
 	}
 
 	/** Where a replay opens: the first event of the first cycle (or the start). */
 	get firstCycleUs(): number {
 		const first = this.cycleStarts[0];
-		return first === undefined ? this.startUs : this.timeline[first]!.t;
+		return first === undefined ? this.startUs : this.events.t(first);
 	}
 
 	/** "cycle k of n" at the current position (k = 0 before the first). */
@@ -152,16 +270,16 @@ export class Player {
 		const visible = this.countAt(this.position);
 		const next = this.cycleStarts.find(i => i >= visible);
 		if (next === undefined) return false;
-		this.seek(this.timeline[next]!.t);
+		this.seek(this.events.t(next));
 		return true;
 	}
 
 	/** To the start of the current cycle; pressed there, to the one before. */
 	previousCycle(): boolean {
-		const starts = this.cycleStarts.filter(i => this.timeline[i]!.t < this.position);
+		const starts = this.cycleStarts.filter(i => this.events.t(i) < this.position);
 		const target = starts.at(-1);
 		if (target === undefined) return false;
-		this.seek(this.timeline[target]!.t);
+		this.seek(this.events.t(target));
 		return true;
 	}
 
@@ -170,7 +288,7 @@ export class Player {
 		if (filter === 'all') return this.paneIndexes;
 		let lines = this.filtered.get(filter);
 		if (!lines) {
-			lines = this.paneIndexes.filter(i => matchesFilter(this.timeline[i]!, filter));
+			lines = this.paneIndexes.filter(i => matchesFilter(this.events.at(i), filter));
 			this.filtered.set(filter, lines);
 		}
 
@@ -184,15 +302,12 @@ export class Player {
 		const lo = lowerBound(indexes, visible);
 		const end = Math.max(0, lo - back);
 		const start = Math.max(0, end - n);
-		return {entries: indexes.slice(start, end).map(index => ({index, event: this.timeline[index] as LogEvent | ActionEvent})), total: lo};
+		return {entries: indexes.slice(start, end).map(index => ({index, event: this.events.at(index) as LogEvent | ActionEvent})), total: lo};
 	}
 
 	/** Failure lines of the pane (for e / E). */
 	failures(): number[] {
-		this.failureIndexes ??= this.paneIndexes.filter(i => {
-			const e = this.timeline[i]!;
-			return e.kind === 'log' ? isFailureLine(e) : e.kind === 'action' && e.result !== null && !e.result.ok;
-		});
+		this.failureIndexes ??= this.paneIndexes.filter(i => this.isFailure(i));
 		return this.failureIndexes;
 	}
 
@@ -207,26 +322,43 @@ export class Player {
 		return target;
 	}
 
+	/**
+	 * The nearest pane line after `from` (direction 1) or before it (-1) that passes `test`, scanning
+	 * outwards and stopping at the first: a search on a packed timeline decodes only the blocks it
+	 * passes (a scan of every line of an 86 MB log decodes 2 500 blocks).
+	 */
+	findPaneLine(test: (event: LogEvent | ActionEvent) => boolean, direction: 1 | -1, from: number): number | undefined {
+		const lines = this.paneIndexes;
+		if (direction === 1) {
+			for (let k = lowerBound(lines, from + 1); k < lines.length; k++) if (test(this.events.at(lines[k]!) as LogEvent | ActionEvent)) return lines[k];
+		} else {
+			for (let k = lowerBound(lines, from) - 1; k >= 0; k--) if (test(this.events.at(lines[k]!) as LogEvent | ActionEvent)) return lines[k];
+		}
+
+		return undefined;
+	}
+
 	/** Make event `index` visible, with as few later events as possible. */
 	seekToIndex(index: number): void {
-		this.seek(this.timeline[index]!.t);
+		this.seek(this.events.t(index));
 	}
 
 	get position(): number {
 		return this.clock.position;
 	}
 
+	/** Played to the end of a complete timeline (one still being read has not ended: it waits). */
 	get ended(): boolean {
-		return this.position >= this.endUs;
+		return this.complete && this.position >= this.endUs;
 	}
 
 	/** Number of events at or before `t` (the index just past the last visible event). */
 	countAt(t: number): number {
 		let lo = 0;
-		let hi = this.timeline.length;
+		let hi = this.events.length;
 		while (lo < hi) {
 			const mid = (lo + hi) >> 1;
-			if (this.timeline[mid]!.t <= t) lo = mid + 1;
+			if (this.events.t(mid) <= t) lo = mid + 1;
 			else hi = mid;
 		}
 
@@ -248,7 +380,7 @@ export class Player {
 			index = Math.max(0, key) * this.keyframeEvery - 1;
 		}
 
-		for (let i = index + 1; i <= target; i++) state = reduce(state, this.timeline[i]!);
+		for (let i = index + 1; i <= target; i++) state = reduce(state, this.events.at(i));
 		this.cache = {index: target, state};
 		return state;
 	}
@@ -270,7 +402,7 @@ export class Player {
 
 		const end = Math.max(0, lo - back);
 		const start = Math.max(0, end - n);
-		return {lines: this.logIndexes.slice(start, end).map(i => this.timeline[i] as LogEvent), total: lo};
+		return {lines: this.logIndexes.slice(start, end).map(i => this.events.at(i) as LogEvent), total: lo};
 	}
 
 	seek(t: number): void {
@@ -279,21 +411,21 @@ export class Player {
 
 	/** Move to the next event after the current position. */
 	stepForward(): void {
-		const next = this.timeline[this.countAt(this.position)];
+		const next = this.event(this.countAt(this.position));
 		if (next) this.seek(next.t);
 	}
 
 	nextPhase(): void {
 		const visible = this.countAt(this.position);
 		const mark = this.phaseMarks.find(i => i >= visible);
-		this.seek(mark === undefined ? this.endUs : this.timeline[mark]!.t);
+		this.seek(mark === undefined ? this.endUs : this.events.t(mark));
 	}
 
 	/** Back to where the current phase began; pressed there, to the phase before. */
 	previousPhase(): void {
-		const marks = this.phaseMarks.filter(i => this.timeline[i]!.t < this.position);
+		const marks = this.phaseMarks.filter(i => this.events.t(i) < this.position);
 		const mark = marks.at(-1);
-		this.seek(mark === undefined ? this.startUs : this.timeline[mark]!.t);
+		this.seek(mark === undefined ? this.startUs : this.events.t(mark));
 	}
 
 	setSpeed(direction: 1 | -1): number {
@@ -327,11 +459,15 @@ function lowerBound(sorted: readonly number[], value: number): number {
 }
 
 /** A bus or DIMM firmware file read (a sysfs value or an operator's read) at or after `fromUs`, before event `count`. */
-export function readAfterWrite(timeline: readonly TimelineEvent[], count: number, fromUs: number | undefined): {readAfterWrite: boolean} {
+export function readAfterWrite(timeline: readonly TimelineEvent[] | EventSource, count: number, fromUs: number | undefined): {readAfterWrite: boolean} {
 	if (fromUs === undefined) return {readAfterWrite: false};
+	const events = Array.isArray(timeline) ? new ArrayEvents(timeline) : (timeline as EventSource);
 	for (let i = count - 1; i >= 0; i--) {
-		const e = timeline[i]!;
-		if (e.t < fromUs) break;
+		if (events.t(i) < fromUs) break;
+		// Log lines and notes are never reads: skipped without decoding them.
+		const kind = events.kind(i);
+		if (kind !== 'sysfs' && kind !== 'action') continue;
+		const e = events.at(i);
 		const path = e.kind === 'sysfs' || (e.kind === 'action' && e.op === 'read' && e.result?.ok) ? e.path : undefined;
 		if (path && /(?:ndbus\d+\/firmware\/activate|nmem\d+\/firmware\/result)$/.test(path)) return {readAfterWrite: true};
 	}

@@ -217,11 +217,28 @@ function startsWith(head: Buffer, magic: number[], offset = 0): boolean {
 }
 
 /** Pull chunks until at least `bytes` are buffered (or the input ends). */
-async function peek(iterator: AsyncIterator<Buffer>, bytes: number): Promise<{head: Buffer; done: boolean}> {
+/**
+ * The first `bytes` of an input (fewer at its end). With `settleMs` (a pipe: a producer may print
+ * a few lines and then wait, like `dmesg -w`), the head is also what came before the input went
+ * quiet that long after its first bytes; the read still under way is handed on in `pending`.
+ */
+async function peek(iterator: AsyncIterator<Buffer>, bytes: number, settleMs?: number): Promise<Head> {
 	const parts: Buffer[] = [];
 	let length = 0;
 	while (length < bytes) {
-		const next = await iterator.next();
+		const pending = iterator.next();
+		let next: IteratorResult<Buffer> | undefined;
+		if (settleMs === undefined || length === 0) {
+			next = await pending;
+		} else {
+			let timer: NodeJS.Timeout | undefined;
+			next = await Promise.race([pending, new Promise<undefined>(resolve => {
+				timer = setTimeout(() => resolve(undefined), settleMs);
+			})]);
+			clearTimeout(timer);
+			if (next === undefined) return {head: Buffer.concat(parts), done: false, pending};
+		}
+
 		if (next.done) return {head: Buffer.concat(parts), done: true};
 		const chunk = typeof next.value === 'string' ? Buffer.from(next.value) : next.value;
 		parts.push(chunk);
@@ -231,11 +248,17 @@ async function peek(iterator: AsyncIterator<Buffer>, bytes: number): Promise<{he
 	return {head: Buffer.concat(parts), done: false};
 }
 
-async function* rest(head: Buffer, done: boolean, iterator: AsyncIterator<Buffer>): AsyncGenerator<Buffer> {
+type Head = {head: Buffer; done: boolean; pending?: Promise<IteratorResult<Buffer>>};
+
+/** How long a pipe may stay quiet before its format is told from what came so far. */
+const settleMs = 200;
+
+async function* rest({head, done, pending}: Head, iterator: AsyncIterator<Buffer>): AsyncGenerator<Buffer> {
 	if (head.length > 0) yield head;
 	if (done) return;
 	for (;;) {
-		const next = await iterator.next();
+		const next = await (pending ?? iterator.next());
+		pending = undefined;
 		if (next.done) return;
 		yield typeof next.value === 'string' ? Buffer.from(next.value) : next.value;
 	}
@@ -349,16 +372,17 @@ export async function openText(target: string, options: OpenOptions = {}): Promi
 	const label = bytes.label;
 	const shown = target === '-' ? 'FILE' : quotePath(target);
 	let iterator = bytes.chunks[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
-	let peeked: {head: Buffer; done: boolean};
+	let peeked: Head;
+	const settle = bytes.regular ? undefined : settleMs;
 	try {
-		peeked = await peek(iterator, 512);
+		peeked = await peek(iterator, 512, settle);
 	} catch (error) {
 		bytes.close();
 		throw new TraceError(describeFsError(target, error));
 	}
 
 	let compression: TextInput['compression'] = 'none';
-	let decoded: AsyncIterable<Buffer> = rest(peeked.head, peeked.done, iterator);
+	let decoded: AsyncIterable<Buffer> = rest(peeked, iterator);
 	if (startsWith(peeked.head, gzipMagic)) {
 		compression = 'gzip';
 		decoded = gunzip(decoded, label, warnings);
@@ -375,9 +399,9 @@ export async function openText(target: string, options: OpenOptions = {}): Promi
 
 	// The head of the decoded text decides its format (and whether it is text at all).
 	iterator = decoded[Symbol.asyncIterator]();
-	let head: {head: Buffer; done: boolean};
+	let head: Head;
 	try {
-		head = await peek(iterator, 64 * 1024);
+		head = await peek(iterator, 64 * 1024, settle);
 	} catch (error) {
 		bytes.close();
 		throw new TraceError(describeFsError(target, error));
@@ -398,7 +422,7 @@ export async function openText(target: string, options: OpenOptions = {}): Promi
 		format,
 		compression,
 		regular: bytes.regular,
-		chunks: guardBinary(rest(head.head, head.done, iterator), label, warnings),
+		chunks: guardBinary(rest(head, iterator), label, warnings),
 		warnings,
 		close: bytes.close,
 	};

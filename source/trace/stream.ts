@@ -88,7 +88,8 @@ export async function streamLog(input: TextInput, options: StreamOptions): Promi
 				if (options.signal?.aborted) break;
 				bytes += chunk.length;
 				reader.push(chunk);
-				await flush();
+				// A pipe hands over what it has at once (it may go quiet for a while: dmesg -w); a file in batches.
+				await flush(!input.regular);
 			}
 
 			reader.end();
@@ -126,7 +127,8 @@ export async function streamLog(input: TextInput, options: StreamOptions): Promi
 				if (options.signal?.aborted) break;
 				bytes += chunk.length;
 				push(decoder.write(chunk));
-				await flush();
+				// A pipe hands over what it has at once (it may go quiet for a while: dmesg -w); a file in batches.
+				await flush(!input.regular);
 			}
 
 			push(decoder.end());

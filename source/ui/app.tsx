@@ -46,8 +46,12 @@ export type AppProps = {
 	source: string;
 	kernel?: string;
 	autoplay?: boolean;
-	/** Where `g` (watch again) starts: a replay's first cycle. Default: the start. */
-	openAtUs?: number;
+	/** Where `g` (watch again) starts: a replay's first cycle (asked each time while the timeline is still read). Default: the start. */
+	openAtUs?: number | (() => number);
+	/** What is being read while the timeline is not complete (`(stdin)`): the status bar says so. */
+	reading?: string;
+	/** Said once the reading ends (end of input, or the error that ended it). */
+	inputEnd?: () => string;
 	/** Wall clock in ms (tests inject one). */
 	now?: () => number;
 	/** ms between samples while playing. */
@@ -72,7 +76,7 @@ export function useTerminalSize(): {columns: number; rows: number} {
 
 type Search = {editing: boolean; term: string; origin: number};
 
-export function App({player, source, kernel, autoplay = true, openAtUs, now = () => performance.now(), tickMs = 33, onQuit}: AppProps) {
+export function App({player, source, kernel, autoplay = true, openAtUs: openAt, reading, inputEnd, now = () => performance.now(), tickMs = 33, onQuit}: AppProps) {
 	const {exit} = useApp();
 	const {columns, rows} = useTerminalSize();
 	const [playing, setPlaying] = useState(autoplay && !player.ended);
@@ -97,7 +101,10 @@ export function App({player, source, kernel, autoplay = true, openAtUs, now = ()
 	const [timelineOn, setTimelineOn] = useState(false);
 	const [timelineSort, setTimelineSort] = useState<TimelineSort>('start');
 	const [timelineScroll, setTimelineScroll] = useState(0);
-	const devicesTimeline = useMemo(() => deviceTimeline(player.timeline), [player]);
+	const [complete, setComplete] = useState(player.complete);
+	const [events, setEvents] = useState(player.length);
+	// Built when first shown, again as a timeline still being read grows.
+	const devicesTimeline = useMemo(() => (timelineOn ? deviceTimeline(player.timeline) : undefined), [player, timelineOn, timelineOn && events]);
 	const [warningScroll, setWarningScroll] = useState(0);
 	const [filterIndex, setFilterIndex] = useState(0);
 	// A ref, not state: keys typed faster than a render must each see the term so far.
@@ -114,14 +121,39 @@ export function App({player, source, kernel, autoplay = true, openAtUs, now = ()
 	const lastCount = useRef(-1);
 	const lastDraw = useRef(0);
 	const filter = logCategories[filterIndex]!;
+	const openAtUs = typeof openAt === 'function' ? openAt() : openAt;
+
+	// A timeline still being read: redraw as events come (at most 10 times a second), say when the input ends.
+	useEffect(() => {
+		if (player.complete) return;
+		let timer: NodeJS.Timeout | undefined;
+		const unsubscribe = player.subscribe(() => {
+			if (player.complete) {
+				clearTimeout(timer);
+				setEvents(player.length);
+				setComplete(true);
+				if (inputEnd) setMessage(inputEnd());
+				return;
+			}
+
+			timer ??= setTimeout(() => {
+				timer = undefined;
+				setEvents(player.length);
+			}, 100);
+		});
+		return () => {
+			clearTimeout(timer);
+			unsubscribe();
+		};
+	}, [player]);
 
 	useEffect(() => {
 		if (!playing) return;
 		player.clock.paused = false;
 		player.clock.resetWall();
-		player.clock.tick(now());
+		player.tick(now());
 		const timer = setInterval(() => {
-			player.clock.tick(now());
+			player.tick(now());
 			if (player.ended) {
 				player.seek(player.endUs);
 				setPlaying(false);
@@ -172,18 +204,19 @@ export function App({player, source, kernel, autoplay = true, openAtUs, now = ()
 		setCurrent(index);
 		const position = player.paneLines(filter).indexOf(index);
 		if (position === -1) setFilterIndex(0); // the filter hides it: show everything
-		setMessage(`${what}: ${entryText(player.timeline[index] as never)}`);
+		setMessage(`${what}: ${entryText(player.event(index) as never)}`);
 	};
 
 	/** Where n / N / e / E count from: the line last landed on while it is still on screen, else the newest line. */
 	const from = () => {
 		const visible = player.countAt(player.position) - 1;
-		return current !== undefined && current <= visible && player.timeline[current]!.t === player.timeline[visible]?.t ? current : visible;
+		return current !== undefined && current <= visible && player.event(current)!.t === player.event(visible)?.t ? current : visible;
 	};
 
-	const matches = (term: string) => {
+	/** The nearest pane line matching `term` after (or before) `from`: scanned lazily, stopping at the first. */
+	const match = (term: string, direction: 1 | -1, from: number) => {
 		const needle = term.toLowerCase();
-		return player.paneIndexes.filter(i => entryText(player.timeline[i] as never).toLowerCase().includes(needle));
+		return player.findPaneLine(event => entryText(event as never).toLowerCase().includes(needle), direction, from);
 	};
 
 	const scrollDevices = (delta: number) => setDeviceScroll(s => Math.max(0, Math.min(Math.max(0, deviceCount - deviceVisible), s + delta)));
@@ -212,8 +245,8 @@ export function App({player, source, kernel, autoplay = true, openAtUs, now = ()
 				const before = player.countAt(player.position);
 				player.stepForward();
 				const after = player.countAt(player.position);
-				const event = player.timeline[before];
-				if (after === before || !event) setMessage('at the end: nothing to step to');
+				const event = player.event(before);
+				if (after === before || !event) setMessage(player.complete ? 'at the end: nothing to step to' : 'at the end so far: waiting for input');
 				else setMessage(`stepped to: ${formatEventText(event)}${after - before > 1 ? ` (+${after - before - 1} more at the same time)` : ''}`);
 				setCurrent(after - 1);
 				break;
@@ -249,7 +282,10 @@ export function App({player, source, kernel, autoplay = true, openAtUs, now = ()
 					break;
 				}
 
-				landOn(player.jump(matches(term), action === 'next-match' ? 1 : -1, from()), `no ${action === 'next-match' ? 'later' : 'earlier'} match for "${term}"`, 'match');
+				const direction = action === 'next-match' ? 1 : -1;
+				const target = match(term, direction, from());
+				if (target !== undefined) player.seekToIndex(target);
+				landOn(target, `no ${action === 'next-match' ? 'later' : 'earlier'} match for "${term}"`, 'match');
 				break;
 			}
 
@@ -286,7 +322,9 @@ export function App({player, source, kernel, autoplay = true, openAtUs, now = ()
 
 			case 'end': {
 				player.seek(player.endUs);
-				setPlaying(false);
+				// Still being read: follow it as it comes (less +F); read to its end: stop there.
+				setPlaying(!player.complete);
+				if (!player.complete) setMessage('following the input as it is read (space pauses)');
 				break;
 			}
 
@@ -372,12 +410,12 @@ export function App({player, source, kernel, autoplay = true, openAtUs, now = ()
 			const term = key.backspace || key.delete ? search.term.slice(0, -1) : key.ctrl || key.meta || input === '' ? search.term : search.term + input.replace(/[\r\n]/g, '');
 			setSearch({...search, term});
 			if (term === '') return;
-			const found = matches(term);
-			const target = found.find(i => i > search.origin) ?? found[0];
+			const later = match(term, 1, search.origin);
+			const target = later ?? match(term, 1, -1);
 			if (target === undefined) setMessage(`no match for "${term}"`);
 			else {
 				player.seekToIndex(target);
-				landOn(target, '', found.some(i => i > search.origin) ? 'match' : 'match (wrapped to the start)');
+				landOn(target, '', later === undefined ? 'match (wrapped to the start)' : 'match');
 			}
 
 			return;
@@ -415,6 +453,8 @@ export function App({player, source, kernel, autoplay = true, openAtUs, now = ()
 			ended={player.ended}
 			width={columns}
 			cycle={player.cycleAt()}
+			reading={complete ? undefined : reading ?? source}
+			following={playing && player.following}
 			pace={player.ended ? undefined : player.paceLabel}
 		/>
 	);
@@ -479,7 +519,7 @@ export function App({player, source, kernel, autoplay = true, openAtUs, now = ()
 		<Box flexDirection="column" width={columns}>
 			{status}
 			{timelineOn ? (
-				<DeviceTimelineView timeline={devicesTimeline} positionUs={position} width={columns} height={l.topHeight + l.devicesHeight + l.logHeight} scroll={timelineScroll} sort={timelineSort} border={l.border} />
+				<DeviceTimelineView timeline={devicesTimeline!} positionUs={position} width={columns} height={l.topHeight + l.devicesHeight + l.logHeight} scroll={timelineScroll} sort={timelineSort} border={l.border} />
 			) : (
 				<>
 				<Box>

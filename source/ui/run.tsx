@@ -21,16 +21,26 @@ export type MonitorOptions = {
 	paused?: boolean;
 	/** A replay: open at the first cycle, idle gaps compressed. */
 	replay?: boolean;
+	/**
+	 * The player's timeline is still being read (a pipe): `done` settles at the end of input. The
+	 * monitor opens at once, follows the end until the first cycle arrives, then opens there. An
+	 * error that ends the reading before any event ends the monitor and is thrown once the terminal
+	 * is back; after some events, the monitor says so and it is thrown when the monitor quits.
+	 */
+	reading?: {label: string; done: Promise<void>};
+	/** Where keys come from when standard input is the log (`dmesg | quiesce replay -`): the terminal. */
+	keys?: NodeJS.ReadStream;
 };
 
 export async function runMonitor(player: Player, source: string, kernel?: string, options: MonitorOptions = {}): Promise<void> {
 	const stdout = process.stdout;
+	const keys = options.keys ?? process.stdin;
 	let restored = false;
 	const restore = () => {
 		if (restored) return;
 		restored = true;
 		try {
-			if (process.stdin.isTTY) process.stdin.setRawMode?.(false);
+			if (keys.isTTY) keys.setRawMode?.(false);
 			stdout.write(showCursor + leaveAltScreen);
 		} catch {
 			// SIGHUP: the terminal may be gone already (EIO); nothing is left to restore.
@@ -40,15 +50,32 @@ export async function runMonitor(player: Player, source: string, kernel?: string
 	// A replay opens at its first cycle, not at boot; --paused waits there (a simulation's first cycle is its first write).
 	const openAtUs = options.replay ? player.firstCycleUs : player.startUs;
 	if (options.replay || options.paused) player.seek(options.paused ? player.firstCycleUs : openAtUs);
+	const opening = options.reading && options.replay ? followUntilFirstCycle(player) : undefined;
 	stdout.write(enterAltScreen);
 	const onQuit = (code: number) => {
 		process.exitCode = code;
 	};
 
+	let failure: {error: unknown} | undefined;
+	const inputEnd = () => (failure ? `reading ${options.reading!.label} failed: ${oneLine(failure.error)} (printed again on quit)` : `end of input: ${player.length} events read from ${options.reading!.label}`);
 	const instance = render(
-		<App player={player} source={source} kernel={kernel} autoplay={!options.paused} openAtUs={openAtUs} onQuit={onQuit} />,
-		{exitOnCtrlC: false, patchConsole: false, maxFps: 30},
+		<App
+			player={player}
+			source={source}
+			kernel={kernel}
+			autoplay={!options.paused}
+			openAtUs={options.reading && options.replay ? () => player.firstCycleUs : openAtUs}
+			reading={options.reading?.label}
+			inputEnd={options.reading ? inputEnd : undefined}
+			onQuit={onQuit}
+		/>,
+		{exitOnCtrlC: false, patchConsole: false, maxFps: 30, stdin: keys},
 	);
+	options.reading?.done.catch((error: unknown) => {
+		failure = {error};
+		if (player.length === 0) instance.unmount();
+		else player.finish();
+	});
 	const onSignal = (signal: NodeJS.Signals) => {
 		try {
 			instance.unmount();
@@ -74,8 +101,41 @@ export async function runMonitor(player: Player, source: string, kernel?: string
 	try {
 		await instance.waitUntilExit();
 	} finally {
+		opening?.();
 		instance.cleanup();
 		restore();
 		for (const signal of Object.keys(restoringSignals)) process.off(signal, onSignal);
 	}
+
+	if (failure) throw failure.error;
+}
+
+function oneLine(error: unknown): string {
+	return (error instanceof Error ? error.message : String(error)).split('\n')[0]!;
+}
+
+/**
+ * While a replay's input is read: keep the position at the end so far (the newest lines on
+ * screen) until the first cycle arrives, then open there, as a replay of a file does — unless
+ * the person moved meanwhile. Returns the unsubscription.
+ */
+export function followUntilFirstCycle(player: Player): () => void {
+	// Unknown before the first events (their arrival moves the position to their start).
+	let placed = player.length > 0 ? player.position : undefined;
+	const unsubscribe = player.subscribe(() => {
+		if (placed !== undefined && player.position !== placed) {
+			unsubscribe(); // moved by a key: theirs from now on
+			return;
+		}
+
+		if (player.cycleStarts.length > 0) {
+			player.seek(player.firstCycleUs);
+			unsubscribe();
+			return;
+		}
+
+		if (!player.complete) player.seek(player.endUs);
+		placed = player.position;
+	});
+	return unsubscribe;
 }

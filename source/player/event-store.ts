@@ -1,0 +1,168 @@
+/**
+ * Where a player keeps its events. A simulation or a test hands over an array and it is used as
+ * it is (`ArrayEvents`). A replay — an 86 MB log is a million events, 285 bytes each as objects —
+ * keeps them packed (`PackedEvents`, issue 18): every event's time and kind in typed arrays (the
+ * binary searches and the scans for reads and writes never touch an event), the events themselves
+ * in blocks of `blockSize` (512: one decodes in under a millisecond; 4096 took 20 ms), each sealed as deflated JSON once full and decoded again when the
+ * screen asks for an event in it — the window around the playhead: the keyframe before it, the
+ * lines of the log pane. The last few decoded blocks are kept. JSON gives back the very objects
+ * that went in (numbers, strings — lone surrogates included —, absent optional fields), so the
+ * screen cannot tell the two apart (test/event-store.test.ts replays every fixture both ways).
+ */
+import {constants, deflateRawSync, inflateRawSync} from 'node:zlib';
+import type {TimelineEvent} from '../events.js';
+
+/** Read access to a timeline, whatever keeps it. Events are shared: never change one. */
+export type EventSource = {
+	readonly length: number;
+	at(index: number): TimelineEvent;
+	/** The time of event `index` (µs), without decoding it. */
+	t(index: number): number;
+	/** The kind of event `index`, without decoding it. */
+	kind(index: number): TimelineEvent['kind'];
+	push(event: TimelineEvent): void;
+	/** Every event, in order (decoding each block once). */
+	all(): TimelineEvent[];
+};
+
+export class ArrayEvents implements EventSource {
+	constructor(readonly events: TimelineEvent[]) {}
+
+	get length(): number {
+		return this.events.length;
+	}
+
+	at(index: number): TimelineEvent {
+		return this.events[index]!;
+	}
+
+	t(index: number): number {
+		return this.events[index]!.t;
+	}
+
+	kind(index: number): TimelineEvent['kind'] {
+		return this.events[index]!.kind;
+	}
+
+	push(event: TimelineEvent): void {
+		this.events.push(event);
+	}
+
+	all(): TimelineEvent[] {
+		return this.events;
+	}
+}
+
+/** Kinds by code, in the order first seen (any kind of event packs). */
+const kinds: Array<TimelineEvent['kind']> = [];
+/** In a sealed row: the log line's stamp is its time. No event has a field of this name. */
+const stampIsTime = '~stamp=t';
+const kindCode = new Map<TimelineEvent['kind'], number>();
+
+export class PackedEvents implements EventSource {
+	length = 0;
+	private times = new Float64Array(4096);
+	private codes = new Uint8Array(4096);
+	private readonly sealed: Buffer[] = [];
+	private open: TimelineEvent[] = [];
+	/** Decoded blocks, least recently used first. */
+	private readonly decoded = new Map<number, TimelineEvent[]>();
+
+	constructor(
+		readonly blockSize = 512,
+		/** Decoded blocks kept. */
+		readonly keep = 6,
+	) {}
+
+	push(event: TimelineEvent): void {
+		if (this.length === this.times.length) {
+			const times = new Float64Array(Math.max(4096, this.times.length * 2));
+			times.set(this.times);
+			this.times = times;
+			const codes = new Uint8Array(Math.max(4096, this.codes.length * 2));
+			codes.set(this.codes);
+			this.codes = codes;
+		}
+
+		let code = kindCode.get(event.kind);
+		if (code === undefined) {
+			code = kinds.push(event.kind) - 1;
+			kindCode.set(event.kind, code);
+		}
+
+		this.times[this.length] = event.t;
+		this.codes[this.length] = code;
+		this.length++;
+		this.open.push(event);
+		if (this.open.length === this.blockSize) {
+			// The times are in their column: not again in the block (nor a log line's stamp when it is its time).
+			const rows = this.open.map(e => (e.kind === 'log' && e.stamp === e.t ? {...e, t: undefined, stamp: undefined, [stampIsTime]: 1} : {...e, t: undefined}));
+			this.sealed.push(deflateRawSync(JSON.stringify(rows), {level: constants.Z_BEST_SPEED}));
+			this.open = [];
+		}
+	}
+
+	at(index: number): TimelineEvent {
+		if (!(index >= 0 && index < this.length)) return undefined as unknown as TimelineEvent;
+		const block = Math.floor(index / this.blockSize);
+		const offset = index - block * this.blockSize;
+		if (block === this.sealed.length) return this.open[offset]!;
+		return this.block(block)[offset]!;
+	}
+
+	t(index: number): number {
+		return this.times[index]!;
+	}
+
+	kind(index: number): TimelineEvent['kind'] {
+		return kinds[this.codes[index]!]!;
+	}
+
+	all(): TimelineEvent[] {
+		const out: TimelineEvent[] = [];
+		for (let b = 0; b < this.sealed.length; b++) for (const e of this.decode(b)) out.push(e);
+		for (const e of this.open) out.push(e);
+		return out;
+	}
+
+	/** Bytes held by the sealed blocks and the columns (for the bench and the tests). */
+	get packedBytes(): number {
+		return this.sealed.reduce((sum, b) => sum + b.length, 0) + this.times.byteLength + this.codes.byteLength;
+	}
+
+	private block(b: number): TimelineEvent[] {
+		let events = this.decoded.get(b);
+		if (events) {
+			this.decoded.delete(b);
+			this.decoded.set(b, events);
+			return events;
+		}
+
+		events = this.decode(b);
+		this.decoded.set(b, events);
+		if (this.decoded.size > this.keep) this.decoded.delete(this.decoded.keys().next().value!);
+		return events;
+	}
+
+	private decode(b: number): TimelineEvent[] {
+		const cached = this.decoded.get(b);
+		if (cached) return cached;
+		const rows = JSON.parse(inflateRawSync(this.sealed[b]!).toString('utf8')) as Array<Record<string, unknown>>;
+		const base = b * this.blockSize;
+		for (const [k, row] of rows.entries()) {
+			row['t'] = this.times[base + k];
+			if (row[stampIsTime] === 1) {
+				delete row[stampIsTime];
+				row['stamp'] = row['t'];
+			}
+		}
+
+		return rows as TimelineEvent[];
+	}
+
+	/** Every event is in: the columns shrink to their length. */
+	trim(): void {
+		this.times = this.times.slice(0, this.length);
+		this.codes = this.codes.slice(0, this.length);
+	}
+}
