@@ -93,6 +93,22 @@ describe('two logs concatenated: whole cycles of each keep their kind and status
 		for (const a of files) for (const b of files) check(a, b);
 	}, 120_000);
 
+	it('a hibernation that wrote its image, a boot whose restore finds no image, then a firmware activation: three attempts, the restore ends the first (the chain fast-check found)', () => {
+		const pick = (name: string) => files.find(f => f.name === name)!;
+		const chain = [pick('14-hibernate-5.6rc6-arm64-juno-image-saving-warning.log'), pick('from-source/hib-2.6-image-not-found-ebusy-boot.log'), pick('nfit-test-6.1/01-quiesce-sysfs/dmesg-01-quiesce-sysfs-raw.log')];
+		let lines = 0;
+		let end = 0;
+		const events: TimelineEvent[] = [];
+		for (const file of chain) {
+			events.push(...after(file.events, lines, end));
+			lines += file.lines;
+			end = Math.max(end, ...events.map(e => e.t));
+		}
+
+		// Before: "PM: Image not found (code -16)" left the hibernation open, and the activation's freeze became part of it.
+		expect(cyclesOfEvents(events).map(c => `${c.kind} ${c.status}`)).toEqual(['hibernate failed', 'fwa-quiesce unverified']);
+	});
+
 	it('any sequence of fixture logs (random chains of 3 to 6)', () => {
 		fc.assert(
 			fc.property(fc.array(fc.integer({min: 0, max: files.length - 1}), {minLength: 3, maxLength: 6}), picks => {

@@ -199,8 +199,12 @@ function onSignal(d: Draft, signal: Signal, e: LogEvent): void {
 
 			report(d, target, f.stage === 'restore' ? undefined : f.stage, t, {id: f.id, text: f.text, errno: f.errno, device: f.device});
 			// The line is the whole attempt (the kernel printed nothing else and returned the error), or it
-			// ends a restore attempt at boot (software_resume() gives up when swsusp_check() finds no image).
-			if ((opened && f.whole) || (f.whole && f.stage === 'restore' && target.open && target.cycle.mode === 'restore')) d.closeCycle(t);
+			// ends a restore attempt at boot (software_resume() gives up when swsusp_check() finds no image,
+			// and the boot goes on): also when that restore is the second half of a hibernation whose image
+			// was written in this log (image 'restoring' since the new boot) — else the cycle stayed open
+			// and took the next freeze of that boot as its own.
+			const restoring = target.cycle.mode === 'restore' || target.cycle.image === 'restoring';
+			if ((opened && f.whole) || (f.whole && f.stage === 'restore' && target.open && restoring)) d.closeCycle(t);
 			return;
 		}
 
