@@ -65,3 +65,25 @@ describe('the release table', () => {
 		expect(lines.find(l => l.includes('cdb8c100d8a4'))).toMatch(/ \| 6\.6 until 6\.16 \| until 6\.6\.94, until 6\.12\.34 \| — \| — \| yes \| — \| — \| — \|$/);
 	});
 });
+
+describe('the profile of a release: what its kernel prints (rows of the release table)', () => {
+	it('the oldest and the newest supported series differ in every printed form', () => {
+		expect(resolveKernel(' v6.6.94 ').id).toBe('6.6.94');
+		expect(resolveKernel('5.10')).toMatchObject({
+			restartTasks: 'dots', // "Restarting tasks ... done."
+			acpiPrefix: 'ACPI: ', // before f5ee87df7a4d (5.14)
+			nvsPrefix: 'PM: ', // before 4f59927d5de4 (5.14): "PM: Saving platform NVS memory"
+			symbolFormat: 'pS', // "pci_pm_freeze+0x0/0xc0"
+			taskHeader: 'right', // " stack:%5lu pid:%5d ppid:%6d"
+		});
+		expect(resolveKernel('6.17')).toMatchObject({
+			restartTasks: 'starting-done', // "Restarting tasks: Starting" … "Done" (the real 6.17 trace)
+			acpiPrefix: 'ACPI: PM: ',
+			nvsPrefix: 'ACPI: PM: ',
+			symbolFormat: 'ps', // %ps from 6.10
+			taskHeader: 'task-flags', // the real 6.17 dump
+		});
+		expect(resolveKernel('6.12').taskHeader).toBe('tgid');
+		expect(resolveKernel('6.1').taskHeader).toBe('left');
+	});
+});
