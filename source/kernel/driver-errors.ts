@@ -13,8 +13,14 @@ const errnoInText = /\((-\d{1,4})\)|\b(?:error|err|ret|returned|rc|status)\s*[=:
 
 export type DriverError = {device: string; text: string; errno: number};
 
+/**
+ * A quick test most lines fail, never stricter than failureWord: case-insensitive like it
+ * (sound/soc/codecs/wm8962.c: dev_err(dev, "Failed to resume: %d\n", ret) has no lower-case "fail").
+ */
+const mayBeFailure = /fail|error|time/i;
+
 export function driverError(message: string): DriverError | undefined {
-	if (!(message.includes('fail') || message.includes('rror') || message.includes('time'))) return undefined;
+	if (!mayBeFailure.test(message)) return undefined;
 	const m = prefixed.exec(message);
 	if (!m || !failureWord.test(m[3]!)) return undefined;
 	const e = errnoInText.exec(m[3]!);
