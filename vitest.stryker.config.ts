@@ -32,6 +32,15 @@ const testSets: Record<string, string[]> = {
 		'test/driver-errors.test.ts',
 		'test/recognise-dispatch.test.ts',
 		'test/sim-kernel-facts.test.ts',
+		// Written against the mutation run's survivors (issue 14):
+		'test/recognise-signals.test.ts',
+		'test/callback-line-forms.test.ts',
+		'test/driver-error-lines.test.ts',
+		'test/task-header-widths.test.ts',
+		'test/release-names.test.ts',
+		'test/sysfs-writes.test.ts',
+		'test/quiet-exec-steps.test.ts',
+		'test/pm-failure-texts.test.ts',
 	],
 	trace: [
 		'test/log-parser.test.ts',
