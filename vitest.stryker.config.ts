@@ -41,6 +41,7 @@ const testSets: Record<string, string[]> = {
 		'test/sysfs-writes.test.ts',
 		'test/quiet-exec-steps.test.ts',
 		'test/pm-failure-texts.test.ts',
+		'test/driver-callback-names.test.ts',
 	],
 	trace: [
 		'test/log-parser.test.ts',
