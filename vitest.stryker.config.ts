@@ -42,6 +42,7 @@ const testSets: Record<string, string[]> = {
 		'test/quiet-exec-steps.test.ts',
 		'test/pm-failure-texts.test.ts',
 		'test/driver-callback-names.test.ts',
+		'test/stuck-task-stacks.test.ts',
 	],
 	trace: [
 		'test/log-parser.test.ts',
