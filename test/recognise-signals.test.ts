@@ -98,6 +98,7 @@ describe('firstCharOf: only a top-level alternative or a quantifier hides the fi
 	it('an escaped character, a class or a group may hold "|" without hiding it', () => {
 		expect(firstCharOf(/^P\|M/)).toBe('P');
 		expect(firstCharOf(/^P[|]M/)).toBe('P');
+		expect(firstCharOf(/^P[a|]M/)).toBe('P');
 		expect(firstCharOf(/^P[(]M|x/)).toBeUndefined();
 		expect(firstCharOf(/^P[)]M|x/)).toBeUndefined();
 		expect(firstCharOf(/^P(?:a|b)c/)).toBe('P');
