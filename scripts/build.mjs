@@ -20,6 +20,7 @@ import {existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync}
 import path from 'node:path';
 import process from 'node:process';
 import {fileURLToPath} from 'node:url';
+import {inkOutputFile, patchInkOutput} from './ink-output-patch.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const outdir = path.join(root, 'dist', 'bundle');
@@ -40,6 +41,7 @@ function inputFiles() {
 	walk(path.join(root, 'source'));
 	for (const file of ['package.json', 'package-lock.json', 'tsconfig.json']) if (existsSync(path.join(root, file))) files.push(path.join(root, file));
 	files.push(fileURLToPath(import.meta.url));
+	files.push(path.join(root, 'scripts', 'ink-output-patch.mjs'));
 	return files;
 }
 
@@ -97,6 +99,17 @@ const yargsMainFilename = {
 	},
 };
 
+/** Ink's per-frame output caches kept across frames (scripts/ink-output-patch.mjs says why and why it is safe). */
+const sharedInkOutputCaches = {
+	name: 'shared-ink-output-caches',
+	setup(build) {
+		build.onLoad({filter: inkOutputFile}, args => {
+			const patched = patchInkOutput(readFileSync(args.path, 'utf8'));
+			return patched.error ? {errors: [{text: `${args.path}: ${patched.error}`}]} : {contents: patched.contents, loader: 'js'};
+		});
+	},
+};
+
 export async function bundle() {
 	const {build} = await import('esbuild');
 	const hash = inputsHash();
@@ -123,7 +136,7 @@ export async function bundle() {
 		minifyWhitespace: true,
 		minifySyntax: true,
 		legalComments: 'none',
-		plugins: [lazySegmenter, yargsMainFilename],
+		plugins: [lazySegmenter, yargsMainFilename, sharedInkOutputCaches],
 		metafile: true,
 		logLevel: 'warning',
 	});

@@ -29,7 +29,8 @@ function listFiles(dir: string): string[] {
 }
 
 describe('every trace file parses', () => {
-	it.each(listFiles(traces).map(f => path.relative(traces, f)))('%s', async name => {
+	// Empty files hold nothing to parse (a capture's "skipped" list when no attribute was unreadable).
+	it.each(listFiles(traces).filter(f => statSync(f).size > 0).map(f => path.relative(traces, f)))('%s', async name => {
 		const {events} = await replay(file(name));
 		expect(events.length).toBeGreaterThan(0);
 	});

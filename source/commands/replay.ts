@@ -226,10 +226,16 @@ export async function runReplayHeadless(args: ReplayArgs, out: Writable, err: Wr
 	const readOptions: ReadOptions = {onNote: message => err.write(`quiesce: ${message}\n`), ...options};
 	if (args.summary) return runSummary(args, plan, out, warn, readOptions);
 	const printer = new TimelinePrinter(out, args.json, true);
+	// Counts cycles as --summary does: an activation is failed when what was read back after it says so.
+	const collector = new SummaryCollector(0);
 	const {lines} = await readTimeline(
 		plan,
 		async events => {
-			for (const event of events) printer.push(event);
+			for (const event of events) {
+				printer.push(event);
+				collector.observe(printer.state);
+			}
+
 			// A slow reader (a pipe into less) slows the replay down instead of filling memory.
 			printer.flush();
 			if (out.writableNeedDrain) await once(out, 'drain');
@@ -239,7 +245,9 @@ export async function runReplayHeadless(args: ReplayArgs, out: Writable, err: Wr
 	);
 	if (lines === 0) throw new TraceError(`${args.path === '-' ? '(stdin)' : args.path}: nothing to replay (empty trace)`);
 	const state = printer.state;
-	const outcome = {cycles: state.totals.cycles + (state.cycle ? 1 : 0), failed: state.totals.failed + (state.cycle?.status === 'failed' ? 1 : 0)};
+	collector.finish(state);
+	const totals = collector.totals(state);
+	const outcome = {cycles: totals.cycles, failed: totals.failed};
 	// The log's own errors and warnings always show (failed writes count as errors), apart from the reader's.
 	const errors = state.log.errors + state.log.failedWrites;
 	const where = args.path === '-' ? '(stdin)' : args.path;

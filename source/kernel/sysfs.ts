@@ -16,6 +16,29 @@ export type DimmActivateState = (typeof dimmActivateStates)[number];
 export const activateResults = ['none', 'success', 'fail', 'not_staged', 'need_reset'] as const;
 export type ActivateResult = (typeof activateResults)[number];
 
+/**
+ * What a DIMM's `firmware/result` says of the last runtime activation
+ * (Documentation/driver-api/nvdimm/firmware-activate.rst): `success` "completed
+ * successfully"; `fail` "failed for device-specific reasons"; `not_staged` "failed
+ * due to a sequencing error of the firmware image not being staged"; `need_reset`
+ * "failed, but the firmware can still be activated via the legacy method of
+ * power-cycling the system"; `none` "no runtime activation triggered since the
+ * last time the device was reset" (nfit_test also reads `none` during its busy
+ * window after an activation: traces/nfit-test-6.1). Anything else: unknown.
+ */
+export function resultSays(result: string): 'activated' | 'failed' | 'nothing' | 'unknown' {
+	if (result === 'success') return 'activated';
+	if (result === 'fail' || result === 'not_staged' || result === 'need_reset') return 'failed';
+	return result === 'none' ? 'nothing' : 'unknown';
+}
+
+/** Why a failed result failed, in a few words (the same document). */
+export const failedResultWhy: Record<string, string> = {
+	fail: 'activation failed on the DIMM',
+	need_reset: 'a power cycle is still needed',
+	not_staged: 'no image was staged',
+};
+
 /** `none` means the firmware/ files are absent (capability < QUIESCE). */
 export const capabilities = ['none', 'quiesce', 'live'] as const;
 export type Capability = (typeof capabilities)[number];

@@ -321,3 +321,11 @@ export function addError(device: DeviceView, text: string, cycle: number | undef
 	device.lastErrorCycle = cycle;
 	if (device.errors.length > 20) device.errors.splice(0, device.errors.length - 20);
 }
+
+/** A bus `activate` or DIMM `result` value seen after the last activation's write returned (state.activation). */
+export function readBack(d: Draft, t: number, what: 'bus' | `nmem${number}`, value: string): void {
+	const last = d.s.activation;
+	if (!last || t < last.writeEndUs || last.closedUs !== undefined) return;
+	// A new object each time: a player's keyframes and a summary holding a cycle keep the one they saw.
+	d.s.activation = what === 'bus' ? {...last, bus: value} : {...last, results: {...last.results, [what]: value}};
+}

@@ -5,7 +5,7 @@
  */
 import type {ActionEvent, NoteEvent} from '../events.js';
 import {parseFirmwarePath} from '../kernel/sysfs.js';
-import {enter, maxWarnings, phase, type Draft} from './draft.js';
+import {enter, maxWarnings, phase, readBack, type Draft} from './draft.js';
 import type {Quiesce, SimulatedState, Warning} from './state.js';
 
 const deviceStateAfter: Record<string, string> = {
@@ -148,6 +148,19 @@ export function onAction(d: Draft, e: ActionEvent): void {
 	}
 
 	const file = parseFirmwarePath(e.path);
+	// A read the operator made of the bus or a DIMM result counts as read back like a sysfs value.
+	if (e.op === 'read' && e.result?.ok && e.result.value !== undefined && file) {
+		const value = e.result.value.trim();
+		if (file.file === 'bus-activate') readBack(d, e.t, 'bus', value);
+		if (file.file === 'dimm-result') readBack(d, e.t, `nmem${file.dimm}`, value);
+	}
+
+	// Arming or disarming a DIMM (accepted) resets what its result says (the d2-armed reads of
+	// traces/nfit-test-6.1/06-results-errors: nmem2 read success, then none once armed).
+	if (file?.file === 'dimm-activate' && e.op === 'write' && e.result?.ok && d.s.activation && d.s.activation.closedUs === undefined) {
+		d.s.activation = {...d.s.activation, closedUs: e.t};
+	}
+
 	if (file?.file !== 'bus-activate' || e.op !== 'write') return;
 	if (e.result === null) {
 		const live = (e.value ?? '').trim() === 'live';
@@ -167,7 +180,20 @@ export function onAction(d: Draft, e: ActionEvent): void {
 	const result = e.result.ok ? '0' : `-${e.result.code} (${e.result.errno})`;
 	if (cycle) {
 		cycle.write = result;
-		if (!e.result.ok) d.addFailure(cycle, {id: 'write', t: e.t, text: `the write to ${e.path} returned an error`, errno: -e.result.code});
+		// The activation ran: what is read back from now on tells whether it took (state.activation).
+		const activation = cycle.phases.find(p => p.id === 'activation');
+		if (e.result.ok || activation?.status === 'done') d.s.activation = {ordinal: cycle.ordinal ?? 0, writeEndUs: e.t, results: {}};
+		if (!e.result.ok) {
+			d.addFailure(cycle, {id: 'write', t: e.t, text: `the write to ${e.path} returned an error`, errno: -e.result.code});
+			// A `live` write that fails did not activate: activate_store() (drivers/nvdimm/bus.c, 6.1)
+			// returns -EBUSY/-ENXIO/-EINVAL before calling fw_ops->activate, and an activate() that
+			// fails is a failed activation too. The write's error is all the kernel says: never "done".
+			if (activation?.status === 'running') {
+				activation.status = 'failed';
+				activation.endUs = e.t;
+			}
+		}
+
 		d.closeCycle(e.t);
 	}
 }

@@ -9,7 +9,7 @@ import type {SysfsEvent, TimelineEvent} from '../events.js';
 import {driverError} from '../kernel/driver-errors.js';
 import {recognise} from '../kernel/recognise.js';
 import {parseFirmwarePath} from '../kernel/sysfs.js';
-import {Draft} from './draft.js';
+import {Draft, readBack} from './draft.js';
 import {onLog} from './on-kernel-log.js';
 import {onAction, onNote} from './on-sim.js';
 import {initialState, type MonitorState} from './state.js';
@@ -37,6 +37,7 @@ function onSysfs(d: Draft, e: SysfsEvent): void {
 	switch (file.file) {
 		case 'bus-activate': {
 			d.s.bus = {...d.s.bus, present: true, activate: e.value};
+			readBack(d, e.t, 'bus', e.value);
 			if (e.value === 'overflow') d.warn(e.t, 'crit', 'bus firmware/activate reads overflow: the armed DIMMs need more quiesce time than the platform allows');
 			return;
 		}
@@ -58,6 +59,7 @@ function onSysfs(d: Draft, e: SysfsEvent): void {
 
 		case 'dimm-result': {
 			d.dimm(`nmem${file.dimm}`).result = e.value;
+			readBack(d, e.t, `nmem${file.dimm}`, e.value);
 			if (e.value === 'fail' || e.value === 'need_reset' || e.value === 'not_staged') {
 				d.warn(e.t, e.value === 'fail' ? 'crit' : 'warn', `nmem${file.dimm}: activation result ${e.value}${e.value === 'need_reset' ? ' (a power cycle is still needed)' : e.value === 'not_staged' ? ' (no image was staged)' : ''}`);
 			}

@@ -137,8 +137,11 @@ export function outcome(state: MonitorState, evidence: Evidence = {}): Outcome {
 		return {kind: 'damaged', word: 'COMPLETED WITH DAMAGE', tone: 'yellow', line: `activation ran, with collateral damage: ${damage[0]}${damage.length > 1 ? ` (+${damage.length - 1} more)` : ''}`, damage};
 	}
 
-	if (cycle.write === '0' && dimms.length > 0 && armedResults.some(r => r === 'success') && !(bus === 'armed' || bus === 'overflow')) {
-		return {kind: 'completed', word: 'OK', tone: 'green', line: `activation completed: write returned 0, ${armedResults.filter(r => r === 'success').length} DIMM(s) report success`, damage: []};
+	// Only results read after this cycle's write returned count: a `success` left from an earlier
+	// activation says nothing of this one (state.ts ActivationReadback).
+	const readback = state.activation && state.activation.ordinal === cycle.ordinal ? Object.values(state.activation.results) : [];
+	if (cycle.write === '0' && readback.some(r => r === 'success') && !(bus === 'armed' || bus === 'overflow')) {
+		return {kind: 'completed', word: 'OK', tone: 'green', line: `activation completed: write returned 0, ${readback.filter(r => r === 'success').length} DIMM(s) report success`, damage: []};
 	}
 
 	const stale = bus === 'armed' || bus === 'overflow' ? ` (the bus read ${bus} before the write)` : '';

@@ -154,6 +154,23 @@ export type SimulatedState = {
 	warnings: Warning[];
 };
 
+/**
+ * What was read back after the last firmware activation that ran (its bus write returned 0, or
+ * the log shows the activation done), until another one runs: each DIMM's `firmware/result` and
+ * the bus `firmware/activate`, read after the write returned. It is the kernel's only word on
+ * whether the firmware was taken: the write returns 0 even when the platform refused
+ * (kernel.md §2.2), and a write refused before activating (EBUSY, ENXIO, EINVAL) leaves the
+ * results of the activation before it.
+ */
+export type ActivationReadback = {
+	ordinal: number;
+	writeEndUs: number;
+	results: Record<string, string>;
+	bus?: string;
+	/** A DIMM was armed or disarmed since (its result then reads none): later reads are no longer about this activation. */
+	closedUs?: number;
+};
+
 export type MonitorState = {
 	t: number;
 	source: {scenario?: string; seed?: number; kernel?: string; description?: string};
@@ -177,6 +194,8 @@ export type MonitorState = {
 	simulated?: SimulatedState;
 	/** Cycles opened so far (each one's ordinal). */
 	cyclesOpened?: number;
+	/** Read back after the last activation that ran (absent before one). */
+	activation?: ActivationReadback;
 };
 
 export function initialState(): MonitorState {

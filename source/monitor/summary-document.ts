@@ -8,9 +8,50 @@
  */
 import {formatStamp} from '../kernel/log-format.js';
 import {errnoName} from '../kernel/errno-names.js';
-import type {Cycle, MonitorState, TimeSource} from './state.js';
+import {failedResultWhy, resultSays} from '../kernel/sysfs.js';
+import type {ActivationReadback, Cycle, MonitorState, TimeSource} from './state.js';
 
-export type CycleStatus = 'ok' | 'failed' | 'incomplete';
+/**
+ * `unverified`: a firmware activation whose write returned 0, but after which no DIMM's
+ * firmware/result was read that says it took (see activationVerdict).
+ */
+export type CycleStatus = 'ok' | 'failed' | 'incomplete' | 'unverified';
+
+/** Did an activation cycle run the activation (its write returned 0, or the log shows it done)? */
+export function ranActivation(cycle: Cycle): boolean {
+	if (cycle.kind !== 'fwa-quiesce' && cycle.kind !== 'fwa-live') return false;
+	return cycle.write === '0' || cycle.phases.some(p => p.id === 'activation' && p.status === 'done');
+}
+
+/**
+ * What an activation the kernel ended without error achieved, from what was read back after
+ * its write returned (state.ts ActivationReadback) — the write returns 0 even when the platform
+ * refused (kernel.md §2.2), so without a read-back it is not "ok":
+ * - a DIMM whose result reads fail, not_staged or need_reset: failed;
+ * - the bus still reading armed or overflow, and no DIMM reporting success: failed (nothing was activated);
+ * - at least one DIMM reporting success: ok;
+ * - nothing read back, or only `none`: unverified.
+ */
+export function activationVerdict(readback: ActivationReadback | undefined): {status: 'ok' | 'failed' | 'unverified'; failures: string[]; note: string} {
+	const results = Object.entries(readback?.results ?? {}).sort(([a], [b]) => a.localeCompare(b, 'en', {numeric: true}));
+	const failed = results.filter(([, r]) => resultSays(r) === 'failed');
+	const activated = results.filter(([, r]) => resultSays(r) === 'activated');
+	if (failed.length > 0) {
+		return {status: 'failed', failures: failed.map(([n, r]) => `${n}: firmware/result reads ${r} after the activation (${failedResultWhy[r]})`), note: `${activated.length} DIMM(s) report success, ${failed.length} failed`};
+	}
+
+	const bus = readback?.bus;
+	if ((bus === 'armed' || bus === 'overflow') && activated.length === 0) {
+		return {status: 'failed', failures: [`the bus still reads ${bus} after the write returned, and no DIMM reports success: nothing was activated`], note: `bus reads ${bus}`};
+	}
+
+	if (activated.length > 0) return {status: 'ok', failures: [], note: `${activated.length} DIMM(s) report success`};
+	return {
+		status: 'unverified',
+		failures: [],
+		note: results.length > 0 ? 'the DIMM results read after the write say none: the activation is not confirmed' : 'no DIMM firmware/result read after the write: the activation is not confirmed',
+	};
+}
 
 /** The status to show: a cycle still open when the log ends failed if the kernel said so, else is incomplete. */
 export function finalStatus(cycle: Cycle): CycleStatus {
@@ -52,10 +93,15 @@ export type CycleDocument = {
 	driverErrors: Array<{text: string; errno: number; errnoName: string | null; device: string; line: number | null}>;
 	phases: PhaseDocument[];
 	write: string | null;
+	/**
+	 * An activation that ran: the bus `activate` and each DIMM's `result` as last read after its
+	 * write returned (until the next activation ran or a DIMM was armed), and what they say.
+	 */
+	readBack: {bus: string | null; results: Record<string, string>; verdict: 'ok' | 'failed' | 'unverified'; note: string} | null;
 	refusing: Array<{comm: string; pid?: number; state?: string}>;
 };
 
-export function cycleDocument(cycle: Cycle, index: number): CycleDocument {
+export function cycleDocument(cycle: Cycle, index: number, readback?: ActivationReadback): CycleDocument {
 	const clock = cycle.clockUs ?? 1;
 	const phases: PhaseDocument[] = cycle.phases
 		.filter(p => p.status !== 'pending')
@@ -82,20 +128,33 @@ export function cycleDocument(cycle: Cycle, index: number): CycleDocument {
 		phases.push({id: t.id, label: t.label, status: 'done', startUs: t.startUs ?? null, durationUs: t.durationUs, source: t.source, precisionUs: t.source === 'kernel' ? t.precisionUs : Math.max(t.precisionUs, clock), level: 'detail'});
 	}
 
+	let status: CycleStatus = finalStatus(cycle);
+	const failures = cycle.failures.map(f => ({text: f.text, errno: f.errno ?? null, errnoName: f.errnoName ?? null, device: f.device ?? null, line: f.line ?? null}));
+	let readBack: CycleDocument['readBack'] = null;
+	if (ranActivation(cycle)) {
+		readBack = {bus: readback?.bus ?? null, results: readback?.results ?? {}, verdict: 'unverified', note: ''};
+		const verdict = activationVerdict(readback);
+		readBack.verdict = verdict.status;
+		readBack.note = verdict.note;
+		if (status === 'ok') status = verdict.status;
+		failures.push(...verdict.failures.map(text => ({text, errno: null, errnoName: null, device: null, line: null})));
+	}
+
 	return {
 		index,
 		kind: cycle.kind,
 		mode: cycle.mode ?? (cycle.kind === 'suspend' ? (cycle.detail ?? null) : null),
 		pmTest: cycle.pmTest ?? null,
-		status: finalStatus(cycle),
+		status,
 		partial: finalPartial(cycle),
 		startUs: cycle.startUs,
 		endUs: cycle.endUs ?? null,
 		lines: cycle.lines ?? null,
-		failures: cycle.failures.map(f => ({text: f.text, errno: f.errno ?? null, errnoName: f.errnoName ?? null, device: f.device ?? null, line: f.line ?? null})),
+		failures,
 		driverErrors: (cycle.driverErrors ?? []).map(e => ({text: e.text, errno: e.errno, errnoName: errnoName(e.errno) ?? null, device: e.device, line: e.line ?? null})),
 		phases,
 		write: cycle.write ?? null,
+		readBack,
 		refusing: cycle.refusing,
 	};
 }
@@ -156,6 +215,8 @@ export type Totals = {
 	ok: number;
 	failed: number;
 	incomplete: number;
+	/** Activations whose write returned 0 with nothing read back that confirms them. */
+	unverified: number;
 	byKind: Record<string, number>;
 	pmTest: number;
 	errors: number;
@@ -165,13 +226,21 @@ export type Totals = {
 	phases: Array<{id: string; label: string; count: number; p50Us: number; p95Us: number; maxUs: number; source: TimeSource; precisionUs: number; approximate: boolean}>;
 };
 
-/** Receives every cycle once, when final; keeps the last `keep` documents (0: none) and the totals. */
+/**
+ * Receives every cycle once, when final; keeps the last `keep` documents (0: none) and the totals.
+ * An activation that ran is final only when what was read back after it is: when another
+ * activation runs, or the trace ends. It is held until then, and the cycles after it with it
+ * (their order kept; at most `maxHeld`, then it goes out with what was read so far).
+ */
 export class SummaryCollector {
+	static readonly maxHeld = 1000;
 	private seen = 0;
 	private index = 0;
 	readonly kept: CycleDocument[] = [];
-	private readonly counts = {cycles: 0, ok: 0, failed: 0, incomplete: 0, pmTest: 0, byKind: {} as Record<string, number>};
+	private readonly counts = {cycles: 0, ok: 0, failed: 0, incomplete: 0, unverified: 0, pmTest: 0, byKind: {} as Record<string, number>};
 	private readonly stats = new Map<string, {label: string; stats: DurationStats}>();
+	/** The activation waiting for its read-back, the last read-back seen for it, and the cycles after it. */
+	private held: {cycle: Cycle; readback?: ActivationReadback; after: Cycle[]} | undefined;
 
 	constructor(
 		private readonly keep: number,
@@ -180,21 +249,48 @@ export class SummaryCollector {
 
 	/** Call after every reduce: hands over the cycles archived since the last call. */
 	observe(state: MonitorState): void {
+		if (this.held && state.activation && state.activation.ordinal === this.held.cycle.ordinal) this.held.readback = state.activation;
 		const archived = state.totals.cycles - this.seen;
 		if (archived <= 0) return;
 		const fresh = state.cycles.slice(-Math.min(archived, state.cycles.length));
-		for (const cycle of fresh) this.take(cycle);
+		for (const cycle of fresh) this.accept(cycle, state);
 		this.seen = state.totals.cycles;
 	}
 
-	/** At the end of the log: the cycle still current. */
+	/** At the end of the log: the cycle still current, and whatever was held. */
 	finish(state: MonitorState): void {
 		this.observe(state);
-		if (state.cycle) this.take(state.cycle);
+		if (state.cycle) this.accept(state.cycle, state);
+		this.release();
 	}
 
-	take(cycle: Cycle): void {
-		const doc = cycleDocument(cycle, ++this.index);
+	private accept(cycle: Cycle, state: MonitorState): void {
+		const ran = ranActivation(cycle);
+		if (this.held && (ran || this.held.after.length >= SummaryCollector.maxHeld)) this.release();
+		if (this.held) {
+			this.held.after.push(cycle);
+			return;
+		}
+
+		if (!ran) {
+			this.take(cycle);
+			return;
+		}
+
+		this.held = {cycle, after: []};
+		if (state.activation?.ordinal === cycle.ordinal) this.held.readback = state.activation;
+	}
+
+	private release(): void {
+		const held = this.held;
+		if (!held) return;
+		this.held = undefined;
+		this.take(held.cycle, held.readback);
+		for (const cycle of held.after) this.take(cycle);
+	}
+
+	take(cycle: Cycle, readback?: ActivationReadback): void {
+		const doc = cycleDocument(cycle, ++this.index, readback);
 		this.counts.cycles++;
 		this.counts[doc.status]++;
 		this.counts.byKind[doc.kind] = (this.counts.byKind[doc.kind] ?? 0) + 1;
@@ -277,7 +373,13 @@ export function cycleLines(doc: CycleDocument): string[] {
 	const where = doc.lines ? ` (lines ${doc.lines.first}–${doc.lines.last})` : '';
 	const first = doc.failures[0];
 	const reason = first ? `: ${first.device && !first.text.includes(first.device) ? `${first.device}: ` : ''}${first.text}${first.errno === null ? '' : ` (${first.errno}${first.errnoName ? ` ${first.errnoName}` : ''})`}` : '';
-	lines.push(`cycle ${doc.index}: ${doc.kind}${mode}${test} at ${formatStamp(doc.startUs)}${where} — ${doc.status}${reason}${partial}${doc.write ? `; write returned ${doc.write}` : ''}`);
+	const unverified = doc.status === 'unverified' && doc.readBack ? `: ${doc.readBack.note}` : '';
+	lines.push(`cycle ${doc.index}: ${doc.kind}${mode}${test} at ${formatStamp(doc.startUs)}${where} — ${doc.status}${reason}${unverified}${partial}${doc.write ? `; write returned ${doc.write}` : ''}`);
+	if (doc.readBack) {
+		const results = Object.entries(doc.readBack.results).map(([n, r]) => `${n} ${r}`);
+		lines.push(`  read back after the write: ${results.length > 0 ? results.join(', ') : 'no DIMM result'}${doc.readBack.bus ? `; bus ${doc.readBack.bus}` : ''}`);
+	}
+
 	for (const e of doc.driverErrors) {
 		const errno = e.text.includes(String(e.errno)) ? (e.errnoName ? ` = ${e.errnoName}` : '') : ` (${e.errno}${e.errnoName ? ` ${e.errnoName}` : ''})`;
 		lines.push(`  driver error (the ${doc.kind} went on): ${e.device}: ${e.text}${errno}${e.line === null ? '' : ` [line ${e.line}]`}`);
@@ -297,7 +399,7 @@ export function cycleLines(doc: CycleDocument): string[] {
 export function totalsLines(totals: Totals): string[] {
 	const kinds = Object.entries(totals.byKind).map(([k, v]) => `${v} ${k}`).join(', ');
 	const lines = [
-		`totals: ${totals.cycles} cycle(s): ${totals.ok} ok, ${totals.failed} failed, ${totals.incomplete} incomplete${kinds ? `; ${kinds}` : ''}${totals.pmTest ? `; ${totals.pmTest} pm_test run(s)` : ''}`,
+		`totals: ${totals.cycles} cycle(s): ${totals.ok} ok, ${totals.failed} failed, ${totals.incomplete} incomplete${totals.unverified ? `, ${totals.unverified} unverified` : ''}${kinds ? `; ${kinds}` : ''}${totals.pmTest ? `; ${totals.pmTest} pm_test run(s)` : ''}`,
 		`log: ${totals.records} record(s), ${totals.errors} error(s)${totals.failedWrites ? ` (${totals.failedWrites} failed write(s))` : ''}, ${totals.warnings} warning(s)`,
 	];
 	for (const p of totals.phases) {

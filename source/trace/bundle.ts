@@ -392,13 +392,16 @@ export function loadSideEvents(plan: TracePlan): {events: TimelineEvent[]; warni
 	const events: TimelineEvent[] = [];
 	const warnings: TraceWarning[] = [];
 	const offset = plan.meta?.clock?.sysfsOffsetUs ?? 0;
+	/** Snapshots without times of their own (a path<TAB>value dump, an ndctl listing), placed below. */
+	const snapshots: Array<{file: string; events: TimelineEvent[]}> = [];
 	for (const file of plan.sysfs) {
 		const text = readSideFileOrWarn(file, warnings);
 		if (text === undefined) continue;
 		const parsed = parseSysfsText(text, file);
 		warnings.push(...parsed.warnings);
 		plan.unreadable.push(...parsed.unreadable);
-		events.push(...parsed.events.map(e => ({...e, t: e.t + offset})));
+		if (parsed.timed) events.push(...parsed.events.map(e => ({...e, t: e.t + offset})));
+		else snapshots.push({file, events: parsed.events});
 	}
 
 	for (const file of plan.ndctl) {
@@ -406,7 +409,7 @@ export function loadSideEvents(plan: TracePlan): {events: TimelineEvent[]; warni
 		if (text === undefined) continue;
 		const parsed = parseNdctlText(text, file);
 		warnings.push(...parsed.warnings);
-		events.push(...parsed.events);
+		snapshots.push({file, events: parsed.events});
 	}
 
 	for (const file of plan.writes) {
@@ -417,7 +420,26 @@ export function loadSideEvents(plan: TracePlan): {events: TimelineEvent[]; warni
 		events.push(...parsed.events);
 	}
 
+	// Snapshots go by the moment their name gives (before < unnamed < during < after): taken before,
+	// at the start; taken during or after, after every timed value of the trace (a real capture has
+	// sysfs-fw-before.tsv, -busy.tsv, -after.tsv and ndctl listings of each: in name order "after"
+	// came first and the bus read "armed" at the end of a completed activation).
+	const lastTimedUs = events.reduce((max, e) => Math.max(max, e.t), Number.NEGATIVE_INFINITY);
+	snapshots.sort((a, b) => snapshotRank(a.file) - snapshotRank(b.file));
+	const early = snapshots.filter(s => snapshotRank(s.file) <= 1 || lastTimedUs === Number.NEGATIVE_INFINITY);
+	const late = snapshots.filter(s => !early.includes(s));
+	events.unshift(...early.flatMap(s => s.events));
 	// Stable: a write issued and returned at the same µs stays in that order.
 	events.sort((a, b) => a.t - b.t);
+	events.push(...late.flatMap(s => s.events.map(e => ({...e, t: lastTimedUs}))));
 	return {events, warnings};
+}
+
+/** When an untimed snapshot was taken, from its file name: 0 before, 1 not said, 2 during, 3 after. */
+export function snapshotRank(file: string): 0 | 1 | 2 | 3 {
+	const words = path.basename(file).toLowerCase().split(/[^a-z0-9]+/);
+	if (words.some(w => w === 'after' || w === 'post' || w === 'final' || w === 'end')) return 3;
+	if (words.some(w => w === 'busy' || w === 'during')) return 2;
+	if (words.some(w => w === 'before' || w === 'pre' || w === 'initial' || w === 'start')) return 0;
+	return 1;
 }

@@ -24,6 +24,7 @@ import {Decompress as ZstdDecompress} from 'fzstd';
 import {beforeExit} from '../cleanup.js';
 import {TraceError} from '../errors.js';
 import {quote, type TraceWarning} from './log-parser.js';
+import {isPollHeader} from './sysfs-parser.js';
 
 export type ContentFormat = 'log' | 'journal-json' | 'journal-export' | 'dmesg-json' | 'sysfs' | 'ndctl' | 'native' | 'empty';
 
@@ -332,7 +333,8 @@ export function sniffText(head: string, name = ''): ContentFormat {
 	if (/^\{\s*"kind"\s*:\s*"(?:log|sysfs|note|action)"/.test(firstLine) && /"t"\s*:/.test(firstLine)) return 'native';
 	if (/ndctl/.test(name) || (/^(?:ndctl list[^\n]*\n\s*)?[[{]/.test(start) && /"dev"\s*:/.test(start.slice(0, 8192)))) return 'ndctl';
 	const firstLines = start.slice(0, 4096).split(/\r\n|\n|\r/).slice(0, 12).map(l => l.trim()).filter(Boolean);
-	const sysfsLike = firstLines.filter(l => /^(?:\d+\t)?\/sys\/\S+(?:\t|:)/.test(l) || /^(?:(?:ndbus|nmem|region|namespace|btt|pfn|dax)\d+(?:\.\d+)?\s*)+$/.test(l)).length;
+	if (firstLines[0] !== undefined && isPollHeader(firstLines[0])) return 'sysfs';
+	const sysfsLike = firstLines.filter(l => /^(?:\d+\t|\d+(?:\.\d+)?\t[^\t/]*\t)?\/sys\/\S+(?:\t|:)/.test(l) || /^(?:(?:ndbus|nmem|region|namespace|btt|pfn|dax)\d+(?:\.\d+)?\s*)+$/.test(l)).length;
 	if (sysfsLike > 0 && sysfsLike >= firstLines.length / 2) return 'sysfs';
 	return 'log';
 }

@@ -3,9 +3,44 @@
  * \n escaped), `grep '' /sys/…/*` output (`path:value`), an `ls` of
  * /sys/bus/nd/devices, or a time series of polls (`t_us<TAB>path<TAB>value`,
  * the bundle format). All become sysfs events with paths relative to /sys.
+ *
+ * Two more layouts come from a real capture script (traces/nfit-test-6.1, every
+ * folder): a poll table, one row per poll and one column per attribute, under a
+ * header naming the clocks then the paths
+ *
+ *   uptime<TAB>mono_s<TAB>boot_s<TAB>n<TAB>maxgap_ms<TAB>/sys/…/activate<TAB>…
+ *   21.72<TAB>21.720519<TAB>21.720614<TAB>1<TAB>0.000<TAB>armed<TAB>…
+ *
+ * and a list of timed reads, `uptime<TAB>label<TAB>/sys/path<TAB>value`
+ * (`29.17	after	/sys/bus/nd/devices/nmem0/firmware/result	success`).
+ * Times: CLOCK_MONOTONIC (`mono_s`) is the log's clock on a machine that did not
+ * sleep (the writes are placed by it too, trace/writes.ts); `/proc/uptime` has
+ * 10 ms steps and is taken before the read, so a read is placed at or before
+ * the moment it happened — never later, so it is never taken for evidence
+ * read after a write it preceded.
  */
 import type {SysfsEvent} from '../events.js';
-import {microsToUs, quote, type TraceWarning} from './log-parser.js';
+import {maxStampUs, microsToUs, quote, type TraceWarning} from './log-parser.js';
+
+/** Seconds with an optional fraction (`21.720519`, `29.17`) in µs; undefined when not a time. */
+function secondsToUs(text: string): number | undefined {
+	if (!/^\d{1,11}(?:\.\d{1,9})?$/.test(text)) return undefined;
+	const us = Math.round(Number(text) * 1_000_000);
+	return us <= maxStampUs ? us : undefined;
+}
+
+/** The clock columns a poll table's header may start with (in order of preference for the time). */
+const pollClocks = ['mono_s', 'boot_s', 'uptime'] as const;
+
+/** A poll table's header: clock and counter columns, then at least one /sys/ path. */
+export function isPollHeader(line: string): boolean {
+	const fields = line.trim().split('\t');
+	const first = fields.findIndex(f => f.startsWith('/sys/'));
+	return first > 0 && fields.slice(0, first).some(f => (pollClocks as readonly string[]).includes(f)) && fields.slice(first).every(f => f.startsWith('/sys/'));
+}
+
+/** One capture read: `uptime<TAB>label<TAB>/sys/path<TAB>value`. */
+const timedRead = /^(\d{1,11}(?:\.\d{1,9})?)\t([^\t/]*)\t(\/sys\/[^\t]+)\t(.*)$/;
 
 export function relativeSysfsPath(path: string): string {
 	return path.replace(/^\/?sys\//, '').replace(/^\/+/, '');
@@ -19,7 +54,13 @@ export function escapeValue(value: string): string {
 	return value.replace(/[\\\t\r\n]/g, c => ({'\\': '\\\\', '\t': '\\t', '\r': '\\r', '\n': '\\n'})[c]!);
 }
 
-export type SysfsParse = {events: SysfsEvent[]; warnings: TraceWarning[]; unreadable: string[]};
+export type SysfsParse = {
+	events: SysfsEvent[];
+	warnings: TraceWarning[];
+	unreadable: string[];
+	/** The file gives each value its own time (a poll series, timed reads); false for a snapshot. */
+	timed: boolean;
+};
 
 /** Lines of a sysfs capture, whatever its layout; `t` for snapshots without times. */
 export function parseSysfsText(text: string, file: string, t = 0): SysfsParse {
@@ -32,7 +73,10 @@ export function parseSysfsText(text: string, file: string, t = 0): SysfsParse {
 
 	const lines = text.split(/\r\n|\n|\r/);
 	if (lines.at(-1) === '') lines.pop();
+	const header = lines.findIndex(l => l.trim() !== '');
+	if (header !== -1 && isPollHeader(lines[header]!)) return parsePollTable(lines, header, file);
 	let lastT = t;
+	let timed = false;
 	for (const [i, raw] of lines.entries()) {
 		const line = raw;
 		const lineNo = i + 1;
@@ -46,7 +90,19 @@ export function parseSysfsText(text: string, file: string, t = 0): SysfsParse {
 				warn({file, line: lineNo, message: `time ${quote(fields[0]!, 24)} does not fit (µs since boot); line kept at the previous time`});
 			} else lastT = Math.max(lastT, at);
 
+			timed = true;
 			events.push({kind: 'sysfs', t: lastT, path: relativeSysfsPath(fields[1]!), value: unescapeValue(fields.slice(2).join('\t')), source});
+			continue;
+		}
+
+		// A capture's timed read: uptime<TAB>label<TAB>/sys/path<TAB>value
+		const read = timedRead.exec(line);
+		if (read) {
+			const at = secondsToUs(read[1]!);
+			if (at === undefined) warn({file, line: lineNo, message: `time ${quote(read[1]!, 24)} does not fit (seconds since boot); line kept at the previous time`});
+			else lastT = Math.max(lastT, at);
+			timed = true;
+			events.push({kind: 'sysfs', t: lastT, path: relativeSysfsPath(read[3]!), value: read[4]!, source});
 			continue;
 		}
 
@@ -81,5 +137,45 @@ export function parseSysfsText(text: string, file: string, t = 0): SysfsParse {
 		warn({file, line: lineNo, message: `not a sysfs line (expected path<TAB>value, path:value or t<TAB>path<TAB>value): ${quote(line, 60)}`});
 	}
 
-	return {events, warnings, unreadable};
+	return {events, warnings, unreadable, timed};
+}
+
+/**
+ * A poll table: each row's values at its time, as events only where a value
+ * changed from the row before (the first row gives them all). A row with a
+ * bad time or the wrong number of columns is a warning; the rest still count.
+ */
+function parsePollTable(lines: readonly string[], header: number, file: string): SysfsParse {
+	const events: SysfsEvent[] = [];
+	const warnings: TraceWarning[] = [];
+	const warn = (w: TraceWarning) => {
+		if (warnings.length < 1000) warnings.push(w);
+	};
+
+	const columns = lines[header]!.trim().split('\t');
+	const firstPath = columns.findIndex(c => c.startsWith('/sys/'));
+	const clock = pollClocks.map(name => columns.indexOf(name)).find(i => i !== -1 && i < firstPath)!;
+	const paths = columns.slice(firstPath).map(relativeSysfsPath);
+	const last: Array<string | undefined> = [];
+	let lastT = 0;
+	for (let i = header + 1; i < lines.length; i++) {
+		const line = lines[i]!;
+		if (line.trim() === '' || line.startsWith('#')) continue;
+		const fields = line.split('\t');
+		const at = secondsToUs(fields[clock] ?? '');
+		if (fields.length !== columns.length || at === undefined) {
+			warn({file, line: i + 1, message: `not a poll row of ${columns.length} columns with a time in ${quote(columns[clock]!, 12)}: ${quote(line, 60)}; row skipped`});
+			continue;
+		}
+
+		lastT = Math.max(lastT, at);
+		for (const [k, path] of paths.entries()) {
+			const value = fields[firstPath + k]!;
+			if (last[k] === value) continue;
+			last[k] = value;
+			events.push({kind: 'sysfs', t: lastT, path, value: unescapeValue(value), source: {file, line: i + 1}});
+		}
+	}
+
+	return {events, warnings, unreadable: [], timed: true};
 }

@@ -19,7 +19,9 @@ export function actionText(e: ActionEvent): string {
 /** The text a pane line shows (escaped), also what `/` searches. */
 export function entryText(event: LogEvent | ActionEvent): string {
 	if (event.kind === 'action') return `» ${actionText(event)}`;
-	return `${event.ident ? `${escapeControls(event.ident)}: ` : ''}${escapeControls(event.text)}`;
+	// A /dev/kmsg record from user space keeps its "ident:" in the text (the ident is read from it): once is enough.
+	const named = event.ident !== undefined && !event.text.startsWith(`${event.ident}:`) && !event.text.startsWith(`${event.ident}[`);
+	return `${named ? `${escapeControls(event.ident!)}: ` : ''}${escapeControls(event.text)}`;
 }
 
 function Highlighted({text, term}: {text: string; term?: string}) {
