@@ -56,6 +56,8 @@ const testSets: Record<string, string[]> = {
 		'test/device-timeline.test.ts',
 		'test/device-errors-per-cycle.test.ts',
 		'test/driver-errors.test.ts',
+		// Written against the mutation run's survivors (issue 14):
+		'test/writes-capture.test.ts',
 	],
 	monitor: [
 		'test/selectors.test.ts',
