@@ -83,3 +83,30 @@ describe('formatWrites: the capture format back', () => {
 		expect(formatWrites([act(1, 'x', {ok: true}, {op: 'read'})])).toBe('');
 	});
 });
+
+describe('parseWritesText: what formatWrites writes, read back', () => {
+	it('escaped values, a write still blocked, a script\'s write, a comment and CRLF', () => {
+		const text = [
+			'# a comment line, skipped',
+			'write\t/sys/power/pm_test\ta\\tb\\\\c\\n\tstart_mono=1.000000\tend_mono=1.000000\tdur_ms=0.000\trc=6\terrno=0\tactor=script',
+			'write\t/sys/bus/nd/devices/ndbus0/firmware/activate\tquiesce\tstart_mono=2.500000\tend_mono=2.500000\tdur_ms=0.000\trc=0\terrno=0\tunfinished=1',
+		].join('\r\n');
+		const {events, warnings} = parseWritesText(text, 'w.tsv');
+		expect(warnings).toEqual([]);
+		expect(events).toEqual([
+			{kind: 'action', op: 'write', path: 'power/pm_test', value: 'a\tb\\c\n', actor: 'script', t: 1_000_000, result: {ok: true}},
+			// Blocked when the capture ended: issued, no answer.
+			{kind: 'action', op: 'write', path: 'bus/nd/devices/ndbus0/firmware/activate', value: 'quiesce', actor: 'operator', t: 2_500_000, result: null},
+		]);
+	});
+
+	it('a write with no rc and no errno returned; rc=-1 with errno=0 or an errno unknown here failed (EIO when unnamed)', () => {
+		const one = (fields: string) => parseWritesText(`write\t/sys/power/state\tmem\tstart_mono=1\tend_mono=1${fields}\n`, 'w.tsv').events.at(-1)!.result;
+		expect(one('')).toEqual({ok: true});
+		expect(one('\trc=0\terrno=0')).toEqual({ok: true});
+		expect(one('\trc=-1\terrno=0')).toEqual({ok: false, errno: '0', code: 5});
+		// include/uapi/asm-generic/errno.h: ETIME is 62 (named through errno-names.ts, not errno.ts' table).
+		expect(one('\trc=-1\terrno=ETIME Timer expired')).toEqual({ok: false, errno: 'ETIME', code: 62});
+		expect(one('\trc=-1\terrno=EWHATEVER')).toEqual({ok: false, errno: 'EWHATEVER', code: 5});
+	});
+});
