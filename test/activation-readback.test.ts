@@ -13,6 +13,7 @@ import {describe, expect, it} from 'vitest';
 import type {TimelineEvent} from '../source/events.js';
 import {reduce} from '../source/monitor/reducer.js';
 import {outcome} from '../source/monitor/selectors.js';
+import {cycleDocument} from '../source/monitor/summary-document.js';
 import {initialState} from '../source/monitor/state.js';
 import {fixturesDir} from '../source/paths.js';
 import {sniffText} from '../source/trace/input.js';
@@ -75,7 +76,7 @@ describe('the capture script\'s sysfs layouts', () => {
 
 describe('the poll table and timed reads against garbage', () => {
 	const header = 'uptime\tmono_s\tboot_s\tn\tmaxgap_ms\t/sys/bus/nd/devices/ndbus0/firmware/activate\t/sys/bus/nd/devices/nmem0/firmware/result';
-	const field = fc.oneof(fc.constantFrom('armed', 'idle', 'busy', 'success', 'none', '', '1.5', '-3', '99999999999999999999', 'x\\ty'), fc.stringMatching(/^[ -~]{0,8}$/));
+	const field = fc.oneof(fc.constantFrom('armed', 'idle', 'busy', 'success', 'none', '', '1.5', '-3', '99999999999999999999', 'x\\ty'), fc.stringMatching(/^[ -[\]-~]{0,8}$/)); // printable, no backslash (escapes are the constants' part)
 	// Comment lines (#…) are skipped by design: a row of garbage never starts with one here.
 	const row = fc.array(field, {minLength: 0, maxLength: 9}).map(fields => fields.join('\t')).filter(line => !line.trimStart().startsWith('#'));
 	const timedRow = fc.tuple(fc.double({min: 0, max: 1e6, noNaN: true}), fc.constantFrom('busy', 'idle', 'success', 'fail')).map(([t, v]) => `${t.toFixed(6)}\t${t.toFixed(6)}\t${t.toFixed(6)}\t1\t0.0\t${v}\t${v}`);
@@ -135,6 +136,14 @@ describe('replay --summary of the real nfit_test captures: the read-back decides
 		expect(String(text.stdout)).toMatch(/^totals: 1 cycle\(s\): 0 ok, 0 failed, 0 incomplete, 1 unverified/m);
 	});
 
+	it('no write recorded (as `capture` records none): the log\'s own end of the activation starts the read-back — the poll table\'s success makes it ok', async () => {
+		const dir = mkdtempSync(path.join(os.tmpdir(), 'quiesce-readback-nowrite-'));
+		for (const file of ['dmesg-01-quiesce-sysfs-raw.log', '01-quiesce-sysfs-poll.tsv']) cpSync(path.join(capture('01-quiesce-sysfs'), file), path.join(dir, file));
+		const {doc} = await summary(dir);
+		expect(doc.cycles.map(c => [c.kind, c.write, c.status])).toEqual([['fwa-quiesce', null, 'ok']]);
+		expect(doc.cycles[0]!.readBack?.results).toMatchObject({nmem0: 'success', nmem1: 'success'});
+	});
+
 	it('a result that reads fail after the write: failed (the capture with its results changed to fail)', async () => {
 		const dir = mkdtempSync(path.join(os.tmpdir(), 'quiesce-readback-fail-'));
 		cpSync(capture('01-quiesce-sysfs'), dir, {recursive: true});
@@ -173,6 +182,27 @@ describe('the monitor\'s outcome counts only what was read after this write', ()
 	it('success read after the write is', () => {
 		const state = run([...activation, {kind: 'sysfs', t: 5_000_000, path: bus, value: 'idle'}, {kind: 'sysfs', t: 5_000_000, path: result, value: 'fail'}, {kind: 'sysfs', t: 6_000_000, path: result, value: 'success'}]);
 		expect(outcome(state)).toMatchObject({word: 'OK', line: 'activation completed: write returned 0, 1 DIMM(s) report success'});
+	});
+
+	it('a DIMM armed at the write that reads none afterwards: not OK, and the summary says unverified naming it', () => {
+		const armedTwo: TimelineEvent[] = [
+			{kind: 'sysfs', t: 1_000_000, path: 'bus/nd/devices/nmem0/firmware/activate', value: 'armed'},
+			{kind: 'sysfs', t: 1_000_000, path: 'bus/nd/devices/nmem1/firmware/activate', value: 'armed'},
+			...activation.slice(1),
+			{kind: 'sysfs', t: 6_000_000, path: bus, value: 'idle'},
+			{kind: 'sysfs', t: 6_000_000, path: result, value: 'success'},
+			{kind: 'sysfs', t: 6_000_000, path: 'bus/nd/devices/nmem1/firmware/result', value: 'none'},
+		];
+		const state = run(armedTwo);
+		expect(state.activation?.armed).toEqual(['nmem0', 'nmem1']);
+		expect(outcome(state).word).toBe('UNVERIFIED');
+		const doc = cycleDocument(state.cycle!, 1, state.activation);
+		expect(doc.status).toBe('unverified');
+		expect(doc.readBack?.note).toBe('1 DIMM(s) report success, but of the DIMMs armed at the write nmem1 reads none: the activation is not confirmed for them');
+		// Once nmem1 reports success too, it is OK.
+		const done = run([...armedTwo, {kind: 'sysfs', t: 7_000_000, path: 'bus/nd/devices/nmem1/firmware/result', value: 'success'}]);
+		expect(outcome(done).word).toBe('OK');
+		expect(cycleDocument(done.cycle!, 1, done.activation).status).toBe('ok');
 	});
 
 	it('after a DIMM is armed again its result is about the next activation, not this one', () => {

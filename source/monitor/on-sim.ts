@@ -167,6 +167,7 @@ export function onAction(d: Draft, e: ActionEvent): void {
 		const cycle = d.openCycle(live ? 'fwa-live' : 'fwa-quiesce', e.t);
 		cycle.openedBy = 'write';
 		cycle.partial = undefined;
+		cycle.armedAtWrite = Object.values(d.s.dimms).filter(dimm => dimm.activate === 'armed').map(dimm => dimm.name);
 		if (live) {
 			for (const p of cycle.phases) if (p.id !== 'activation') p.status = 'skipped';
 			enter(cycle, 'activation', e.t);
@@ -182,7 +183,7 @@ export function onAction(d: Draft, e: ActionEvent): void {
 		cycle.write = result;
 		// The activation ran: what is read back from now on tells whether it took (state.activation).
 		const activation = cycle.phases.find(p => p.id === 'activation');
-		if (e.result.ok || activation?.status === 'done') d.s.activation = {ordinal: cycle.ordinal ?? 0, writeEndUs: e.t, results: {}};
+		if (e.result.ok || activation?.status === 'done') d.s.activation = {ordinal: cycle.ordinal ?? 0, writeEndUs: e.t, armed: cycle.armedAtWrite ?? [], results: {}};
 		if (!e.result.ok) {
 			d.addFailure(cycle, {id: 'write', t: e.t, text: `the write to ${e.path} returned an error`, errno: -e.result.code});
 			// A `live` write that fails did not activate: activate_store() (drivers/nvdimm/bus.c, 6.1)

@@ -127,6 +127,13 @@ function step(state: MonitorState, event: TimelineEvent, inPlace: boolean): Moni
 		}
 	}
 
+	// An activation the log shows done, its write not seen (`capture` records no writes, a dmesg has
+	// none): what is read back after the cycle ended counts as after a write (state.ts ActivationReadback).
+	const ended = d.s.cycle;
+	if (ended && ended.status !== 'running' && ended.write === undefined && (ended.kind === 'fwa-quiesce' || ended.kind === 'fwa-live') && d.s.activation?.ordinal !== ended.ordinal && ended.phases.some(p => p.id === 'activation' && p.status === 'done')) {
+		d.s.activation = {ordinal: ended.ordinal ?? 0, writeEndUs: ended.endUs ?? event.t, armed: [], results: {}};
+	}
+
 	// The lines a cycle spans (first and last), and the coarsest clock among them.
 	if (d.touched && d.s.cycle) {
 		const cycle = d.cycle!;

@@ -139,9 +139,12 @@ export function outcome(state: MonitorState, evidence: Evidence = {}): Outcome {
 
 	// Only results read after this cycle's write returned count: a `success` left from an earlier
 	// activation says nothing of this one (state.ts ActivationReadback).
-	const readback = state.activation && state.activation.ordinal === cycle.ordinal ? Object.values(state.activation.results) : [];
-	if (cycle.write === '0' && readback.some(r => r === 'success') && !(bus === 'armed' || bus === 'overflow')) {
-		return {kind: 'completed', word: 'OK', tone: 'green', line: `activation completed: write returned 0, ${readback.filter(r => r === 'success').length} DIMM(s) report success`, damage: []};
+	// Every DIMM armed at the write must say so (summary-document.ts activationVerdict).
+	const readback = state.activation && state.activation.ordinal === cycle.ordinal ? state.activation : undefined;
+	const successes = Object.values(readback?.results ?? {}).filter(r => r === 'success').length;
+	const allArmedDone = (readback?.armed ?? []).every(name => readback?.results[name] === 'success');
+	if (cycle.write === '0' && successes > 0 && allArmedDone && !(bus === 'armed' || bus === 'overflow')) {
+		return {kind: 'completed', word: 'OK', tone: 'green', line: `activation completed: write returned 0, ${successes} DIMM(s) report success`, damage: []};
 	}
 
 	const stale = bus === 'armed' || bus === 'overflow' ? ` (the bus read ${bus} before the write)` : '';

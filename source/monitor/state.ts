@@ -109,6 +109,8 @@ export type Cycle = {
 	userFrozenToUs?: number;
 	/** The bus write's result, for firmware activations. */
 	write?: string;
+	/** Firmware activations: the DIMMs whose firmware/activate last read `armed` when the bus write was issued. */
+	armedAtWrite?: string[];
 	refusing: Array<{comm: string; pid?: number; state?: string}>;
 };
 
@@ -165,6 +167,8 @@ export type SimulatedState = {
 export type ActivationReadback = {
 	ordinal: number;
 	writeEndUs: number;
+	/** The DIMMs read `armed` when the write was issued (empty when none was read): each should report a result. */
+	armed: string[];
 	results: Record<string, string>;
 	bus?: string;
 	/** A DIMM was armed or disarmed since (its result then reads none): later reads are no longer about this activation. */

@@ -29,8 +29,10 @@ export function ranActivation(cycle: Cycle): boolean {
  * refused (kernel.md §2.2), so without a read-back it is not "ok":
  * - a DIMM whose result reads fail, not_staged or need_reset: failed;
  * - the bus still reading armed or overflow, and no DIMM reporting success: failed (nothing was activated);
- * - at least one DIMM reporting success: ok;
- * - nothing read back, or only `none`: unverified.
+ * - every DIMM that read `armed` when the write was issued reporting success (or, when no DIMM
+ *   was read before the write, at least one reporting success): ok;
+ * - otherwise (nothing read back, only `none`, an armed DIMM with no result or `none`): unverified —
+ *   `none` may be nfit_test's busy window, or the platform leaving the DIMM out: it is not a success.
  */
 export function activationVerdict(readback: ActivationReadback | undefined): {status: 'ok' | 'failed' | 'unverified'; failures: string[]; note: string} {
 	const results = Object.entries(readback?.results ?? {}).sort(([a], [b]) => a.localeCompare(b, 'en', {numeric: true}));
@@ -45,7 +47,14 @@ export function activationVerdict(readback: ActivationReadback | undefined): {st
 		return {status: 'failed', failures: [`the bus still reads ${bus} after the write returned, and no DIMM reports success: nothing was activated`], note: `bus reads ${bus}`};
 	}
 
-	if (activated.length > 0) return {status: 'ok', failures: [], note: `${activated.length} DIMM(s) report success`};
+	const armed = readback?.armed ?? [];
+	const unconfirmed = armed.filter(name => resultSays(readback?.results[name] ?? '') !== 'activated');
+	if (activated.length > 0 && unconfirmed.length === 0) return {status: 'ok', failures: [], note: `${activated.length} DIMM(s) report success`};
+	if (activated.length > 0) {
+		const list = unconfirmed.map(name => `${name} ${readback?.results[name] ? `reads ${readback.results[name]}` : 'not read'}`).join(', ');
+		return {status: 'unverified', failures: [], note: `${activated.length} DIMM(s) report success, but of the DIMMs armed at the write ${list}: the activation is not confirmed for them`};
+	}
+
 	return {
 		status: 'unverified',
 		failures: [],
