@@ -67,6 +67,12 @@ const dir = mkdtempSync(path.join(os.tmpdir(), 'quiesce-fast-path-'));
 afterAll(() => rmSync(dir, {recursive: true, force: true}));
 
 describe('replay --summary fast path', () => {
+	it('keeps a driver error whose words are capitalised (sound/soc/codecs/wm8962.c "Failed to resume: %d"): the joined precheck is case-blind like the reader', () => {
+		expect(mayMatter('wm8962 0-001a: Failed to resume: -13')).toBe(true);
+		expect(mayMatter('usb 1-1: ERROR -71 TIMED OUT')).toBe(true);
+		expect(mayMatter('random chatter without the words')).toBe(false);
+	});
+
 	it('device timeline: skip() of a line no reader takes does what push() does with it', () => {
 		let skipped = 0;
 		for (const file of targets(path.join(root, 'traces')).filter(f => /\.(log|txt)$/.test(f))) {

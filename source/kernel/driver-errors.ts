@@ -13,8 +13,13 @@ const errnoInText = /\((-\d{1,4})\)|\b(?:error|err|ret|returned|rc|status)\s*[=:
 
 export type DriverError = {device: string; text: string; errno: number};
 
-/** Every driver error's text holds one of these (failureWord's words): most lines fail this test. */
-export const driverErrorPrecheck = /fail|rror|time/;
+/**
+ * Every driver error's text holds one of failureWord's words, in any case: most lines fail this test.
+ * Spelled case by case rather than with the `i` flag because kernel/line-filter.ts joins the sources
+ * of the readers' prechecks into one regex without flags (sound/soc/codecs/wm8962.c:
+ * dev_err(dev, "Failed to resume: %d\n", ret) has no lower-case "fail"; before, it was dropped).
+ */
+export const driverErrorPrecheck = /[Ff][Aa][Ii][Ll]|[Ee][Rr][Rr][Oo][Rr]|[Tt][Ii][Mm][Ee]/;
 
 export function driverError(message: string): DriverError | undefined {
 	if (!driverErrorPrecheck.test(message)) return undefined;
