@@ -9,23 +9,12 @@ import {execaSync} from 'execa';
 import {describe, expect, it} from 'vitest';
 import {packageRoot} from '../source/paths.js';
 import {cliPath, ensureBuilt} from './helpers/cli.js';
-import {requireTmux} from './helpers/tmux.js';
+import {requireTmux, tmuxServer} from './helpers/tmux.js';
 
 
 requireTmux();
 
-const socket = `quiesce-timeline-${process.pid}`;
-const tmux = (...args: string[]) => String(execaSync('tmux', ['-L', socket, ...args], {reject: false}).stdout);
-const sleep = (ms: number) => new Promise(resolve => setTimeout(resolve, ms));
-const screen = () => tmux('capture-pane', '-p', '-t', 't');
-
-async function until(predicate: () => boolean, what: string, timeoutMs = 15_000): Promise<void> {
-	const deadline = Date.now() + timeoutMs;
-	while (!predicate()) {
-		if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; screen:\n${screen()}`);
-		await sleep(100);
-	}
-}
+const {socket, tmux, sleep, screen, until} = tmuxServer('quiesce-timeline');
 
 describe('device timeline in a real terminal', () => {
 	it('t on the real 6.1 replay at 80×24: the restore callbacks, async ones marked; o sorts; q restores the terminal', async () => {
