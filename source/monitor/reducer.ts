@@ -8,7 +8,7 @@
 import type {SysfsEvent, TimelineEvent} from '../events.js';
 import {driverError} from '../kernel/driver-errors.js';
 import {recognise} from '../kernel/recognise.js';
-import {parseFirmwarePath} from '../kernel/sysfs.js';
+import {parseFirmwarePath, resultSays} from '../kernel/sysfs.js';
 import {Draft, readBack} from './draft.js';
 import {onLog} from './on-kernel-log.js';
 import {onAction, onNote} from './on-sim.js';
@@ -60,7 +60,7 @@ function onSysfs(d: Draft, e: SysfsEvent): void {
 		case 'dimm-result': {
 			d.dimm(`nmem${file.dimm}`).result = e.value;
 			readBack(d, e.t, `nmem${file.dimm}`, e.value);
-			if (e.value === 'fail' || e.value === 'need_reset' || e.value === 'not_staged') {
+			if (resultSays(e.value) === 'failed') {
 				d.warn(e.t, e.value === 'fail' ? 'crit' : 'warn', `nmem${file.dimm}: activation result ${e.value}${e.value === 'need_reset' ? ' (a power cycle is still needed)' : e.value === 'not_staged' ? ' (no image was staged)' : ''}`);
 			}
 		}

@@ -24,6 +24,7 @@
 import type {LogEvent, TimelineEvent} from '../events.js';
 import {formatStamp} from '../kernel/log-format.js';
 import {isFailureSignal, recognise, signalCategory} from '../kernel/recognise.js';
+import {failedResultWhy, resultSays} from '../kernel/sysfs.js';
 import type {Cycle, DeviceView, DimmView, MonitorState, Phase, PhaseStatus, Warning} from './state.js';
 
 /**
@@ -49,13 +50,6 @@ export type Outcome = {
 	damage: string[];
 };
 
-const badResults = new Set(['fail', 'need_reset', 'not_staged']);
-const resultWhy: Record<string, string> = {
-	fail: 'activation failed on the DIMM',
-	need_reset: 'a power cycle is still needed',
-	not_staged: 'no image was staged',
-};
-
 function activation(cycle: Cycle): Phase | undefined {
 	return cycle.phases.find(p => p.id === 'activation');
 }
@@ -79,7 +73,7 @@ export function collateralDamage(state: MonitorState): string[] {
 	const damage = deviceErrorsOf(state, state.cycle);
 
 	for (const d of Object.values(state.dimms)) {
-		if (d.result && badResults.has(d.result)) damage.push(`${d.name}: result ${d.result} (${resultWhy[d.result]})`);
+		if (d.result && resultSays(d.result) === 'failed') damage.push(`${d.name}: result ${d.result} (${failedResultWhy[d.result]})`);
 	}
 
 	return damage;

@@ -3,7 +3,7 @@
  * what the report needs. Pure and deterministic: run i of seed S is the same
  * on any thread.
  */
-import type {ActivationMethod} from '../kernel/sysfs.js';
+import {resultSays, type ActivationMethod} from '../kernel/sysfs.js';
 import type {OutcomeKind} from '../sim/outcome.js';
 import type {Scenario} from '../sim/scenario.js';
 import {Simulation} from '../sim/simulation.js';
@@ -90,6 +90,6 @@ export function runOne(scenario: Scenario, seed: number): RunResult {
 		if (dimm.tookPart || dimm.armed) dimms[`nmem${dimm.index}`] = dimm.armed ? 'still armed' : (dimm.pendingResult ?? dimm.result);
 	}
 
-	for (const [name, result] of Object.entries(dimms)) if (result === 'fail' || result === 'need_reset' || result === 'not_staged') causes.push(`${name}: ${result}`);
+	for (const [name, result] of Object.entries(dimms)) if (resultSays(result) === 'failed') causes.push(`${name}: ${result}`);
 	return {kind: outcome.kind, userFrozenUs: outcome.userFrozenUs, stallUs: outcome.stallUs, budgetUs: outcome.budgetUs, dmaTimeouts: outcome.dmaTimeouts, dimms, causes};
 }
