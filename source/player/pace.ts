@@ -16,6 +16,7 @@
  * time (µs of wall clock at 1×). Pure: built once from event times and marks,
  * queried by the playback clock with whatever wall time the caller passes.
  */
+import {upperBound} from '../sorted.js';
 
 export type PaceRule = {
 	/** A scene stays at least this long on screen (µs of wall time at 1×). */
@@ -171,7 +172,7 @@ export class PacePlan {
 		if (n === 0) return k;
 		if (k <= this.kernel[0]!) return k - this.kernel[0]!;
 		if (k >= this.kernel[n - 1]!) return this.wall[n - 1]! + (k - this.kernel[n - 1]!);
-		const i = upper(this.kernel, k) - 1;
+		const i = upperBound(this.kernel, k) - 1;
 		const k0 = this.kernel[i]!;
 		const k1 = this.kernel[i + 1]!;
 		return this.wall[i]! + ((k - k0) / (k1 - k0)) * (this.wall[i + 1]! - this.wall[i]!);
@@ -183,7 +184,7 @@ export class PacePlan {
 		if (n === 0) return w;
 		if (w <= 0) return this.kernel[0]! + w;
 		if (w >= this.wall[n - 1]!) return this.kernel[n - 1]! + (w - this.wall[n - 1]!);
-		const i = upper(this.wall, w) - 1;
+		const i = upperBound(this.wall, w) - 1;
 		const w0 = this.wall[i]!;
 		const w1 = this.wall[i + 1]!;
 		return this.kernel[i]! + ((w - w0) / (w1 - w0)) * (this.kernel[i + 1]! - this.kernel[i]!);
@@ -193,22 +194,9 @@ export class PacePlan {
 	segmentAt(k: number): PaceSegment {
 		const n = this.kernel.length;
 		if (n < 2 || k < this.kernel[0]! || k >= this.kernel[n - 1]!) return {fromUs: k, toUs: k, wallUs: 0, kind: 'real'};
-		const i = upper(this.kernel, k) - 1;
+		const i = upperBound(this.kernel, k) - 1;
 		return {fromUs: this.kernel[i]!, toUs: this.kernel[i + 1]!, wallUs: this.wall[i + 1]! - this.wall[i]!, kind: this.kinds[i]!};
 	}
-}
-
-/** Index of the first element greater than `value`. */
-function upper(sorted: Float64Array, value: number): number {
-	let lo = 0;
-	let hi = sorted.length;
-	while (lo < hi) {
-		const mid = (lo + hi) >> 1;
-		if (sorted[mid]! <= value) lo = mid + 1;
-		else hi = mid;
-	}
-
-	return lo;
 }
 
 /** A length for people: 19.2 s, 3 min 12 s, 5 h 02 min. */

@@ -13,6 +13,7 @@ import {phaseKey} from '../monitor/summary.js';
 import {ArrayEvents, PackedEvents, type EventSource} from './event-store.js';
 import {PlaybackClock} from './clock.js';
 import {defaultPace, PacePlan, PacePlanBuilder, paceLabel, type PaceRule} from './pace.js';
+import {lowerBound} from '../sorted.js';
 
 /** A line of the log pane: a kernel log record or an operator's read or write. */
 export type PaneEntry = {index: number; event: LogEvent | ActionEvent};
@@ -392,14 +393,7 @@ export class Player {
 	/** The last `n` log events visible at the current position, `back` lines up from the tail. */
 	logTail(n: number, back = 0): {lines: LogEvent[]; total: number} {
 		const visible = this.countAt(this.position);
-		let lo = 0;
-		let hi = this.logIndexes.length;
-		while (lo < hi) {
-			const mid = (lo + hi) >> 1;
-			if (this.logIndexes[mid]! < visible) lo = mid + 1;
-			else hi = mid;
-		}
-
+		const lo = lowerBound(this.logIndexes, visible);
 		const end = Math.max(0, lo - back);
 		const start = Math.max(0, end - n);
 		return {lines: this.logIndexes.slice(start, end).map(i => this.events.at(i) as LogEvent), total: lo};
@@ -444,18 +438,6 @@ export class Player {
 	get inSlowMotion(): boolean {
 		return this.clock.paced && this.pace.segmentAt(this.position).kind === 'slow';
 	}
-}
-
-function lowerBound(sorted: readonly number[], value: number): number {
-	let lo = 0;
-	let hi = sorted.length;
-	while (lo < hi) {
-		const mid = (lo + hi) >> 1;
-		if (sorted[mid]! < value) lo = mid + 1;
-		else hi = mid;
-	}
-
-	return lo;
 }
 
 /** A bus or DIMM firmware file read (a sysfs value or an operator's read) at or after `fromUs`, before event `count`. */

@@ -4,6 +4,7 @@
  * first and doubling up to 4–8 ms, giving up after freeze_timeout_msecs.
  * Pure: given when each task would freeze, it says what the kernel reports.
  */
+import {upperBound} from '../sorted.js';
 import type {Prng} from './prng.js';
 
 export type FreezerTask = {
@@ -47,7 +48,7 @@ export function runFreezer(tasks: readonly FreezerTask[], timeoutMs: number, rng
 	for (;;) {
 		freezerCost.passes++;
 		t += scanUs;
-		const frozen = countAtOrBefore(ready, t);
+		const frozen = upperBound(ready, t);
 		if (frozen !== lastFrozen) {
 			progress.push({atUs: t, frozen});
 			lastFrozen = frozen;
@@ -87,16 +88,4 @@ function skipPasses(n: number, scanUs: number, rng: Prng): number {
 	const u = 1 - rng.next();
 	const gauss = Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * rng.next());
 	return Math.round(Math.min(n * (scanUs + maxSleepUs), Math.max(n * (scanUs + half), mean + sd * gauss)));
-}
-
-function countAtOrBefore(sorted: readonly number[], t: number): number {
-	let lo = 0;
-	let hi = sorted.length;
-	while (lo < hi) {
-		const mid = (lo + hi) >> 1;
-		if (sorted[mid]! <= t) lo = mid + 1;
-		else hi = mid;
-	}
-
-	return lo;
 }
