@@ -168,26 +168,12 @@ export class PacePlan {
 
 	/** Paced time at kernel time `k`. */
 	toWall(k: number): number {
-		const n = this.kernel.length;
-		if (n === 0) return k;
-		if (k <= this.kernel[0]!) return k - this.kernel[0]!;
-		if (k >= this.kernel[n - 1]!) return this.wall[n - 1]! + (k - this.kernel[n - 1]!);
-		const i = upperBound(this.kernel, k) - 1;
-		const k0 = this.kernel[i]!;
-		const k1 = this.kernel[i + 1]!;
-		return this.wall[i]! + ((k - k0) / (k1 - k0)) * (this.wall[i + 1]! - this.wall[i]!);
+		return follow(this.kernel, this.wall, k);
 	}
 
 	/** Kernel time at paced time `w` (the inverse of toWall). */
 	toKernel(w: number): number {
-		const n = this.wall.length;
-		if (n === 0) return w;
-		if (w <= 0) return this.kernel[0]! + w;
-		if (w >= this.wall[n - 1]!) return this.kernel[n - 1]! + (w - this.wall[n - 1]!);
-		const i = upperBound(this.wall, w) - 1;
-		const w0 = this.wall[i]!;
-		const w1 = this.wall[i + 1]!;
-		return this.kernel[i]! + ((w - w0) / (w1 - w0)) * (this.kernel[i + 1]! - this.kernel[i]!);
+		return follow(this.wall, this.kernel, w);
 	}
 
 	/** The segment that plays kernel time `k` (the one starting there, at a knot). */
@@ -197,6 +183,22 @@ export class PacePlan {
 		const i = upperBound(this.kernel, k) - 1;
 		return {fromUs: this.kernel[i]!, toUs: this.kernel[i + 1]!, wallUs: this.wall[i + 1]! - this.wall[i]!, kind: this.kinds[i]!};
 	}
+}
+
+/**
+ * Along the knots (`from` ascending, `to` its image), the image of `x`: linear between knots, rate 1
+ * before the first and after the last. The first knot's paced time is 0, so the map and its inverse
+ * are this one function with the arrays swapped.
+ */
+function follow(from: Float64Array, to: Float64Array, x: number): number {
+	const n = from.length;
+	if (n === 0) return x;
+	if (x <= from[0]!) return to[0]! + (x - from[0]!);
+	if (x >= from[n - 1]!) return to[n - 1]! + (x - from[n - 1]!);
+	const i = upperBound(from, x) - 1;
+	const x0 = from[i]!;
+	const x1 = from[i + 1]!;
+	return to[i]! + ((x - x0) / (x1 - x0)) * (to[i + 1]! - to[i]!);
 }
 
 /** A length for people: 19.2 s, 3 min 12 s, 5 h 02 min. */
