@@ -6,14 +6,15 @@
  * Pure apart from the clock, which the caller ticks with wall time.
  */
 import type {ActionEvent, LogEvent, TimelineEvent} from '../events.js';
-import {reduce} from '../monitor/reducer.js';
+import {reduce, reduceInPlace} from '../monitor/reducer.js';
 import {isFailureLine, matchesFilter, type LogFilter} from '../monitor/selectors.js';
 import {initialState, type MonitorState} from '../monitor/state.js';
 import {phaseKey} from '../monitor/summary.js';
 import {ArrayEvents, PackedEvents, type EventSource} from './event-store.js';
 import {PlaybackClock} from './clock.js';
+import {IndexList, keyframeOf} from './keyframe.js';
 import {defaultPace, PacePlan, PacePlanBuilder, paceLabel, type PaceRule} from './pace.js';
-import {lowerBound} from '../sorted.js';
+import {lowerBound, upperBound} from '../sorted.js';
 
 /** A line of the log pane: a kernel log record or an operator's read or write. */
 export type PaneEntry = {index: number; event: LogEvent | ActionEvent};
@@ -34,8 +35,13 @@ const keyPhases = new Set(['freeze-user', 'freeze-devices', 'activation']);
  * write and the kernel's answer.
  */
 export function sceneMinimum(before: MonitorState, after: MonitorState, event: TimelineEvent, rule: PaceRule): number | undefined {
+	return sceneMinimumAfter(phaseKey(after) !== phaseKey(before), after, event, rule);
+}
+
+/** sceneMinimum, told whether the phase changed (the player reduces in place: the state before is gone). */
+function sceneMinimumAfter(phaseChanged: boolean, after: MonitorState, event: TimelineEvent, rule: PaceRule): number | undefined {
 	let min: number | undefined;
-	if (phaseKey(after) !== phaseKey(before)) {
+	if (phaseChanged) {
 		const cycle = after.cycle?.status === 'running' ? after.cycle : undefined;
 		const running = cycle?.phases.find(p => p.status === 'running');
 		// Opened and nothing printed yet: the freeze of user space is under way (the freezer's line shows only when it ends).
@@ -68,18 +74,19 @@ export function pacePlanOf(events: readonly TimelineEvent[], from: MonitorState 
 	return builder.build();
 }
 
+/** A step forward of at most this many events reduces copy-on-write from the state shown (playing); a longer one copies and reduces in place. */
+const copyOnWriteSteps = 32;
+
 export const speeds = [0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1, 2, 5, 10, 20, 50, 100, 200, 500, 1000] as const;
 
 export class Player {
 	readonly clock: PlaybackClock;
 	/** Kernel time of the first event (0 while none has arrived). */
 	startUs: number;
-	/** Indexes (into the timeline) of the log events, in order. */
-	readonly logIndexes: number[] = [];
 	/** Indexes of events after which a phase changed. */
 	readonly phaseMarks: number[] = [];
-	/** Indexes of the log pane's lines: log records and the operator's reads and writes. */
-	readonly paneIndexes: number[] = [];
+	/** The log pane's lines (log records and the operator's reads and writes), 4 bytes each. */
+	private readonly pane = new IndexList();
 	/** Indexes of the events that opened each cycle. */
 	readonly cycleStarts: number[] = [];
 	/**
@@ -88,11 +95,16 @@ export class Player {
 	 */
 	complete = true;
 	private failureIndexes: number[] | undefined;
-	private readonly filtered = new Map<LogFilter, number[]>();
+	private readonly filtered = new Map<LogFilter, IndexList>();
+	/** Lazily, for logTail. */
+	private logs: IndexList | undefined;
+	/** keyframes[k]: the state after the first k × keyframeEvery events (keyframe.ts: never changed). */
 	private readonly keyframes: MonitorState[] = [];
+	/** The state last asked for: handed out, so never changed in place. */
 	private cache: {index: number; state: MonitorState} = {index: -1, state: initialState()};
-	/** The state after every event so far: where the next appended event is reduced from. */
+	/** The state after every event so far, reduced in place (never handed out): where the next appended event is reduced from. */
 	private last: MonitorState = initialState();
+	private lastPhase = '';
 	private readonly rule: PaceRule | undefined;
 	private readonly builder: PacePlanBuilder | undefined;
 	private plan: PacePlan | undefined;
@@ -105,7 +117,7 @@ export class Player {
 		timeline: readonly TimelineEvent[] | PackedEvents,
 		options: number | PlayerOptions = {},
 	) {
-		const {keyframeEvery = 256, pace = {}} = typeof options === 'number' ? {keyframeEvery: options} : options;
+		const {keyframeEvery = 512, pace = {}} = typeof options === 'number' ? {keyframeEvery: options} : options;
 		this.keyframeEvery = keyframeEvery;
 		this.rule = pace === false ? undefined : {...defaultPace, ...pace};
 		this.builder = this.rule ? new PacePlanBuilder(this.rule) : undefined;
@@ -121,10 +133,9 @@ export class Player {
 	 * `append` the rest as it comes, then `finish`.
 	 */
 	static open(options: number | (PlayerOptions & {blockSize?: number}) = {}): Player {
-		// Packed (event-store.ts): a replay's events cost bytes, not objects. A keyframe at each block's start:
-		// a seek decodes one or two blocks and reduces at most 511 events (a few ms; 1023 came near 50 ms on a loaded machine).
+		// Packed (event-store.ts): a replay's events cost bytes, not objects.
 		const {blockSize, ...rest} = typeof options === 'number' ? {keyframeEvery: options} : options;
-		const player = new Player(new PackedEvents(blockSize), {keyframeEvery: 512, ...rest});
+		const player = new Player(new PackedEvents(blockSize), rest);
 		player.complete = false;
 		return player;
 	}
@@ -163,7 +174,7 @@ export class Player {
 			this.clock.seek(this.startUs);
 		}
 
-		this.index(from);
+		this.index(from, events);
 		this.notify();
 	}
 
@@ -172,6 +183,7 @@ export class Player {
 		if (this.complete) return;
 		this.complete = true;
 		if (this.events instanceof PackedEvents) this.events.trim();
+		this.pane.trim();
 		this.notify();
 	}
 
@@ -200,34 +212,59 @@ export class Player {
 		return !this.complete && this.position >= this.endUs;
 	}
 
-	/** Keyframes, marks, pane indexes, filter caches and the pace plan of events `from`… */
-	private index(from: number): void {
-		const {rule, builder, keyframeEvery} = this;
+	/**
+	 * Keyframes, marks, pane indexes, filter caches and the pace plan of events `from`… (`batch`:
+	 * those events, as appended — not decoded again from a packed store).
+	 */
+	private index(from: number, batch?: readonly TimelineEvent[]): void {
+		const {rule, builder, keyframeEvery, pane} = this;
 		let state = this.last;
-		const lines = this.paneIndexes.length;
+		let phase = this.lastPhase;
+		const lines = pane.length;
 		for (let i = from; i < this.events.length; i++) {
-			const event = this.events.at(i);
-			if (i % keyframeEvery === 0) this.keyframes.push(state);
-			const next = reduce(state, event);
-			if (phaseKey(next) !== phaseKey(state)) this.phaseMarks.push(i);
-			if (next.cycle && next.cycle.startUs !== state.cycle?.startUs) this.cycleStarts.push(i);
-			if (event.kind === 'log') this.logIndexes.push(i);
-			if (event.kind === 'log' || event.kind === 'action') this.paneIndexes.push(i);
-			if (builder && rule) {
-				builder.event(event.t);
-				const min = sceneMinimum(state, next, event, rule);
-				if (min !== undefined) builder.mark(event.t, min);
+			const event = batch ? batch[i - from]! : this.events.at(i);
+			if (i % keyframeEvery === 0) this.keyframes.push(keyframeOf(state));
+			const cycleStart = state.cycle?.startUs;
+			state = reduceInPlace(state, event);
+			const next = phaseKey(state);
+			const phaseChanged = next !== phase;
+			phase = next;
+			if (phaseChanged) this.phaseMarks.push(i);
+			if (state.cycle && state.cycle.startUs !== cycleStart) this.cycleStarts.push(i);
+			if (event.kind === 'log' || event.kind === 'action') {
+				pane.push(i);
+				if (event.kind === 'log') this.logs?.push(i);
 			}
 
-			state = next;
+			if (builder && rule) {
+				builder.event(event.t);
+				const min = sceneMinimumAfter(phaseChanged, state, event, rule);
+				if (min !== undefined) builder.mark(event.t, min);
+			}
 		}
 
 		this.last = state;
+		this.lastPhase = phase;
 		this.plan = undefined;
 		// The caches of filters and failures asked for already: extended with the new lines.
-		const added = this.paneIndexes.slice(lines);
+		const added = pane.view.subarray(lines);
 		for (const [filter, indexes] of this.filtered) for (const i of added) if (matchesFilter(this.events.at(i), filter)) indexes.push(i);
 		if (this.failureIndexes) for (const i of added) if (this.isFailure(i)) this.failureIndexes.push(i);
+	}
+
+	/** Indexes of the log pane's lines: log records and the operator's reads and writes. */
+	get paneIndexes(): Int32Array {
+		return this.pane.view;
+	}
+
+	/** Indexes (into the timeline) of the log events, in order (listed on first use). */
+	get logIndexes(): Int32Array {
+		if (!this.logs) {
+			this.logs = new IndexList();
+			for (let i = 0; i < this.events.length; i++) if (this.events.kind(i) === 'log') this.logs.push(i);
+		}
+
+		return this.logs.view;
 	}
 
 	private notify(): void {
@@ -285,15 +322,16 @@ export class Player {
 	}
 
 	/** Pane indexes matching a filter (computed once per filter). */
-	paneLines(filter: LogFilter = 'all'): number[] {
+	paneLines(filter: LogFilter = 'all'): Int32Array {
 		if (filter === 'all') return this.paneIndexes;
 		let lines = this.filtered.get(filter);
 		if (!lines) {
-			lines = this.paneIndexes.filter(i => matchesFilter(this.events.at(i), filter));
+			lines = new IndexList();
+			for (const i of this.paneIndexes) if (matchesFilter(this.events.at(i), filter)) lines.push(i);
 			this.filtered.set(filter, lines);
 		}
 
-		return lines;
+		return lines.view;
 	}
 
 	/** The last `n` pane lines visible now, `back` lines up from the tail, through a filter. */
@@ -303,12 +341,12 @@ export class Player {
 		const lo = lowerBound(indexes, visible);
 		const end = Math.max(0, lo - back);
 		const start = Math.max(0, end - n);
-		return {entries: indexes.slice(start, end).map(index => ({index, event: this.events.at(index) as LogEvent | ActionEvent})), total: lo};
+		return {entries: Array.from(indexes.subarray(start, end), index => ({index, event: this.events.at(index) as LogEvent | ActionEvent})), total: lo};
 	}
 
 	/** Failure lines of the pane (for e / E). */
 	failures(): number[] {
-		this.failureIndexes ??= this.paneIndexes.filter(i => this.isFailure(i));
+		this.failureIndexes ??= Array.from(this.paneIndexes.filter(i => this.isFailure(i)));
 		return this.failureIndexes;
 	}
 
@@ -316,8 +354,9 @@ export class Player {
 	 * Jump so that the next (or previous) of `indexes` is the newest visible
 	 * line. Returns the index landed on, or undefined when there is none.
 	 */
-	jump(indexes: readonly number[], direction: 1 | -1, from = this.countAt(this.position) - 1): number | undefined {
-		const target = direction === 1 ? indexes.find(i => i > from) : indexes.findLast(i => i < from);
+	jump(indexes: ArrayLike<number>, direction: 1 | -1, from = this.countAt(this.position) - 1): number | undefined {
+		// Ascending: the first after `from`, or the last before it.
+		const target = direction === 1 ? indexes[upperBound(indexes, from)] : indexes[lowerBound(indexes, from) - 1];
 		if (target === undefined) return undefined;
 		this.seekToIndex(target);
 		return target;
@@ -329,7 +368,7 @@ export class Player {
 	 * passes (a scan of every line of an 86 MB log decodes 2 500 blocks).
 	 */
 	findPaneLine(test: (event: LogEvent | ActionEvent) => boolean, direction: 1 | -1, from: number): number | undefined {
-		const lines = this.paneIndexes;
+		const lines = this.pane.view;
 		if (direction === 1) {
 			for (let k = lowerBound(lines, from + 1); k < lines.length; k++) if (test(this.events.at(lines[k]!) as LogEvent | ActionEvent)) return lines[k];
 		} else {
@@ -366,22 +405,29 @@ export class Player {
 		return lo;
 	}
 
-	/** The monitor state after the first `count` events. */
+	/**
+	 * The monitor state after the first `count` events: from the state last asked for when it is a
+	 * few events back (copy-on-write: what did not change stays the same object), else from a copy
+	 * of the nearest earlier keyframe or of that state, reduced forward in place.
+	 */
 	stateAfter(count: number): MonitorState {
 		const target = count - 1;
-		if (target === this.cache.index) return this.cache.state;
-		let index: number;
+		const cached = this.cache;
+		if (target === cached.index) return cached.state;
+		const key = Math.max(0, Math.min(Math.floor(Math.max(0, count) / this.keyframeEvery), this.keyframes.length - 1));
+		const keyIndex = key * this.keyframeEvery - 1;
 		let state: MonitorState;
-		if (target > this.cache.index && target - this.cache.index < this.keyframeEvery) {
-			({index, state} = this.cache);
+		if (target > cached.index && cached.index >= keyIndex && target - cached.index <= copyOnWriteSteps) {
+			state = cached.state;
+			for (let i = cached.index + 1; i <= target; i++) state = reduce(state, this.events.at(i));
 		} else {
-			const k = Math.floor(Math.max(0, count) / this.keyframeEvery);
-			const key = Math.min(k, this.keyframes.length - 1);
-			state = this.keyframes[Math.max(0, key)] ?? initialState();
-			index = Math.max(0, key) * this.keyframeEvery - 1;
+			const fromCache = target > cached.index && cached.index >= keyIndex;
+			const index = fromCache ? cached.index : keyIndex;
+			const origin = fromCache ? cached.state : this.keyframes[key];
+			state = origin ? keyframeOf(origin) : initialState();
+			for (let i = index + 1; i <= target; i++) state = reduceInPlace(state, this.events.at(i));
 		}
 
-		for (let i = index + 1; i <= target; i++) state = reduce(state, this.events.at(i));
 		this.cache = {index: target, state};
 		return state;
 	}
@@ -396,7 +442,7 @@ export class Player {
 		const lo = lowerBound(this.logIndexes, visible);
 		const end = Math.max(0, lo - back);
 		const start = Math.max(0, end - n);
-		return {lines: this.logIndexes.slice(start, end).map(i => this.events.at(i) as LogEvent), total: lo};
+		return {lines: Array.from(this.logIndexes.subarray(start, end), i => this.events.at(i) as LogEvent), total: lo};
 	}
 
 	seek(t: number): void {

@@ -1,0 +1,44 @@
+/**
+ * A player's keyframes and working states (issue 18). The player reduces its timeline in place
+ * (reduceInPlace: no copy of the state per event) and keeps, every `keyframeEvery` events, a copy
+ * of the state there. A copy shares the archived cycles (`state.cycles`: at most 100, the bulk of
+ * a state, never changed once archived — monitor/draft.ts archive() only pushes and drops them)
+ * and owns everything else (the running cycle, devices, DIMMs, warnings, counts, the array of
+ * cycles itself), so reducing one copy in place never changes another: a seek copies the keyframe
+ * before it and reduces forward in place.
+ */
+import type {MonitorState} from '../monitor/state.js';
+
+/** A state that reduceInPlace may change without touching `state`: the archived cycles shared, the rest copied. */
+export function keyframeOf(state: MonitorState): MonitorState {
+	const {cycles, ...rest} = state;
+	const copy = structuredClone(rest) as MonitorState;
+	copy.cycles = cycles.slice();
+	return copy;
+}
+
+/** Event indexes in ascending order, 4 bytes each (a replay's pane holds a line per log record: a million of them). */
+export class IndexList {
+	length = 0;
+	private data = new Int32Array(256);
+
+	push(index: number): void {
+		if (this.length === this.data.length) {
+			const grown = new Int32Array(Math.max(256, this.data.length * 2));
+			grown.set(this.data);
+			this.data = grown;
+		}
+
+		this.data[this.length++] = index;
+	}
+
+	/** The indexes so far (a view: it does not follow later pushes). */
+	get view(): Int32Array {
+		return this.data.subarray(0, this.length);
+	}
+
+	/** No more pushes: the spare room is given back. */
+	trim(): void {
+		if (this.data.length > this.length) this.data = this.data.slice(0, this.length);
+	}
+}
