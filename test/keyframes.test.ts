@@ -13,7 +13,7 @@ import type {TimelineEvent} from '../source/events.js';
 import {maxCycles, reduceAll} from '../source/monitor/reducer.js';
 import type {MonitorState} from '../source/monitor/state.js';
 import {fixturesDir} from '../source/paths.js';
-import {IndexList, keyframeOf} from '../source/player/keyframe.js';
+import {FlagList, IndexList, keyframeOf} from '../source/player/keyframe.js';
 import {Player} from '../source/player/player.js';
 import {replay} from './helpers/replay.js';
 
@@ -124,5 +124,18 @@ describe('IndexList', () => {
 		empty.trim();
 		empty.push(1);
 		expect([...empty.view]).toEqual([1]);
+	});
+});
+
+describe('FlagList', () => {
+	it('answers for every index whether it was set, through growth', () => {
+		const flags = new FlagList();
+		const set = new Set<number>();
+		for (let i = 0; i < 20_000; i += 1 + (i % 7)) {
+			flags.set(i);
+			set.add(i);
+		}
+
+		for (let i = 0; i < 21_000; i++) expect(flags.has(i), String(i)).toBe(set.has(i));
 	});
 });

@@ -97,7 +97,8 @@ export class PackedEvents implements EventSource {
 		if (this.open.length === this.blockSize) {
 			// The times are in their column: not again in the block (nor a log line's stamp when it is its time).
 			const rows = this.open.map(e => (e.kind === 'log' && e.stamp === e.t ? {...e, t: undefined, stamp: undefined, [stampIsTime]: 1} : {...e, t: undefined}));
-			this.sealed.push(deflateRawSync(JSON.stringify(rows), {level: constants.Z_BEST_SPEED}));
+			// Copied to its own size: zlib's output is a view of a 16 KiB buffer (a block is 11–15 KiB).
+			this.sealed.push(Buffer.from(deflateRawSync(JSON.stringify(rows), {level: constants.Z_BEST_SPEED})));
 			this.open = [];
 		}
 	}

@@ -42,3 +42,23 @@ export class IndexList {
 		if (this.data.length > this.length) this.data = this.data.slice(0, this.length);
 	}
 }
+
+/** One bit per event index. */
+export class FlagList {
+	private bits = new Uint8Array(256);
+
+	set(index: number): void {
+		const byte = index >> 3;
+		if (byte >= this.bits.length) {
+			const grown = new Uint8Array(Math.max(byte + 1, this.bits.length * 2));
+			grown.set(this.bits);
+			this.bits = grown;
+		}
+
+		this.bits[byte]! |= 1 << (index & 7);
+	}
+
+	has(index: number): boolean {
+		return ((this.bits[index >> 3] ?? 0) & (1 << (index & 7))) !== 0;
+	}
+}
