@@ -13,7 +13,7 @@ import type {TimelineEvent} from '../source/events.js';
 import {maxCycles, reduceAll} from '../source/monitor/reducer.js';
 import type {MonitorState} from '../source/monitor/state.js';
 import {fixturesDir} from '../source/paths.js';
-import {FlagList, IndexList, keyframeOf} from '../source/player/keyframe.js';
+import {FlagList, IndexList, keyframeOf, shareEqual} from '../source/player/keyframe.js';
 import {Player} from '../source/player/player.js';
 import {replay} from './helpers/replay.js';
 
@@ -92,6 +92,29 @@ describe('keyframes (the player reduces in place between them)', () => {
 		expect(keyframes(streamed)).toEqual(keyframes(whole));
 		const expected = reference([0, 256, 256 * 7, 256 * 100]);
 		for (const [count, state] of expected) expect(keyframes(streamed)[count / 256]).toEqual(state);
+	});
+
+	it('a keyframe shares with the keyframe before it exactly the parts that are equal', () => {
+		const before = keyframeOf(reduceAll(timeline.slice(0, 5000)));
+		const state = reduceAll(timeline.slice(0, 5512));
+		const copy = keyframeOf(state, before);
+		expect(copy).toEqual(state);
+		let shared = 0;
+		for (const key of Object.keys(copy) as Array<keyof MonitorState>) {
+			const equal = JSON.stringify(copy[key]) === JSON.stringify(before[key]);
+			if (typeof copy[key] === 'object' && copy[key] !== null) {
+				expect(copy[key] === before[key], key).toBe(equal);
+				if (equal) shared++;
+			}
+		}
+
+		expect(shared).toBeGreaterThan(2);
+		expect(keyframeOf(before, before)).toBe(before);
+		expect(shareEqual({a: 0, b: {c: 1}}, {a: -0, b: {c: 1}})).toEqual({a: 0, b: {c: 1}});
+		expect(Object.is((shareEqual({a: 0}, {a: -0}) as {a: number}).a, 0)).toBe(true);
+		const old = {a: 1, b: {c: 1}};
+		expect((shareEqual({a: 2, b: {c: 1}}, old) as {b: unknown}).b).toBe(old.b);
+		expect(shareEqual({a: 1, b: {c: 1}, d: undefined}, old)).not.toBe(old);
 	});
 
 	it('a keyframe copy shares only the archived cycles', () => {

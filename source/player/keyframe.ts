@@ -9,12 +9,42 @@
  */
 import type {MonitorState} from '../monitor/state.js';
 
-/** A state that reduceInPlace may change without touching `state`: the archived cycles shared, the rest copied. */
-export function keyframeOf(state: MonitorState): MonitorState {
+/**
+ * A state that reduceInPlace may change without touching `state`: the archived cycles shared, the
+ * rest copied. With `previous` (the keyframe before, never changed either), the parts of the copy
+ * equal to its parts are its parts: between two keyframes most devices, DIMMs and warnings stay as
+ * they were, and each is kept once.
+ */
+export function keyframeOf(state: MonitorState, previous?: MonitorState): MonitorState {
 	const {cycles, ...rest} = state;
 	const copy = structuredClone(rest) as MonitorState;
 	copy.cycles = cycles.slice();
-	return copy;
+	if (!previous) return copy;
+	const shared = shareEqual(copy, previous) as MonitorState;
+	// Equal cycles arrays hold the same archived cycles (they are shared, never copied).
+	if (shared !== previous && copy.cycles.length === previous.cycles.length && copy.cycles.every((c, i) => c === previous.cycles[i])) copy.cycles = previous.cycles;
+	return shared;
+}
+
+/**
+ * `fresh` with every part deep-equal to the same part of `old` replaced by `old`'s (and `old`
+ * itself when all of it is equal). Plain data only (what a state is made of); `fresh` is changed.
+ */
+export function shareEqual(fresh: unknown, old: unknown): unknown {
+	// Object.is: 0 and -0 are not the same number here.
+	if (Object.is(fresh, old) || typeof fresh !== 'object' || fresh === null || typeof old !== 'object' || old === null) return Object.is(fresh, old) ? old : fresh;
+	if (Array.isArray(fresh) !== Array.isArray(old)) return fresh;
+	const f = fresh as Record<string, unknown>;
+	const o = old as Record<string, unknown>;
+	const keys = Object.keys(f);
+	let same = keys.length === Object.keys(o).length;
+	for (const key of keys) {
+		const value = Object.hasOwn(o, key) ? shareEqual(f[key], o[key]) : f[key];
+		f[key] = value;
+		if (!Object.is(value, o[key]) || !Object.hasOwn(o, key)) same = false;
+	}
+
+	return same ? old : fresh;
 }
 
 /** Event indexes in ascending order, 4 bytes each (a replay's pane holds a line per log record: a million of them). */

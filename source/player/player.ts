@@ -140,11 +140,11 @@ export class Player {
 	 * `append` the rest as it comes, then `finish`.
 	 */
 	static open(options: number | (PlayerOptions & {blockSize?: number}) = {}): Player {
-		// Packed (event-store.ts): a replay's events cost bytes, not objects. A keyframe every 2048 events (4 blocks,
-		// ~9 KB each: 5.6 MB for an 86 MB log, 22 MB every 512): a seek copies one and reduces at most 2047 events in
-		// place, decoding the blocks they are in.
+		// Packed (event-store.ts): a replay's events cost bytes, not objects. A keyframe every 512 events (a block):
+		// a seek copies one and reduces at most 511 events in place, decoding one or two blocks (2048 took 3× the CPU
+		// per seek). The keyframes share what did not change (keyframe.ts): 5.5 MB for an 86 MB log, not 22.
 		const {blockSize, ...rest} = typeof options === 'number' ? {keyframeEvery: options} : options;
-		const player = new Player(new PackedEvents(blockSize), {keyframeEvery: 2048, ...rest});
+		const player = new Player(new PackedEvents(blockSize), {keyframeEvery: 512, ...rest});
 		player.complete = false;
 		return player;
 	}
@@ -232,7 +232,7 @@ export class Player {
 		const lines = pane.length;
 		for (let i = from; i < this.events.length; i++) {
 			const event = batch ? batch[i - from]! : this.events.at(i);
-			if (i % keyframeEvery === 0) this.keyframes.push(keyframeOf(state));
+			if (i % keyframeEvery === 0) this.keyframes.push(keyframeOf(state, this.keyframes.at(-1)));
 			if (event.kind === 'log' && event.level === undefined && (event.origin === 'userspace' || !mayMatter(event.text))) {
 				// Counted: no phase, cycle or scene changes (reduceInPlace does the same, after more tests).
 				this.countsOnly.set(i);
