@@ -367,6 +367,7 @@ const parser = yargs(hideBin(process.argv).map(a => (a === '-' ? stdinToken : a)
 				const keys = monitor && target === '-' && !process.stdin.isTTY && process.stdout.isTTY && process.env['TERM'] !== 'dumb' ? terminalKeys() : undefined;
 				if (!monitor || !(interactive() || keys)) {
 					exitOnSignals();
+					(await import('./player/heap.js')).boundHeapGrowth();
 					process.exitCode = await runReplayHeadless({path: fromStdin(argv.path), json: argv.json, summary: argv.summary, all: argv.all}, process.stdout, process.stderr);
 					return;
 				}
