@@ -7,7 +7,7 @@
 import fc from 'fast-check';
 import {describe, expect, it} from 'vitest';
 import type {TimelineEvent} from '../source/events.js';
-import {PackedEvents} from '../source/player/event-store.js';
+import {PackedEvents, TimeColumn} from '../source/player/event-store.js';
 
 const place = fc.oneof(
 	fc.constant(undefined),
@@ -37,6 +37,29 @@ describe('packed rows', () => {
 			}),
 			{numRuns: 200},
 		);
+	});
+});
+
+describe('time column', () => {
+	it('gives back every time exactly: whole µs, fractions, far apart, negative zero', () => {
+		const time = fc.oneof(fc.integer({min: 0, max: 2 ** 45}), fc.double({noNaN: true}), fc.constantFrom(0, -0, 2 ** 31, -(2 ** 31), 2 ** 53, 0.1, 1e300));
+		fc.assert(
+			fc.property(fc.array(fc.oneof(time, fc.integer({min: 1_000_000, max: 1_000_900})), {maxLength: 80}), fc.integer({min: 1, max: 9}), (times, blockSize) => {
+				const column = new TimeColumn(blockSize);
+				for (const t of times) column.push(t);
+				for (let i = 0; i < times.length; i++) expect(Object.is(column.at(i), times[i]), `${i}: ${times[i]} → ${column.at(i)}`).toBe(true);
+				column.trim();
+				for (let i = 0; i < times.length; i++) expect(Object.is(column.at(i), times[i])).toBe(true);
+			}),
+			{numRuns: 300},
+		);
+	});
+
+	it('keeps whole µs in 4 bytes each', () => {
+		const column = new TimeColumn(512);
+		for (let i = 0; i < 512 * 100; i++) column.push(5_000_000_000 + i * 37);
+		column.trim();
+		expect(column.bytes).toBeLessThan(512 * 100 * 4 + 512 * 8 + 100 * 8 + 1);
 	});
 });
 

@@ -70,7 +70,7 @@ function isPlace(source: unknown): source is {file: string; line: number} {
 
 export class PackedEvents implements EventSource {
 	length = 0;
-	private times = new Float64Array(4096);
+	private readonly times: TimeColumn;
 	private codes = new Uint8Array(4096);
 	private readonly sealed: Buffer[] = [];
 	private open: TimelineEvent[] = [];
@@ -81,13 +81,12 @@ export class PackedEvents implements EventSource {
 		readonly blockSize = 512,
 		/** Decoded blocks kept. */
 		readonly keep = 6,
-	) {}
+	) {
+		this.times = new TimeColumn(blockSize);
+	}
 
 	push(event: TimelineEvent): void {
-		if (this.length === this.times.length) {
-			const times = new Float64Array(Math.max(4096, this.times.length * 2));
-			times.set(this.times);
-			this.times = times;
+		if (this.length === this.codes.length) {
 			const codes = new Uint8Array(Math.max(4096, this.codes.length * 2));
 			codes.set(this.codes);
 			this.codes = codes;
@@ -99,7 +98,7 @@ export class PackedEvents implements EventSource {
 			kindCode.set(event.kind, code);
 		}
 
-		this.times[this.length] = event.t;
+		this.times.push(event.t);
 		this.codes[this.length] = code;
 		this.length++;
 		this.open.push(event);
@@ -135,7 +134,7 @@ export class PackedEvents implements EventSource {
 	}
 
 	t(index: number): number {
-		return this.times[index]!;
+		return this.times.at(index);
 	}
 
 	kind(index: number): TimelineEvent['kind'] {
@@ -151,7 +150,7 @@ export class PackedEvents implements EventSource {
 
 	/** Bytes held by the sealed blocks and the columns (for the bench and the tests). */
 	get packedBytes(): number {
-		return this.sealed.reduce((sum, b) => sum + b.length, 0) + this.times.byteLength + this.codes.byteLength;
+		return this.sealed.reduce((sum, b) => sum + b.length, 0) + this.times.bytes + this.codes.byteLength;
 	}
 
 	private block(b: number): TimelineEvent[] {
@@ -176,7 +175,7 @@ export class PackedEvents implements EventSource {
 		let file = '';
 		let line = 0;
 		for (const [k, row] of rows.entries()) {
-			row['t'] = this.times[base + k];
+			row['t'] = this.times.at(base + k);
 			if (row[stampIsTime] === 1) {
 				delete row[stampIsTime];
 				row['stamp'] = row['t'];
@@ -196,7 +195,75 @@ export class PackedEvents implements EventSource {
 
 	/** Every event is in: the columns shrink to their length. */
 	trim(): void {
-		this.times = this.times.slice(0, this.length);
+		this.times.trim();
 		this.codes = this.codes.slice(0, this.length);
+	}
+}
+
+/**
+ * Event times (µs), exact, in about 4 bytes each instead of 8: per block of `blockSize` events, its
+ * first time, and each time as its difference from that in an Int32Array — when every difference
+ * is a whole number within ±2^31 that gives the time back exactly (a log's stamps are whole µs,
+ * and a block spans seconds); otherwise that block's times stay as they are (Float64).
+ */
+export class TimeColumn {
+	length = 0;
+	private offsets = new Int32Array(4096);
+	/** Per sealed block: its first time, or NaN when its times are kept whole in `whole`. */
+	private readonly bases: number[] = [];
+	private readonly whole = new Map<number, Float64Array>();
+	private readonly open: Float64Array;
+
+	constructor(readonly blockSize: number) {
+		this.open = new Float64Array(blockSize);
+	}
+
+	push(t: number): void {
+		const k = this.length % this.blockSize;
+		this.open[k] = t;
+		this.length++;
+		if (k === this.blockSize - 1) this.seal();
+	}
+
+	at(index: number): number {
+		const block = Math.floor(index / this.blockSize);
+		if (block >= this.bases.length) return this.open[index - block * this.blockSize]!;
+		const base = this.bases[block]!;
+		return Number.isNaN(base) ? this.whole.get(block)![index - block * this.blockSize]! : base + this.offsets[index]!;
+	}
+
+	get bytes(): number {
+		let bytes = this.offsets.byteLength + this.bases.length * 8 + this.open.byteLength;
+		for (const times of this.whole.values()) bytes += times.byteLength;
+		return bytes;
+	}
+
+	/** No more times: the spare room is given back. */
+	trim(): void {
+		this.offsets = this.offsets.slice(0, this.bases.length * this.blockSize);
+	}
+
+	private seal(): void {
+		const block = this.bases.length;
+		const from = block * this.blockSize;
+		if (this.offsets.length < from + this.blockSize) {
+			const grown = new Int32Array(Math.max(from + this.blockSize, this.offsets.length * 2));
+			grown.set(this.offsets);
+			this.offsets = grown;
+		}
+
+		const base = this.open[0]!;
+		let exact = Number.isFinite(base);
+		for (let k = 0; exact && k < this.blockSize; k++) {
+			const offset = this.open[k]! - base;
+			exact = Number.isInteger(offset) && offset >= -(2 ** 31) && offset < 2 ** 31 && Object.is(base + offset, this.open[k]);
+			this.offsets[from + k] = offset;
+		}
+
+		if (exact) this.bases.push(base);
+		else {
+			this.bases.push(Number.NaN);
+			this.whole.set(block, this.open.slice());
+		}
 	}
 }
