@@ -81,6 +81,29 @@ const lazySegmenter = {
 };
 
 /**
+ * yargs needs cliui and string-width only to lay out help text (usage.js help(): shim.cliui, and
+ * shim.stringWidth for the column width), yet its shim imports them up front: with wrap-ansi,
+ * emoji-regex and get-east-asian-width that is ≈30 KB of Unicode tables and /v regexes to compile,
+ * ≈30 % of `node -e 0` on every run. The shim gets stand-ins instead, and the real modules load
+ * in a chunk of their own when cli.ts sees a help request (globalThis[Symbol.for(
+ * 'quiesce.loadYargsHelp')], awaited before parsing). A stand-in called before that load throws:
+ * a help path the CLI does not foresee fails loudly in test/cli-help.test.ts rather than printing
+ * help laid out differently.
+ */
+export function lazyHelpRendering(text) {
+	const imports = ["import cliui from 'cliui'", "import stringWidth from 'string-width';"];
+	for (const line of imports) if (!text.includes(line)) return {error: `expected "${line}" (see lazyHelpRendering in scripts/build.mjs)`};
+	const stand = [
+		'let helpRendering;',
+		"const helpNeeded = () => { if (!helpRendering) throw new Error('yargs help rendering used before it was loaded (scripts/build.mjs lazyHelpRendering)'); return helpRendering; };",
+		'const cliui = options => helpNeeded().cliui(options);',
+		'const stringWidth = text => helpNeeded().stringWidth(text);',
+		"globalThis[Symbol.for('quiesce.loadYargsHelp')] = async () => { const [c, w] = await Promise.all([import('cliui'), import('string-width')]); helpRendering = {cliui: c.default, stringWidth: w.default}; };",
+	].join('\n');
+	return {contents: text.replace(imports[0], '').replace(imports[1], stand)};
+}
+
+/**
  * yargs finds "its" package.json (for --version and pkgConf) from the folder above its own
  * node_modules; bundled, there is none, and it would search from the working directory up to /,
  * reading folders that are none of its business (capture's strace test forbids exactly that).
@@ -94,7 +117,9 @@ const yargsMainFilename = {
 			const search = "const mainFilename = __dirname.substring(0, __dirname.lastIndexOf('node_modules'));";
 			if (!text.includes(search)) return {errors: [{text: `${args.path}: expected "${search}" (see yargsMainFilename in scripts/build.mjs)`}]};
 			// The chunk is dist/bundle/<chunk>.js: the package root is two folders up.
-			return {contents: text.replace(search, "const mainFilename = join(dirname(__dirname), '..', '..') + '/';"), loader: 'js'};
+			const rooted = text.replace(search, "const mainFilename = join(dirname(__dirname), '..', '..') + '/';");
+			const lazy = lazyHelpRendering(rooted);
+			return lazy.error ? {errors: [{text: `${args.path}: ${lazy.error}`}]} : {contents: lazy.contents, loader: 'js'};
 		});
 	},
 };

@@ -257,6 +257,18 @@ function skipHelpCache(instance: unknown): void {
 }
 
 /**
+ * The bundle loads yargs' help layout (cliui, string-width) only when help is asked for
+ * (scripts/build.mjs lazyHelpRendering): --help or -h anywhere before "--", or a bare "help".
+ * Unbundled, yargs imported them already and there is nothing to load.
+ */
+async function loadHelpRenderingIfAsked(args: readonly string[]): Promise<void> {
+	const end = args.indexOf('--');
+	const asked = (end === -1 ? args : args.slice(0, end)).some(a => a === '--help' || a === '-h' || a.startsWith('--help=') || a === 'help');
+	const load = (globalThis as Record<symbol, (() => Promise<void>) | undefined>)[Symbol.for('quiesce.loadYargsHelp')];
+	if (asked && load) await load();
+}
+
+/**
  * A scenario given by name or path that is (or may be) YAML: load the parser first, so that the
  * synchronous reader finds it loaded (source/yaml.ts). A JSON one never loads it (one that extends
  * a YAML scenario still works: the reader then requires the parser itself).
@@ -538,4 +550,5 @@ function visibleOptions(options: {key: Record<string, unknown>; alias: Record<st
 }
 
 skipHelpCache(parser);
+await loadHelpRenderingIfAsked(hideBin(process.argv));
 await parser.parseAsync();
