@@ -19,7 +19,7 @@ import {createHash} from 'node:crypto';
 import {existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync} from 'node:fs';
 import path from 'node:path';
 import process from 'node:process';
-import {fileURLToPath} from 'node:url';
+import {fileURLToPath, pathToFileURL} from 'node:url';
 import {inkOutputFile, patchInkOutput} from './ink-output-patch.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -39,6 +39,9 @@ function inputFiles() {
 	};
 
 	walk(path.join(root, 'source'));
+	// The built-in scenarios parsed at build time (scenarios.json): a changed one rebuilds. A stale
+	// one is never served anyway (source/sim/scenario-load.ts compares every file's text).
+	walk(path.join(root, 'fixtures', 'scenarios'));
 	for (const file of ['package.json', 'package-lock.json', 'tsconfig.json']) if (existsSync(path.join(root, file))) files.push(path.join(root, file));
 	files.push(fileURLToPath(import.meta.url));
 	files.push(path.join(root, 'scripts', 'ink-output-patch.mjs'));
@@ -135,13 +138,30 @@ const sharedInkOutputCaches = {
 	},
 };
 
+/**
+ * dist/bundle/scenarios.json: every built-in scenario parsed by the bundle's own scenario.ts (the
+ * scenario-cache entry), so that `sim` and `scenarios` need neither zod nor the YAML parser
+ * (source/sim/scenario-load.ts). A built-in scenario that does not parse leaves no file: runs then
+ * parse, and report the error, as without it.
+ */
+async function writeScenarioCache() {
+	const file = path.join(outdir, 'scenarios.json');
+	rmSync(file, {force: true});
+	try {
+		const {builtinScenarioCache} = await import(`${pathToFileURL(path.join(outdir, 'scenario-cache.js')).href}?${Date.now()}`);
+		writeFileSync(file, JSON.stringify(await builtinScenarioCache()));
+	} catch (error) {
+		process.stderr.write(`build: built-in scenarios not pre-parsed: ${error.message}\n`);
+	}
+}
+
 export async function bundle() {
 	const {build} = await import('esbuild');
 	const hash = inputsHash();
 	mkdirSync(outdir, {recursive: true});
 	const result = await build({
 		absWorkingDir: root,
-		entryPoints: {cli: 'source/cli.ts', worker: 'source/risk/worker.ts'},
+		entryPoints: {cli: 'source/cli.ts', worker: 'source/risk/worker.ts', 'scenario-cache': 'source/sim/scenario-cache.ts'},
 		outdir,
 		bundle: true,
 		splitting: true,
@@ -170,6 +190,7 @@ export async function bundle() {
 	const current = new Set(Object.keys(result.metafile.outputs).map(file => path.basename(file)));
 	for (const file of readdirSync(outdir)) if (/^chunk-.*\.js$/.test(file) && !current.has(file)) rmSync(path.join(outdir, file), {force: true});
 	writeFileSync(metafileOut, JSON.stringify(result.metafile));
+	await writeScenarioCache();
 	writeFileSync(stampFile, hash + '\n');
 	return result;
 }

@@ -12,6 +12,7 @@ import {fixturesDir, packageRoot} from './paths.js';
 import {exitStatus, UsageError, parseSeed} from './commands/errors.js';
 import {CaptureError, DrillError, ScenarioError, TraceError} from './errors.js';
 import {isKernelId, kernelIds, UnknownReleaseError, type KernelId} from './kernel/profiles.js';
+import {prepareScenario, yamlFirst} from './sim/scenario-load.js';
 
 /** --kernel takes a release (5.10, 6.1, 6.6.30, 6.6.94, 6.12, 6.17, X.Y.Z of a supported series). */
 function kernelArg(value: string | undefined): KernelId | undefined {
@@ -268,16 +269,6 @@ async function loadHelpRenderingIfAsked(args: readonly string[]): Promise<void> 
 	if (asked && load) await load();
 }
 
-/**
- * A scenario given by name or path that is (or may be) YAML: load the parser first, so that the
- * synchronous reader finds it loaded (source/yaml.ts). A JSON one never loads it (one that extends
- * a YAML scenario still works: the reader then requires the parser itself).
- */
-async function yamlFirst(scenario: string): Promise<void> {
-	const given = /[/\\]|\.(?:json|ya?ml)$/.test(scenario);
-	const json = given ? scenario.endsWith('.json') : existsSync(fixturesDir('scenarios', `${scenario}.json`));
-	if (!json) await (await import('./yaml.js')).loadYamlParser();
-}
 
 /** The monitor needs a keyboard and a real terminal; anything else gets plain text. */
 /** The controlling terminal, for keys when standard input carries the log; undefined without one. */
@@ -313,7 +304,7 @@ const parser = yargs(hideBin(process.argv).map(a => (a === '-' ? stdinToken : a)
 			try {
 				checkFileOption('scenario', argv.scenario);
 				const args = {scenario: argv.scenario, seed: parseSeed(argv.seed), kernel: kernelArg(argv.kernel), json: argv.json};
-				await yamlFirst(argv.scenario);
+				await prepareScenario(argv.scenario);
 				if (argv.devices || argv.compareCycles || argv.html !== undefined) {
 					await runDevicesFor(argv, async options => {
 						const [{createSimulation}, {eventsDeviceTimeline}] = await Promise.all([import('./commands/sim.js'), import('./commands/devices.js')]);
@@ -517,8 +508,8 @@ const parser = yargs(hideBin(process.argv).map(a => (a === '-' ? stdinToken : a)
 				.example('$0 scenarios --json | jq -r .name', 'just the names'),
 		async argv => {
 			try {
-				const [{listScenarios}] = await Promise.all([import('./commands/scenarios.js'), import('./yaml.js').then(yaml => yaml.loadYamlParser())]);
-				listScenarios(process.stdout, argv.json);
+				const [{listScenarios}, {builtinScenarios}] = await Promise.all([import('./commands/scenarios.js'), import('./sim/scenario-load.js')]);
+				listScenarios(process.stdout, argv.json, await builtinScenarios());
 			} catch (error) {
 				handle(error);
 			}

@@ -114,9 +114,20 @@ describe('the published bin (dist/bundle)', () => {
 		expect(Math.max(...lines.map(line => line.length))).toBeLessThanOrEqual(100);
 	});
 
-	it('a JSON scenario never loads the YAML parser; a YAML one does', async () => {
+	it('a JSON scenario never loads the YAML parser; a YAML file does', async () => {
 		expect((await loadedBy(['sim', '--headless', '--scenario', 'default'])).loaded.has('yaml')).toBe(false);
-		expect((await loadedBy(['sim', '--headless', '--scenario', 'busy-window'])).loaded.has('yaml')).toBe(true);
+		expect((await loadedBy(['sim', '--headless', '--scenario', fixturesDir('scenarios', 'busy-window.yaml')])).loaded.has('yaml')).toBe(true);
+	});
+
+	// dist/bundle/scenarios.json (test/scenario-cache.test.ts): built-in scenarios parsed at build time.
+	it.each([
+		['sim --headless of a JSON built-in', ['sim', '--headless', '--scenario', 'default']],
+		['sim --headless of a YAML built-in', ['sim', '--headless', '--scenario', 'busy-window']],
+		['scenarios', ['scenarios']],
+	])('%s loads neither zod nor the YAML parser', async (_name, args) => {
+		const {loaded} = await loadedBy(args);
+		expect(loaded.has('yargs')).toBe(true);
+		expect(['zod', 'yaml'].filter(p => loaded.has(p))).toEqual([]);
 	});
 
 	it('capture loads execa (for ndctl), still no UI', async () => {
