@@ -127,6 +127,23 @@ function closest(typed: string, known: readonly string[]): string | undefined {
 	return best;
 }
 
+/** The first `--name` the command does not know, and the word after it that yargs took as its value. */
+function unknownOptionTaking(rawArgs: readonly string[], knownOptions: readonly string[]): {name: string; value?: string} | undefined {
+	const known = new Set([...knownOptions, 'help', 'version', 'debug']);
+	const end = rawArgs.indexOf('--');
+	const args = end === -1 ? rawArgs : rawArgs.slice(0, end);
+	for (const [i, arg] of args.entries()) {
+		const m = /^--(?:no-)?([^=]+)(=.*)?$/.exec(arg);
+		if (!m || known.has(m[1]!) || known.has(kebabCase(m[1]!))) continue;
+		const next = args[i + 1];
+		return {name: m[1]!, value: m[2] === undefined && next !== undefined && !next.startsWith('-') ? next : undefined};
+	}
+
+	return undefined;
+}
+
+const kebabCase = (name: string) => name.replace(/[A-Z]/g, c => `-${c.toLowerCase()}`);
+
 /**
  * yargs's own messages, rewritten to name the option, what was given and
  * what is allowed, in one line.
@@ -170,8 +187,16 @@ export function usageMessage(message: string, commands: readonly string[], rawAr
 	const notEnough = /Not enough non-option arguments: got (\d+), need at least (\d+)/.exec(message);
 	if (notEnough) {
 		const command = rawArgs.find(a => !a.startsWith('-'));
-		if (command === 'replay') return 'replay: missing PATH (a log file, a bundle folder, or - for standard input; see --help)';
-		return `${command ?? 'quiesce'}: missing argument (see --help)`;
+		const missing = command === 'replay' ? 'replay: missing PATH (a log file, a bundle folder, or - for standard input; see --help)' : `${command ?? 'quiesce'}: missing argument (see --help)`;
+		// `replay --sumary x.log`: yargs takes x.log as the value of the unknown --sumary, and then
+		// misses the path. Name the option first: it is the mistake.
+		const strange = unknownOptionTaking(rawArgs, knownOptions);
+		if (strange) {
+			const hint = closest(strange.name, knownOptions);
+			return `unknown option --${strange.name}${hint ? ` (did you mean --${hint}?)` : ''}${strange.value === undefined ? '' : `, which took ${JSON.stringify(strange.value)} as its value`}; ${missing}`;
+		}
+
+		return missing;
 	}
 	const argsTypo = /^Did you mean (.*)\?$/m.exec(message);
 	if (argsTypo) return `${message.split('\n')[0]} (did you mean ${argsTypo[1]}?)`;
