@@ -12,7 +12,8 @@
  * is looked at rather than silently unpatched.
  *
  * Output.get() also builds every blank cell of the screen as a new object (rows × columns of them per
- * frame) and turns every row into a string with styledCharsToString(), a diff of ANSI codes per
+ * frame), looks up the width of every character in a map (one printable ASCII character is one
+ * column: the patch says so without the look-up) and turns every row into a string with styledCharsToString(), a diff of ANSI codes per
  * character. The patch puts one blank cell in every empty place (read only, like the cached
  * characters) and remembers, for each row number, the characters and the string of the last row it
  * converted: a row whose characters are the very same objects, in the same places, is the same
@@ -31,12 +32,16 @@ export const inkOutputFile = /[\\/]node_modules[\\/]ink[\\/]build[\\/](?:output|
 
 const perFrame = '    caches = new OutputCaches();';
 const classLine = 'export default class Output {';
-const blankCell = `                row.push({
+const blankCell = `            const row = [];
+            for (let x = 0; x < this.width; x++) {
+                row.push({
                     type: 'char',
                     value: ' ',
                     fullWidth: false,
                     styles: [],
-                });`;
+                });
+            }`;
+const charWidth = '                        const characterWidth = Math.max(1, this.caches.getStringWidth(character.value));';
 const rowsToText = `        const generatedOutput = output
             .map(line => {
             // See https://github.com/vadimdemedes/ink/pull/564#issuecomment-1637022742
@@ -55,7 +60,7 @@ function framesCaches() {
     return sharedCaches;
 }
 ${classLine}`;
-	if (!text.includes(blankCell) || !text.includes(rowsToText)) return {error: `expected the blank cell and the row conversion of Output.get() in ink/build/output.js (see scripts/ink-output-patch.mjs)`};
+	if (!text.includes(blankCell) || !text.includes(rowsToText) || !text.includes(charWidth)) return {error: `expected the blank cell and the row conversion of Output.get() in ink/build/output.js (see scripts/ink-output-patch.mjs)`};
 	const rows = `const sharedBlankCell = {
     type: 'char',
     value: ' ',
@@ -81,7 +86,9 @@ function rowText(line, y) {
     return text;
 }
 `;
-	return {contents: text.replace(perFrame, '    caches = framesCaches();').replace(classLine, rows + shared).replace(blankCell, '                row.push(sharedBlankCell);').replace(rowsToText, `        const generatedOutput = output
+	return {contents: text.replace(perFrame, '    caches = framesCaches();').replace(classLine, rows + shared).replace(blankCell, '            const row = new Array(this.width).fill(sharedBlankCell);').replace(charWidth, `                        // One printable ASCII character is one column (string-width's own fast path), without a map look-up.
+                        const code = character.value.length === 1 ? character.value.charCodeAt(0) : 0;
+                        const characterWidth = code >= 0x20 && code <= 0x7e ? 1 : Math.max(1, this.caches.getStringWidth(character.value));`).replace(rowsToText, `        const generatedOutput = output
             .map((line, y) => rowText(line, y))
             .join('\\n');`)};
 }
