@@ -41,6 +41,19 @@ const blankCell = `            const row = [];
                     styles: [],
                 });
             }`;
+const placeChars = `                    const characters = this.caches.getStyledChars(line);
+                    let offsetX = x;`;
+// A line whose every character is one column wide (known once per cached line): its characters go
+// in one after another, as the loop below would place them, without asking each one's width.
+const narrowPlacement = `                    const characters = this.caches.getStyledChars(line);
+                    if (isNarrow(characters, this.caches)) {
+                        for (let index = 0; index < characters.length; index++) {
+                            currentLine[x + index] = characters[index];
+                        }
+                        offsetY++;
+                        continue;
+                    }
+                    let offsetX = x;`;
 const charWidth = '                        const characterWidth = Math.max(1, this.caches.getStringWidth(character.value));';
 const rowsToText = `        const generatedOutput = output
             .map(line => {
@@ -60,7 +73,7 @@ function framesCaches() {
     return sharedCaches;
 }
 ${classLine}`;
-	if (!text.includes(blankCell) || !text.includes(rowsToText) || !text.includes(charWidth)) return {error: `expected the blank cell and the row conversion of Output.get() in ink/build/output.js (see scripts/ink-output-patch.mjs)`};
+	if (!text.includes(blankCell) || !text.includes(rowsToText) || !text.includes(charWidth) || !text.includes(placeChars)) return {error: `expected the blank cell and the row conversion of Output.get() in ink/build/output.js (see scripts/ink-output-patch.mjs)`};
 	const rows = `const sharedBlankCell = {
     type: 'char',
     value: ' ',
@@ -68,6 +81,15 @@ ${classLine}`;
     styles: [],
 };
 const lastRows = [];
+const narrowLines = new WeakMap();
+function isNarrow(characters, caches) {
+    let narrow = narrowLines.get(characters);
+    if (narrow === undefined) {
+        narrow = characters.every(character => Math.max(1, caches.getStringWidth(character.value)) === 1);
+        narrowLines.set(characters, narrow);
+    }
+    return narrow;
+}
 function rowText(line, y) {
     const last = lastRows[y];
     if (last !== undefined && last.line.length === line.length) {
@@ -86,7 +108,7 @@ function rowText(line, y) {
     return text;
 }
 `;
-	return {contents: text.replace(perFrame, '    caches = framesCaches();').replace(classLine, rows + shared).replace(blankCell, '            const row = new Array(this.width).fill(sharedBlankCell);').replace(charWidth, `                        // One printable ASCII character is one column (string-width's own fast path), without a map look-up.
+	return {contents: text.replace(perFrame, '    caches = framesCaches();').replace(placeChars, narrowPlacement).replace(classLine, rows + shared).replace(blankCell, '            const row = new Array(this.width).fill(sharedBlankCell);').replace(charWidth, `                        // One printable ASCII character is one column (string-width's own fast path), without a map look-up.
                         const code = character.value.length === 1 ? character.value.charCodeAt(0) : 0;
                         const characterWidth = code >= 0x20 && code <= 0x7e ? 1 : Math.max(1, this.caches.getStringWidth(character.value));`).replace(rowsToText, `        const generatedOutput = output
             .map((line, y) => rowText(line, y))
