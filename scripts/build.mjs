@@ -66,6 +66,22 @@ export function bundleIsCurrent(hash = inputsHash()) {
 }
 
 /**
+ * string-width 8.3 measures printable ASCII as its length before it segments anything ("Fast path:
+ * printable ASCII (0x20–0x7E) needs no segmenter, regex, or EAW lookup — width equals length");
+ * 7.2 (cliui's and wrap-ansi's copies, which lay out help and Ink's wrapped text) segments every
+ * string, and the first one builds the Intl.Segmenter (ICU's break-iterator data). The same fast
+ * path, in the same place (after ANSI codes are stripped): for such a string 7.2 adds 1 per
+ * character too (none is a control, zero-width, combining, default-ignorable or emoji character,
+ * and all are East Asian Width narrow). test/string-width-fast-path.test.ts compares the two.
+ */
+export function asciiFastPath(text) {
+	if (text.includes('// Fast path: printable ASCII')) return {contents: text};
+	const anchor = '\tif (string.length === 0) {\n\t\treturn 0;\n\t}\n\n\tlet width = 0;';
+	if (!text.includes(anchor)) return {error: 'expected the 7.x "if (string.length === 0) … let width = 0;" or the 8.x ASCII fast path (see asciiFastPath in scripts/build.mjs)'};
+	return {contents: text.replace(anchor, '\tif (string.length === 0) {\n\t\treturn 0;\n\t}\n\n\t// Fast path: printable ASCII (scripts/build.mjs asciiFastPath).\n\tif (/^[\\u0020-\\u007E]*$/.test(string)) {\n\t\treturn string.length;\n\t}\n\n\tlet width = 0;')};
+}
+
+/**
  * string-width (three copies: yargs', cliui's, wrap-ansi's) builds an Intl.Segmenter when it is
  * imported, which loads ICU's break-iterator data: ≈30 ms of every run, though a run that prints no
  * help never measures a string. Build it on first use instead. A copy that no longer has that exact
@@ -78,7 +94,9 @@ const lazySegmenter = {
 			const text = readFileSync(args.path, 'utf8');
 			const eager = /^const segmenter = new Intl\.Segmenter\(\);$/m;
 			if (!eager.test(text)) return {errors: [{text: `${args.path}: expected "const segmenter = new Intl.Segmenter();" to make lazy (see lazySegmenter in scripts/build.mjs)`}]};
-			return {contents: text.replace(eager, 'let eagerSegmenter;\nconst segmenter = {segment: text => (eagerSegmenter ??= new Intl.Segmenter()).segment(text)};'), loader: 'js'};
+			const lazy = text.replace(eager, 'let eagerSegmenter;\nconst segmenter = {segment: text => (eagerSegmenter ??= new Intl.Segmenter()).segment(text)};');
+			const fast = asciiFastPath(lazy);
+			return fast.error ? {errors: [{text: `${args.path}: ${fast.error}`}]} : {contents: fast.contents, loader: 'js'};
 		});
 	},
 };

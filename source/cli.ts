@@ -238,7 +238,7 @@ process.stdout.on('error', (error: NodeJS.ErrnoException) => {
 
 const simOptions = {
 	scenario: {type: 'string', default: 'default', describe: 'built-in scenario name, or a path to a .json/.yaml scenario file'},
-	seed: {type: 'string', default: '1', describe: 'PRNG seed (0–4294967295): same seed, same run, byte for byte'},
+	seed: {type: 'string', default: '1', describe: 'PRNG seed (0 to 4294967295): same seed, same run, byte for byte'},
 	kernel: {type: 'string', describe: `kernel release whose behaviour and messages to simulate: ${kernelIds.join(', ')} or X.Y.Z of those series (default: the scenario's)`},
 } as const;
 
@@ -318,7 +318,7 @@ const parser = yargs(hideBin(process.argv).map(a => (a === '-' ? stdinToken : a)
 				...simOptions,
 				json: jsonOption,
 				headless: {type: 'boolean', default: false, describe: 'print the whole timeline and exit (exit status 1 unless the outcome is success)'},
-				speed: {type: 'string', default: '1', describe: 'playback speed in a terminal (0.001–1000)'},
+				speed: {type: 'string', default: '1', describe: 'playback speed in a terminal (0.001 to 1000)'},
 				...deviceOptions,
 				paused,
 			})
@@ -505,7 +505,7 @@ const parser = yargs(hideBin(process.argv).map(a => (a === '-' ? stdinToken : a)
 				runs: {type: 'number', default: 10_000, describe: 'number of simulations'},
 				method: {type: 'string', choices: ['quiesce', 'live'], describe: 'activation method (default: the scenario\'s)'},
 				compare: {type: 'boolean', default: false, describe: 'run the same draws with quiesce and with live, side by side'},
-				threads: {type: 'number', describe: 'worker threads (default: every core when runs ≥ 2000)'},
+				threads: {type: 'number', describe: 'worker threads (default: every core for 2000 runs or more)'},
 				json: {type: 'boolean', default: false, describe: 'the report as JSON'},
 			})
 				.example('$0 risk --scenario risky-host', 'odds of each outcome over 10 000 seeded runs')
