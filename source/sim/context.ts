@@ -13,7 +13,8 @@ import type {Prng} from './prng.js';
 import type {Scenario} from './scenario.js';
 
 export class SimContext {
-	private lastFiles = new Map<string, string>();
+	/** What each firmware file last read, by its slot (Host.eachFile). */
+	private readonly lastFiles: Array<string | undefined>;
 	/** Kernel log records emitted so far. */
 	logCount = 0;
 
@@ -24,7 +25,10 @@ export class SimContext {
 		readonly scenario: Scenario,
 		readonly rng: Prng,
 		private readonly sink: (event: TimelineEvent) => void,
-	) {}
+	) {
+		// Filled up front: a dense array, not one that grows from slot 513 down.
+		this.lastFiles = Array.from<string | undefined>({length: 3 + 2 * host.dimms.length}).fill(undefined);
+	}
 
 	get now(): number {
 		return this.engine.now;
@@ -94,10 +98,10 @@ export class SimContext {
 		this.host.eachFile(this.now, only, this.publishFile);
 	}
 
-	private readonly publishFile = (path: string, answer: SysfsAnswer<string>): void => {
+	private readonly publishFile = (path: string, answer: SysfsAnswer<string>, slot: number): void => {
 		const value = renderAnswer(answer);
-		if (this.lastFiles.get(path) === value) return;
-		this.lastFiles.set(path, value);
+		if (this.lastFiles[slot] === value) return;
+		this.lastFiles[slot] = value;
 		this.sink({kind: 'sysfs', t: this.now, path, value});
 	};
 }

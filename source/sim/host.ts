@@ -12,7 +12,6 @@ import {
 	readBusCapability,
 	readDimmActivate,
 	readDimmResult,
-	sysfsPaths,
 	type ActivateResult,
 	type BusActivateState,
 	type Capability,
@@ -22,6 +21,7 @@ import {
 } from '../kernel/sysfs.js';
 import type {Prng} from './prng.js';
 import {firmwareFile} from './firmware-file.js';
+import {busPaths, dimmPaths, type DimmPaths} from './paths.js';
 import {draw} from './draw.js';
 import {planFaults, type FaultPlan} from './faults.js';
 import {scenarioDevices, scenarioDimms} from './scenario-model.js';
@@ -31,7 +31,7 @@ import type {Scenario} from './scenario.js';
 export type Dimm = {
 	index: number;
 	/** sysfs paths of its firmware files. */
-	paths: {activate: string; result: string};
+	paths: DimmPaths;
 	spec: DimmSpec;
 	/** This DIMM's activation cost in the platform estimate (µs). */
 	costUs: number;
@@ -102,7 +102,7 @@ export class Host {
 			const spec = specs[index]!;
 			return {
 				index,
-				paths: {activate: sysfsPaths.dimmActivate(index), result: sysfsPaths.dimmResult(index)},
+				paths: dimmPaths(index),
 				spec,
 				costUs: draw(spec.activationUs, dimmRng),
 				armed: false,
@@ -194,7 +194,7 @@ export class Host {
 		const c = dimm.cache;
 		if (c.count === this.bus.activations && c.state !== 'invalid' && c.state !== 'busy') return c.state;
 		const fresh = this.dimmInfo(dimm, nowUs);
-		if (commit) dimm.cache = {...fresh, count: this.bus.activations};
+		if (commit) dimm.cache = {state: fresh.state, result: fresh.result, count: this.bus.activations};
 		return fresh.state;
 	}
 
@@ -208,13 +208,14 @@ export class Host {
 		const c = dimm.cache;
 		if (c.count === this.bus.activations && c.result !== 'invalid') return c.result;
 		const fresh = this.dimmInfo(dimm, nowUs);
-		if (commit) dimm.cache = {...fresh, count: this.bus.activations};
+		if (commit) dimm.cache = {state: fresh.state, result: fresh.result, count: this.bus.activations};
 		return fresh.result;
 	}
 
 	/** An ARM/DISARM DSM was issued: the DIMM's cached state is invalidated first. */
 	invalidateDimmState(dimm: Dimm): void {
-		dimm.cache = {...dimm.cache, state: 'invalid'};
+		// A literal of the cache's one shape: an object spread here costs more than the rest of a read.
+		dimm.cache = {state: 'invalid', result: dimm.cache.result, count: dimm.cache.count};
 	}
 
 	/** The platform's true result (outcome analysis; not what a read returns). */
@@ -245,18 +246,21 @@ export class Host {
 		return files;
 	}
 
-	/** The same files as files(), in the same order, handed to `visit` one by one (no map built). */
-	eachFile(nowUs: number, only: readonly Dimm[] | undefined, visit: (path: string, answer: SysfsAnswer<string>) => void): void {
+	/**
+	 * The same files as files(), in the same order, handed to `visit` one by one (no map built), each
+	 * with its slot: a small number that names the file (0–2 the bus files, then two per DIMM).
+	 */
+	eachFile(nowUs: number, only: readonly Dimm[] | undefined, visit: (path: string, answer: SysfsAnswer<string>, slot: number) => void): void {
 		if (!this.hasFirmwareFiles) return;
 		this.ops += 3;
-		visit(this.busPaths.capability, readBusCapability(this.bus.capability));
-		visit(this.busPaths.activate, readBusActivate(this.bus.capability, this.busState(nowUs)));
-		visit(this.busPaths.noidle, {ok: true, value: formatNoidle(this.bus.noidle)});
+		visit(busPaths.capability, readBusCapability(this.bus.capability), 0);
+		visit(busPaths.activate, readBusActivate(this.bus.capability, this.busState(nowUs)), 1);
+		visit(busPaths.noidle, {ok: true, value: formatNoidle(this.bus.noidle)}, 2);
 		for (const dimm of only ?? this.dimms) {
 			this.ops++;
 			if (!dimm.spec.fwOps) continue;
-			visit(dimm.paths.activate, readDimmActivate(this.bus.capability, true, this.readDimmState(dimm, nowUs, false)));
-			visit(dimm.paths.result, readDimmResult(this.bus.capability, true, this.readDimmResult(dimm, nowUs, false)));
+			visit(dimm.paths.activate, readDimmActivate(this.bus.capability, true, this.readDimmState(dimm, nowUs, false)), 3 + 2 * dimm.index);
+			visit(dimm.paths.result, readDimmResult(this.bus.capability, true, this.readDimmResult(dimm, nowUs, false)), 4 + 2 * dimm.index);
 		}
 	}
 
@@ -290,12 +294,6 @@ export class Host {
 			}
 		}
 	}
-
-	private readonly busPaths = {
-		capability: sysfsPaths.busCapability(0),
-		activate: sysfsPaths.busActivate(0),
-		noidle: sysfsPaths.busNoidle(0),
-	};
 
 	deviceLabel(device: Device): string {
 		return `${device.driver} ${device.name}`;

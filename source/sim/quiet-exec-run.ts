@@ -14,7 +14,7 @@ import {platformActivate, type ActivationReport} from './activation.js';
 import type {SimContext} from './context.js';
 import {schedulePhase} from './device-phase.js';
 import {draw} from './draw.js';
-import {runFreezer, type FreezerTask} from './freezer.js';
+import {runFreezerOn} from './freezer.js';
 import type {Device, DevicePmState} from './host.js';
 import type {StuckTaskSpec} from './scenario-schema.js';
 import type {KernelProfile} from '../kernel/profiles.js';
@@ -269,20 +269,23 @@ class QuietExecSteps {
 		// A task whose cause ended by itself before this freeze (wakesAtUs) freezes like any other.
 		const stuck = ctx.host.stuckTasks.filter(s => s.kind === kind && (s.wakesAtUs === null || scenario.startUs + s.wakesAtUs > ctx.now));
 		const rng = ctx.rng.fork(`freeze-${kind}`);
-		const tasks: FreezerTask[] = Array.from({length: count}, (_, id) => {
+		// Task `id`'s ready time at index id: the stuck ones first, then a draw for each other task.
+		const readyAfterUs = new Float64Array(count);
+		for (let id = 0; id < count; id++) {
 			const spec = stuck[id];
 			if (spec) {
 				const wakes = spec.wakesAtUs === null ? Number.POSITIVE_INFINITY : Math.max(0, scenario.startUs + spec.wakesAtUs - ctx.now);
-				return {id, readyAfterUs: Math.min(spec.releaseAfterUs ?? Number.POSITIVE_INFINITY, wakes)};
+				readyAfterUs[id] = Math.min(spec.releaseAfterUs ?? Number.POSITIVE_INFINITY, wakes);
+			} else {
+				readyAfterUs[id] = draw(latency, rng);
 			}
+		}
 
-			return {id, readyAfterUs: draw(latency, rng)};
-		});
 		const start = ctx.now;
 		const startRecord = fmt.freezingStart(this.k, what);
 		if (this.k.freezer === 'split') ctx.log(startRecord);
 		ctx.note('tasks', `freezing ${count} ${kind === 'user' ? 'user tasks' : 'kernel threads'}`, {kind, state: 'freezing', frozen: 0, total: count});
-		const result = runFreezer(tasks, scenario.freezeTimeoutMs, rng);
+		const result = runFreezerOn(readyAfterUs, scenario.freezeTimeoutMs, rng);
 		let at = 0;
 		for (const sample of thin(result.progress, 16)) {
 			if (sample.frozen === count) break; // the closing note below says it

@@ -17,6 +17,7 @@ import {
 import {firmwareFile, renderAnswer, SimContext} from './context.js';
 import {Engine, type Process} from './engine.js';
 import {Host} from './host.js';
+import {busPaths, dimmPaths} from './paths.js';
 import {summarise, type Outcome} from './outcome.js';
 import {Prng} from './prng.js';
 import {hibernateQuietExec, liveActivate, type ActivationRun} from './quiet-exec-run.js';
@@ -44,7 +45,9 @@ export class Simulation {
 	private readonly engine: Engine;
 	private readonly ctx: SimContext;
 	private readonly listeners = new Set<(event: TimelineEvent) => void>();
-	private readonly shell: Array<{command: ShellCommand; actor: ActionEvent['actor']}> = [];
+	/** Commands waiting for the shell, from `shellHead` on (an index, not shift(): a script queues a thousand at once). */
+	private shell: Array<{command: ShellCommand; actor: ActionEvent['actor']} | undefined> = [];
+	private shellHead = 0;
 	private shellBusy = false;
 	private started = false;
 
@@ -116,7 +119,7 @@ export class Simulation {
 		}
 
 		ctx.publish();
-		if (this.options.script !== false) this.queueScript(scenario.script ?? defaultScript(this.scenario, this.host));
+		if (this.options.script !== false) this.queueScript(scenario.script ?? scenarioDefaultScript(this.scenario, this.host));
 	}
 
 	/** Run the next happening. False when there is nothing left to run. */
@@ -193,17 +196,23 @@ export class Simulation {
 	}
 
 	private queueScript(script: readonly ScriptAction[] | readonly ShellCommand[]): void {
-		for (const action of script) {
-			const at = 'at' in action && typeof action.at === 'number' ? action.at : 0;
-			const command: ShellCommand = 'write' in action ? {write: action.write, value: action.value} : 'read' in action ? {read: action.read} : {sleep: (action as {sleep: number}).sleep};
-			this.engine.schedule(at, () => this.submit(command, 'script'));
+		for (const {at, commands} of scriptGroups(script)) {
+			this.engine.schedule(at, () => {
+				for (const command of commands) this.submit(command, 'script');
+			});
 		}
 	}
 
 	private pump(): void {
 		if (this.shellBusy) return;
-		const next = this.shell.shift();
+		const next = this.shell[this.shellHead];
 		if (!next) return;
+		this.shell[this.shellHead++] = undefined;
+		if (this.shellHead === this.shell.length) {
+			this.shell = [];
+			this.shellHead = 0;
+		}
+
 		this.shellBusy = true;
 		this.engine.spawn(this.execute(next.command, next.actor), () => {
 			this.shellBusy = false;
@@ -330,6 +339,40 @@ export class Simulation {
 	}
 }
 
+type ScriptGroup = {at: number; commands: readonly ShellCommand[]};
+
+const scriptGroupsOf = new WeakMap<readonly ScriptAction[] | readonly ShellCommand[], readonly ScriptGroup[]>();
+
+/**
+ * A script as queue entries: consecutive actions due at the same moment are submitted by one entry,
+ * in order — the same order as one entry each (their sequence numbers would be consecutive), with a
+ * thousand fewer entries for a big box. Worked out once per script (scripts are not changed).
+ */
+function scriptGroups(script: readonly ScriptAction[] | readonly ShellCommand[]): readonly ScriptGroup[] {
+	let groups = scriptGroupsOf.get(script);
+	if (groups) return groups;
+	const built: ScriptGroup[] = [];
+	for (let i = 0; i < script.length; ) {
+		const at = actionAt(script[i]!);
+		let end = i + 1;
+		while (end < script.length && actionAt(script[end]!) === at) end++;
+		built.push({at, commands: Object.freeze(script.slice(i, end).map(action => Object.freeze(shellCommand(action))))});
+		i = end;
+	}
+
+	groups = Object.freeze(built);
+	scriptGroupsOf.set(script, groups);
+	return groups;
+}
+
+function actionAt(action: ScriptAction | ShellCommand): number {
+	return 'at' in action && typeof action.at === 'number' ? action.at : 0;
+}
+
+function shellCommand(action: ScriptAction | ShellCommand): ShellCommand {
+	return 'write' in action ? {write: action.write, value: action.value} : 'read' in action ? {read: action.read} : {sleep: (action as {sleep: number}).sleep};
+}
+
 function failure(errno: ErrnoName): {ok: false; errno: ErrnoName; code: number} {
 	return {ok: false, errno, code: errnoCode(errno)};
 }
@@ -353,19 +396,19 @@ export const operatorThinkUs = 800_000;
 export function defaultScript(scenario: Scenario, host: Host): ShellCommand[] {
 	// An operator at a shell: a moment between commands, to read the answer.
 	const think: ShellCommand = {sleep: operatorThinkUs};
-	const script: ShellCommand[] = [{read: sysfsPaths.busCapability(0)}, think];
+	const script: ShellCommand[] = [{read: busPaths.capability}, think];
 	const toArm = host.dimms.filter(d => d.spec.arm && d.spec.fwOps);
-	for (const dimm of toArm) script.push({write: sysfsPaths.dimmActivate(dimm.index), value: 'arm\n'}, think);
-	script.push({read: sysfsPaths.busActivate(0)});
+	for (const dimm of toArm) script.push({write: dimmPaths(dimm.index).activate, value: 'arm\n'}, think);
+	script.push({read: busPaths.activate});
 	script.push(think);
-	script.push({write: sysfsPaths.busActivate(0), value: `${scenario.method}\n`});
+	script.push({write: busPaths.activate, value: `${scenario.method}\n`});
 	// As ndctl does: each DIMM's activate before its result, which refreshes the
 	// driver's cached result (intel_fwa_result() alone would keep a stale `none`).
 	const verify = () => {
-		script.push({read: sysfsPaths.busActivate(0)});
+		script.push({read: busPaths.activate});
 		for (const dimm of toArm) {
-			script.push({read: sysfsPaths.dimmActivate(dimm.index)});
-			script.push({read: sysfsPaths.dimmResult(dimm.index)});
+			script.push({read: dimmPaths(dimm.index).activate});
+			script.push({read: dimmPaths(dimm.index).result});
 		}
 	};
 
@@ -374,6 +417,22 @@ export function defaultScript(scenario: Scenario, host: Host): ShellCommand[] {
 	if (scenario.platform.busyAfterActivationUs > 0) {
 		script.push({sleep: scenario.platform.busyAfterActivationUs + 100_000});
 		verify();
+	}
+
+	return script;
+}
+
+/**
+ * defaultScript(), once per scenario object: it depends only on the scenario (which DIMMs it arms,
+ * its method and busy window), and a risk run or a bench builds it for thousands of simulations.
+ */
+const defaultScripts = new WeakMap<Scenario, readonly ShellCommand[]>();
+
+function scenarioDefaultScript(scenario: Scenario, host: Host): readonly ShellCommand[] {
+	let script = defaultScripts.get(scenario);
+	if (!script) {
+		script = Object.freeze(defaultScript(scenario, host).map(command => Object.freeze(command)));
+		defaultScripts.set(scenario, script);
 	}
 
 	return script;

@@ -36,7 +36,8 @@ export function FreezeProgress({state, nowUs, width, height, border = true, evid
 							<Text color={color(p.tone)}>
 								{p.mark} {fit(p.label, labelWidth)} {fit(p.status, 8)}
 							</Text>
-							<Text> {fit(p.elapsed, 8)} {count}</Text>
+							{/* Unstyled: plain text in the row, not a Text of its own (the same characters, one node fewer per row). */}
+							{` ${fit(p.elapsed, 8)} ${count}`}
 						</Text>
 					);
 				})
