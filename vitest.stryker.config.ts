@@ -58,6 +58,7 @@ const testSets: Record<string, string[]> = {
 		'test/driver-errors.test.ts',
 		// Written against the mutation run's survivors (issue 14):
 		'test/writes-capture.test.ts',
+		'test/stream-batches.test.ts',
 	],
 	monitor: [
 		'test/selectors.test.ts',
