@@ -229,3 +229,55 @@ describe('lines that are none of these', () => {
 		expect(relativeSysfsPath('/system/x')).toBe('system/x');
 	});
 });
+
+describe('edges of each layout', () => {
+	it('the last line is read without a final newline; blank and blank-looking lines are no warning', () => {
+		expect(valuesOf('/sys/power/state\tmem\n\n/sys/power/disk\tplatform')).toEqual([['power/state', 'mem'], ['power/disk', 'platform']]);
+		const parsed = parseSysfsText('/sys/power/state\tmem\n   \n\t\n# comment\n/sys/power/disk\tplatform\n', 'f.tsv');
+		expect(parsed.warnings).toEqual([]);
+		expect(parsed.events).toHaveLength(2);
+		expect(parseSysfsText('', 'f.tsv')).toEqual({events: [], warnings: [], unreadable: [], timed: false});
+	});
+
+	it('lines that only look like a layout are warnings, not values', () => {
+		const text = [
+			'5\t/sys/power/state', // a number and a path but no value: not a series line
+			'x5\t/sys/power/state\tmem', // not a number
+			'5x\t/sys/power/state\tmem',
+			'state\tmem', // a TAB but no /sys/ path
+			'x/sys/power/state:mem', // grep output starts with the path
+			'foo ndbus0', // not only device names
+			'ndbus0 foo',
+			'xgrep: /sys/power/state: Permission denied',
+			'echo $ sign', // a "$ " inside a line is no prompt
+		];
+		const parsed = parseSysfsText(text.join('\n'), 'f.tsv');
+		expect(parsed.events).toEqual([]);
+		expect(parsed.unreadable).toEqual([]);
+		expect(parsed.warnings.map(w => w.line)).toEqual(text.map((_, i) => i + 1));
+	});
+
+	it('device names with several digits, leading blanks; values that merely mention an error are values', () => {
+		expect(valuesOf('  nmem12 namespace10.12\n').map(v => v[0])).toEqual(['bus/nd/devices/nmem12', 'bus/nd/devices/namespace10.12']);
+		expect(valuesOf('/sys/a\tit cannot read\n/sys/b\tno error: x\n/sys/c\tis not readable\n')).toEqual([['a', 'it cannot read'], ['b', 'no error: x'], ['c', 'is not readable']]);
+	});
+
+	it('a poll table: its header after one blank line or a blank-looking line, with a trailing blank; rows with blanks skipped silently', () => {
+		for (const before of ['\n', '  \n']) {
+			const parsed = parseSysfsText(`${before}mono_s\t/sys/a\t\n1.5\tx\n  \n\n2\ty\n`, 'p.tsv');
+			expect(parsed.warnings, JSON.stringify(before)).toEqual([]);
+			expect(parsed.timed).toBe(true);
+			expect(parsed.events.map(e => [e.t, e.path, e.value])).toEqual([[1_500_000, 'a', 'x'], [2_000_000, 'a', 'y']]);
+		}
+	});
+
+	it('a poll table\'s clock must be seconds: empty, negative, exponent and hex are warnings', () => {
+		const parsed = parseSysfsText('mono_s\t/sys/a\n\tv0\n-1.5\tv1\n1.5e3\tv2\n0x10\tv3\n7\tv4\n', 'p.tsv');
+		expect(parsed.warnings.map(w => w.line)).toEqual([2, 3, 4, 5]);
+		expect(parsed.events.map(e => [e.t, e.value])).toEqual([[7_000_000, 'v4']]);
+	});
+
+	it('relativeSysfsPath only strips a leading /sys/', () => {
+		expect(relativeSysfsPath('bus/nd/devices/sys/x')).toBe('bus/nd/devices/sys/x');
+	});
+});
