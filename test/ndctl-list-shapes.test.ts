@@ -12,7 +12,7 @@
 import {readFileSync} from 'node:fs';
 import {describe, expect, it} from 'vitest';
 import {fixturesDir} from '../source/paths.js';
-import {parseNdctlText, repair} from '../source/trace/ndctl-parser.js';
+import {parseNdctlText, repair, repairWork} from '../source/trace/ndctl-parser.js';
 
 const trace = (...parts: string[]) => readFileSync(fixturesDir('traces', ...parts), 'utf8');
 const dir = (name: string) => ({kind: 'sysfs', t: 0, path: `bus/nd/devices/${name}`, value: '<dir>', source: {file: 'n.json', line: 1}});
@@ -235,6 +235,22 @@ describe('repairing a cut-off paste', () => {
 		['# ndctl list -D\n[{"dev":"nmem0"}', [{dev: 'nmem0'}]],
 	])('%j', (text, value) => {
 		expect(JSON.parse(repair(text))).toEqual(value);
+	});
+
+	it('the repaired text exactly: leading blanks and line breaks kept, what is not only "..." or a prompt kept', () => {
+		expect(repair('  [\n1,\n2,')).toBe('[\n1,\n2]');
+		// A line of dots (with blanks around) is an elision; a line that merely ends or starts with dots is not.
+		expect(repair('[\n   ...   \n1,\n...x\n')).toBe('[\n1,\n...x]');
+		expect(repair('[{"dev":"nmem0"}, ...\n')).toBe('[{"dev":"nmem0"}, ...]');
+		// A command or prompt line is dropped only where it starts the line.
+		expect(repair('[{"note":"made by ndctl list"},\n{"dev":"$ x"},\n{"dev":"nmem0"}')).toBe('[{"note":"made by ndctl list"},\n{"dev":"$ x"},\n{"dev":"nmem0"}]');
+		// Blanks between a dangling key's colon and the cut.
+		expect(repair('[{"dev":"nmem0","a": ,')).toBe('[{"dev":"nmem0"}]');
+	});
+
+	it('the work counted is the characters scanned', () => {
+		repair('[1,2');
+		expect(repairWork.chars).toBe(4);
 	});
 
 	it('a lone ":" or a value ending in ":" is not a dangling key', () => {
