@@ -141,6 +141,15 @@ describe('structured input', () => {
 		expect(result.bytes).toBe(Buffer.byteLength(chunks.join('')));
 		expect(input.closed).toBe(1);
 	});
+
+	it('dmesg --json cut off inside a record: the end of the input says so (the records before it are kept)', async () => {
+		const cut = dmesgJson.slice(0, dmesgJson.lastIndexOf('"msg"'));
+		const input = inputOf([cut], {regular: true, format: 'dmesg-json', label: 'cut.json'});
+		const events: LogEvent[] = [];
+		const result = await streamLog(input, {onBatch: batch => void events.push(...batch)});
+		expect(events).toHaveLength(11);
+		expect(result.warnings.map(w => [w.file, w.message])).toEqual([['cut.json', 'the input ends inside a record (cut off); that record is skipped']]);
+	});
 });
 
 describe('abort', () => {
@@ -223,6 +232,17 @@ describe('the offset index', () => {
 		await streamLogFile(file, {indexEvery: 1, onBatch() {}, onIndex: e => index.push(e)});
 		expect(index.map(e => e.line)).toEqual([0, 1, 2, 3]);
 		expect(index[3]!.offset).toBe(Buffer.byteLength(`${qemuLines[0]}\n${qemuLines[1]}\n${long}\n`));
+	});
+
+	it('from an entry, a file of long lines (under 2048 per 1 MiB read) is still handed over in batches of 2048 (a regular file, not a pipe)', async () => {
+		const file = path.join(dir, 'long-lines.log');
+		// 3000 lines of 1.5 KB: about 700 per read.
+		writeFileSync(file, Array.from({length: 3000}, (_, i) => `[${String(1 + i).padStart(5)}.000000] ${'x'.repeat(1500)}\n`).join(''));
+		const batches: number[] = [];
+		await streamLogFile(file, {from: {offset: 0, line: 0, t: 0}, onBatch: batch => void batches.push(batch.length)});
+		expect(batches.length).toBeGreaterThan(1);
+		for (const size of batches.slice(0, -1)) expect(size).toBeGreaterThanOrEqual(2048);
+		expect(batches.reduce((a, b) => a + b, 0)).toBe(3000);
 	});
 
 	it('from an entry, a file is still handed over in batches of 2048 events (a regular file, not a pipe)', async () => {
