@@ -75,6 +75,12 @@ export default {
 	// - kernel/stacks.ts: `stack.join(' ')` → `join('')` (no syscall pattern starts with a character a
 	//   frame can end with: hex digit or "]"); `rip.padStart(12, '0')` → `padStart(12, '')` (the
 	//   simulated RIP always has 12 hex digits).
+	// - trace/stream.ts: `new StringDecoder('utf8')` → `''` and `Buffer.byteLength(line, 'utf8')` → `''`
+	//   (Node takes an empty encoding as utf8: `new StringDecoder('').encoding === 'utf8'`,
+	//   `Buffer.byteLength('ü', '') === 2`); flush's default `force = false` → true (every call passes
+	//   force); streamLogFile()'s input `format: 'log'` → '' (streamLog reads every format but the
+	//   JSON/export ones as text), `compression: 'none'` → '' (streamLog never reads it) and
+	//   `close: () => stream.destroy()` → no-op (for-await over a Readable destroys it on end, break or throw).
 	// Survivors left, not equivalent (README):
 	// - kernel/stacks.ts userRegisters(): the 12 arithmetic mutants of the simulated register values.
 	//   They are made-up user-space values (each 16 hex digits, tested); no kernel fact says which
