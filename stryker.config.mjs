@@ -81,6 +81,16 @@ export default {
 	//   force); streamLogFile()'s input `format: 'log'` → '' (streamLog reads every format but the
 	//   JSON/export ones as text), `compression: 'none'` → '' (streamLog never reads it) and
 	//   `close: () => stream.destroy()` → no-op (for-await over a Readable destroys it on end, break or throw).
+	// - trace/sysfs-parser.ts secondsToUs(): `us <= maxStampUs` → `<` (no seconds text with at most nine
+	//   decimals rounds to exactly 2^53 − 1 µs: 9007199254.740991 × 10^6 rounds to 2^53 in doubles).
+	//   isPollHeader(): `first > 0` → true or `>= 0` (with no path or a path first, the clock test runs on
+	//   no columns, or the last column is not a path), `.slice(0, first).some(…)` → `fields.some(…)` (a
+	//   /sys/ path is never a clock name). parseSysfsText(): the trailing-'' `lines.pop()` → never (a
+	//   blank line is skipped anyway); grep's `(.*)$` and grep-error `(.*)$` → without `$` (a line holds no
+	//   newline, `.*` runs to its end). parsePollTable(): `i < firstPath` → true or `<=` (isPollHeader()
+	//   makes every column from the first path on a path, so a clock is always before it);
+	//   `fields[clock] ?? ''` → marker string (secondsToUs() rejects both); `last = []` →
+	//   `["Stryker was here"]` (differs only for a first value equal to that marker).
 	// Survivors left, not equivalent (README):
 	// - kernel/stacks.ts userRegisters(): the 12 arithmetic mutants of the simulated register values.
 	//   They are made-up user-space values (each 16 hex digits, tested); no kernel fact says which

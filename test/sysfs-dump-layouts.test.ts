@@ -178,7 +178,10 @@ describe('a poll table', () => {
 
 	it('the clock is mono_s when there is one, else boot_s, else uptime; comment and blank rows skipped', () => {
 		const rows = ['1.00\t1.000001\t1.000002\t1\t0.0\tarmed\tnone', '', '# paused', '2.00\t2.000001\t2.000002\t1\t0.0\tbusy\tnone'];
-		expect(parseSysfsText([header, ...rows].join('\n'), 'p.tsv').events.map(e => e.t)).toEqual([1_000_001, 1_000_001, 2_000_001]);
+		const table = parseSysfsText([header, ...rows, '#no blank after the hash'].join('\n'), 'p.tsv');
+		expect(table.warnings).toEqual([]);
+		expect(table.events.map(e => e.t)).toEqual([1_000_001, 1_000_001, 2_000_001]);
+		expect(table.events.every(e => e.kind === 'sysfs')).toBe(true);
 		const noMono = 'uptime\tboot_s\t/sys/a\n1.00\t1.5\tx\n';
 		expect(parseSysfsText(noMono, 'p.tsv').events.map(e => e.t)).toEqual([1_500_000]);
 		const uptimeOnly = 'boot_x\tuptime\t/sys/a\n1.5\t1.25\tx\n';
@@ -233,7 +236,7 @@ describe('lines that are none of these', () => {
 describe('edges of each layout', () => {
 	it('the last line is read without a final newline; blank and blank-looking lines are no warning', () => {
 		expect(valuesOf('/sys/power/state\tmem\n\n/sys/power/disk\tplatform')).toEqual([['power/state', 'mem'], ['power/disk', 'platform']]);
-		const parsed = parseSysfsText('/sys/power/state\tmem\n   \n\t\n# comment\n/sys/power/disk\tplatform\n', 'f.tsv');
+		const parsed = parseSysfsText('/sys/power/state\tmem\n   \n\t\n# comment\n#comment\n/sys/power/disk\tplatform\n', 'f.tsv');
 		expect(parsed.warnings).toEqual([]);
 		expect(parsed.events).toHaveLength(2);
 		expect(parseSysfsText('', 'f.tsv')).toEqual({events: [], warnings: [], unreadable: [], timed: false});
@@ -259,7 +262,14 @@ describe('edges of each layout', () => {
 
 	it('device names with several digits, leading blanks; values that merely mention an error are values', () => {
 		expect(valuesOf('  nmem12 namespace10.12\n').map(v => v[0])).toEqual(['bus/nd/devices/nmem12', 'bus/nd/devices/namespace10.12']);
-		expect(valuesOf('/sys/a\tit cannot read\n/sys/b\tno error: x\n/sys/c\tis not readable\n')).toEqual([['a', 'it cannot read'], ['b', 'no error: x'], ['c', 'is not readable']]);
+		expect(valuesOf('/sys/a\tit cannot read\n/sys/b\tno error: x\n/sys/c\tis not readable\n/sys/d\tno read error: x\n/sys/e\tthe cat: x\n/sys/f\tx (nd bus device; dumped under /sys/x)\n')).toEqual([
+			['a', 'it cannot read'],
+			['b', 'no error: x'],
+			['c', 'is not readable'],
+			['d', 'no read error: x'],
+			['e', 'the cat: x'],
+			['f', 'x (nd bus device; dumped under /sys/x)'],
+		]);
 	});
 
 	it('a poll table: its header after one blank line or a blank-looking line, with a trailing blank; rows with blanks skipped silently', () => {
