@@ -17,7 +17,8 @@ import {execa} from 'execa';
 import {generateRealLog} from './real-log.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
-const cli = path.join(here, '..', 'source', 'cli.js');
+// The published bin (scripts/build.mjs), as users run it.
+const cli = path.join(here, '..', 'bundle', 'cli.js');
 const probe = path.join(here, 'rss-probe.js');
 
 type Run = {seconds: number; rssMb?: number; cpuSeconds?: number};

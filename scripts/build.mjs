@@ -19,7 +19,7 @@ import {createHash} from 'node:crypto';
 import {existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync} from 'node:fs';
 import path from 'node:path';
 import process from 'node:process';
-import {fileURLToPath} from 'node:url';
+import {fileURLToPath, pathToFileURL} from 'node:url';
 import {inkOutputFile, patchInkOutput} from './ink-output-patch.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -39,6 +39,9 @@ function inputFiles() {
 	};
 
 	walk(path.join(root, 'source'));
+	// The built-in scenarios parsed at build time (scenarios.json): a changed one rebuilds. A stale
+	// one is never served anyway (source/sim/scenario-load.ts compares every file's text).
+	walk(path.join(root, 'fixtures', 'scenarios'));
 	for (const file of ['package.json', 'package-lock.json', 'tsconfig.json']) if (existsSync(path.join(root, file))) files.push(path.join(root, file));
 	files.push(fileURLToPath(import.meta.url));
 	files.push(path.join(root, 'scripts', 'ink-output-patch.mjs'));
@@ -63,6 +66,22 @@ export function bundleIsCurrent(hash = inputsHash()) {
 }
 
 /**
+ * string-width 8.3 measures printable ASCII as its length before it segments anything ("Fast path:
+ * printable ASCII (0x20–0x7E) needs no segmenter, regex, or EAW lookup — width equals length");
+ * 7.2 (cliui's and wrap-ansi's copies, which lay out help and Ink's wrapped text) segments every
+ * string, and the first one builds the Intl.Segmenter (ICU's break-iterator data). The same fast
+ * path, in the same place (after ANSI codes are stripped): for such a string 7.2 adds 1 per
+ * character too (none is a control, zero-width, combining, default-ignorable or emoji character,
+ * and all are East Asian Width narrow). test/string-width-fast-path.test.ts compares the two.
+ */
+export function asciiFastPath(text) {
+	if (text.includes('// Fast path: printable ASCII')) return {contents: text};
+	const anchor = '\tif (string.length === 0) {\n\t\treturn 0;\n\t}\n\n\tlet width = 0;';
+	if (!text.includes(anchor)) return {error: 'expected the 7.x "if (string.length === 0) … let width = 0;" or the 8.x ASCII fast path (see asciiFastPath in scripts/build.mjs)'};
+	return {contents: text.replace(anchor, '\tif (string.length === 0) {\n\t\treturn 0;\n\t}\n\n\t// Fast path: printable ASCII (scripts/build.mjs asciiFastPath).\n\tif (/^[\\u0020-\\u007E]*$/.test(string)) {\n\t\treturn string.length;\n\t}\n\n\tlet width = 0;')};
+}
+
+/**
  * string-width (three copies: yargs', cliui's, wrap-ansi's) builds an Intl.Segmenter when it is
  * imported, which loads ICU's break-iterator data: ≈30 ms of every run, though a run that prints no
  * help never measures a string. Build it on first use instead. A copy that no longer has that exact
@@ -75,10 +94,35 @@ const lazySegmenter = {
 			const text = readFileSync(args.path, 'utf8');
 			const eager = /^const segmenter = new Intl\.Segmenter\(\);$/m;
 			if (!eager.test(text)) return {errors: [{text: `${args.path}: expected "const segmenter = new Intl.Segmenter();" to make lazy (see lazySegmenter in scripts/build.mjs)`}]};
-			return {contents: text.replace(eager, 'let eagerSegmenter;\nconst segmenter = {segment: text => (eagerSegmenter ??= new Intl.Segmenter()).segment(text)};'), loader: 'js'};
+			const lazy = text.replace(eager, 'let eagerSegmenter;\nconst segmenter = {segment: text => (eagerSegmenter ??= new Intl.Segmenter()).segment(text)};');
+			const fast = asciiFastPath(lazy);
+			return fast.error ? {errors: [{text: `${args.path}: ${fast.error}`}]} : {contents: fast.contents, loader: 'js'};
 		});
 	},
 };
+
+/**
+ * yargs needs cliui and string-width only to lay out help text (usage.js help(): shim.cliui, and
+ * shim.stringWidth for the column width), yet its shim imports them up front: with wrap-ansi,
+ * emoji-regex and get-east-asian-width that is ≈30 KB of Unicode tables and /v regexes to compile,
+ * ≈30 % of `node -e 0` on every run. The shim gets stand-ins instead, and the real modules load
+ * in a chunk of their own when cli.ts sees a help request (globalThis[Symbol.for(
+ * 'quiesce.loadYargsHelp')], awaited before parsing). A stand-in called before that load throws:
+ * a help path the CLI does not foresee fails loudly in test/cli-help.test.ts rather than printing
+ * help laid out differently.
+ */
+export function lazyHelpRendering(text) {
+	const imports = ["import cliui from 'cliui'", "import stringWidth from 'string-width';"];
+	for (const line of imports) if (!text.includes(line)) return {error: `expected "${line}" (see lazyHelpRendering in scripts/build.mjs)`};
+	const stand = [
+		'let helpRendering;',
+		"const helpNeeded = () => { if (!helpRendering) throw new Error('yargs help rendering used before it was loaded (scripts/build.mjs lazyHelpRendering)'); return helpRendering; };",
+		'const cliui = options => helpNeeded().cliui(options);',
+		'const stringWidth = text => helpNeeded().stringWidth(text);',
+		"globalThis[Symbol.for('quiesce.loadYargsHelp')] = async () => { const [c, w] = await Promise.all([import('cliui'), import('string-width')]); helpRendering = {cliui: c.default, stringWidth: w.default}; };",
+	].join('\n');
+	return {contents: text.replace(imports[0], '').replace(imports[1], stand)};
+}
 
 /**
  * yargs finds "its" package.json (for --version and pkgConf) from the folder above its own
@@ -94,7 +138,9 @@ const yargsMainFilename = {
 			const search = "const mainFilename = __dirname.substring(0, __dirname.lastIndexOf('node_modules'));";
 			if (!text.includes(search)) return {errors: [{text: `${args.path}: expected "${search}" (see yargsMainFilename in scripts/build.mjs)`}]};
 			// The chunk is dist/bundle/<chunk>.js: the package root is two folders up.
-			return {contents: text.replace(search, "const mainFilename = join(dirname(__dirname), '..', '..') + '/';"), loader: 'js'};
+			const rooted = text.replace(search, "const mainFilename = join(dirname(__dirname), '..', '..') + '/';");
+			const lazy = lazyHelpRendering(rooted);
+			return lazy.error ? {errors: [{text: `${args.path}: ${lazy.error}`}]} : {contents: lazy.contents, loader: 'js'};
 		});
 	},
 };
@@ -110,13 +156,30 @@ const sharedInkOutputCaches = {
 	},
 };
 
+/**
+ * dist/bundle/scenarios.json: every built-in scenario parsed by the bundle's own scenario.ts (the
+ * scenario-cache entry), so that `sim` and `scenarios` need neither zod nor the YAML parser
+ * (source/sim/scenario-load.ts). A built-in scenario that does not parse leaves no file: runs then
+ * parse, and report the error, as without it.
+ */
+async function writeScenarioCache() {
+	const file = path.join(outdir, 'scenarios.json');
+	rmSync(file, {force: true});
+	try {
+		const {builtinScenarioCache} = await import(`${pathToFileURL(path.join(outdir, 'scenario-cache.js')).href}?${Date.now()}`);
+		writeFileSync(file, JSON.stringify(await builtinScenarioCache()));
+	} catch (error) {
+		process.stderr.write(`build: built-in scenarios not pre-parsed: ${error.message}\n`);
+	}
+}
+
 export async function bundle() {
 	const {build} = await import('esbuild');
 	const hash = inputsHash();
 	mkdirSync(outdir, {recursive: true});
 	const result = await build({
 		absWorkingDir: root,
-		entryPoints: {cli: 'source/cli.ts', worker: 'source/risk/worker.ts'},
+		entryPoints: {cli: 'source/cli.ts', worker: 'source/risk/worker.ts', 'scenario-cache': 'source/sim/scenario-cache.ts'},
 		outdir,
 		bundle: true,
 		splitting: true,
@@ -145,6 +208,7 @@ export async function bundle() {
 	const current = new Set(Object.keys(result.metafile.outputs).map(file => path.basename(file)));
 	for (const file of readdirSync(outdir)) if (/^chunk-.*\.js$/.test(file) && !current.has(file)) rmSync(path.join(outdir, file), {force: true});
 	writeFileSync(metafileOut, JSON.stringify(result.metafile));
+	await writeScenarioCache();
 	writeFileSync(stampFile, hash + '\n');
 	return result;
 }

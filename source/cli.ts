@@ -12,6 +12,7 @@ import {fixturesDir, packageRoot} from './paths.js';
 import {exitStatus, UsageError, parseSeed} from './commands/errors.js';
 import {CaptureError, DrillError, ScenarioError, TraceError} from './errors.js';
 import {isKernelId, kernelIds, UnknownReleaseError, type KernelId} from './kernel/profiles.js';
+import {prepareScenario, yamlFirst} from './sim/scenario-load.js';
 
 /** --kernel takes a release (5.10, 6.1, 6.6.30, 6.6.94, 6.12, 6.17, X.Y.Z of a supported series). */
 function kernelArg(value: string | undefined): KernelId | undefined {
@@ -126,6 +127,23 @@ function closest(typed: string, known: readonly string[]): string | undefined {
 	return best;
 }
 
+/** The first `--name` the command does not know, and the word after it that yargs took as its value. */
+function unknownOptionTaking(rawArgs: readonly string[], knownOptions: readonly string[]): {name: string; value?: string} | undefined {
+	const known = new Set([...knownOptions, 'help', 'version', 'debug']);
+	const end = rawArgs.indexOf('--');
+	const args = end === -1 ? rawArgs : rawArgs.slice(0, end);
+	for (const [i, arg] of args.entries()) {
+		const m = /^--(?:no-)?([^=]+)(=.*)?$/.exec(arg);
+		if (!m || known.has(m[1]!) || known.has(kebabCase(m[1]!))) continue;
+		const next = args[i + 1];
+		return {name: m[1]!, value: m[2] === undefined && next !== undefined && !next.startsWith('-') ? next : undefined};
+	}
+
+	return undefined;
+}
+
+const kebabCase = (name: string) => name.replace(/[A-Z]/g, c => `-${c.toLowerCase()}`);
+
 /**
  * yargs's own messages, rewritten to name the option, what was given and
  * what is allowed, in one line.
@@ -169,8 +187,16 @@ export function usageMessage(message: string, commands: readonly string[], rawAr
 	const notEnough = /Not enough non-option arguments: got (\d+), need at least (\d+)/.exec(message);
 	if (notEnough) {
 		const command = rawArgs.find(a => !a.startsWith('-'));
-		if (command === 'replay') return 'replay: missing PATH (a log file, a bundle folder, or - for standard input; see --help)';
-		return `${command ?? 'quiesce'}: missing argument (see --help)`;
+		const missing = command === 'replay' ? 'replay: missing PATH (a log file, a bundle folder, or - for standard input; see --help)' : `${command ?? 'quiesce'}: missing argument (see --help)`;
+		// `replay --sumary x.log`: yargs takes x.log as the value of the unknown --sumary, and then
+		// misses the path. Name the option first: it is the mistake.
+		const strange = unknownOptionTaking(rawArgs, knownOptions);
+		if (strange) {
+			const hint = closest(strange.name, knownOptions);
+			return `unknown option --${strange.name}${hint ? ` (did you mean --${hint}?)` : ''}${strange.value === undefined ? '' : `, which took ${JSON.stringify(strange.value)} as its value`}; ${missing}`;
+		}
+
+		return missing;
 	}
 	const argsTypo = /^Did you mean (.*)\?$/m.exec(message);
 	if (argsTypo) return `${message.split('\n')[0]} (did you mean ${argsTypo[1]}?)`;
@@ -212,7 +238,7 @@ process.stdout.on('error', (error: NodeJS.ErrnoException) => {
 
 const simOptions = {
 	scenario: {type: 'string', default: 'default', describe: 'built-in scenario name, or a path to a .json/.yaml scenario file'},
-	seed: {type: 'string', default: '1', describe: 'PRNG seed (0–4294967295): same seed, same run, byte for byte'},
+	seed: {type: 'string', default: '1', describe: 'PRNG seed (0 to 4294967295): same seed, same run, byte for byte'},
 	kernel: {type: 'string', describe: `kernel release whose behaviour and messages to simulate: ${kernelIds.join(', ')} or X.Y.Z of those series (default: the scenario's)`},
 } as const;
 
@@ -257,15 +283,17 @@ function skipHelpCache(instance: unknown): void {
 }
 
 /**
- * A scenario given by name or path that is (or may be) YAML: load the parser first, so that the
- * synchronous reader finds it loaded (source/yaml.ts). A JSON one never loads it (one that extends
- * a YAML scenario still works: the reader then requires the parser itself).
+ * The bundle loads yargs' help layout (cliui, string-width) only when help is asked for
+ * (scripts/build.mjs lazyHelpRendering): --help or -h anywhere before "--", or a bare "help".
+ * Unbundled, yargs imported them already and there is nothing to load.
  */
-async function yamlFirst(scenario: string): Promise<void> {
-	const given = /[/\\]|\.(?:json|ya?ml)$/.test(scenario);
-	const json = given ? scenario.endsWith('.json') : existsSync(fixturesDir('scenarios', `${scenario}.json`));
-	if (!json) await (await import('./yaml.js')).loadYamlParser();
+async function loadHelpRenderingIfAsked(args: readonly string[]): Promise<void> {
+	const end = args.indexOf('--');
+	const asked = (end === -1 ? args : args.slice(0, end)).some(a => a === '--help' || a === '-h' || a.startsWith('--help=') || a === 'help');
+	const load = (globalThis as Record<symbol, (() => Promise<void>) | undefined>)[Symbol.for('quiesce.loadYargsHelp')];
+	if (asked && load) await load();
 }
+
 
 /** The monitor needs a keyboard and a real terminal; anything else gets plain text. */
 /** The controlling terminal, for keys when standard input carries the log; undefined without one. */
@@ -290,7 +318,7 @@ const parser = yargs(hideBin(process.argv).map(a => (a === '-' ? stdinToken : a)
 				...simOptions,
 				json: jsonOption,
 				headless: {type: 'boolean', default: false, describe: 'print the whole timeline and exit (exit status 1 unless the outcome is success)'},
-				speed: {type: 'string', default: '1', describe: 'playback speed in a terminal (0.001–1000)'},
+				speed: {type: 'string', default: '1', describe: 'playback speed in a terminal (0.001 to 1000)'},
 				...deviceOptions,
 				paused,
 			})
@@ -301,7 +329,7 @@ const parser = yargs(hideBin(process.argv).map(a => (a === '-' ? stdinToken : a)
 			try {
 				checkFileOption('scenario', argv.scenario);
 				const args = {scenario: argv.scenario, seed: parseSeed(argv.seed), kernel: kernelArg(argv.kernel), json: argv.json};
-				await yamlFirst(argv.scenario);
+				await prepareScenario(argv.scenario);
 				if (argv.devices || argv.compareCycles || argv.html !== undefined) {
 					await runDevicesFor(argv, async options => {
 						const [{createSimulation}, {eventsDeviceTimeline}] = await Promise.all([import('./commands/sim.js'), import('./commands/devices.js')]);
@@ -477,7 +505,7 @@ const parser = yargs(hideBin(process.argv).map(a => (a === '-' ? stdinToken : a)
 				runs: {type: 'number', default: 10_000, describe: 'number of simulations'},
 				method: {type: 'string', choices: ['quiesce', 'live'], describe: 'activation method (default: the scenario\'s)'},
 				compare: {type: 'boolean', default: false, describe: 'run the same draws with quiesce and with live, side by side'},
-				threads: {type: 'number', describe: 'worker threads (default: every core when runs ≥ 2000)'},
+				threads: {type: 'number', describe: 'worker threads (default: every core for 2000 runs or more)'},
 				json: {type: 'boolean', default: false, describe: 'the report as JSON'},
 			})
 				.example('$0 risk --scenario risky-host', 'odds of each outcome over 10 000 seeded runs')
@@ -505,8 +533,8 @@ const parser = yargs(hideBin(process.argv).map(a => (a === '-' ? stdinToken : a)
 				.example('$0 scenarios --json | jq -r .name', 'just the names'),
 		async argv => {
 			try {
-				const [{listScenarios}] = await Promise.all([import('./commands/scenarios.js'), import('./yaml.js').then(yaml => yaml.loadYamlParser())]);
-				listScenarios(process.stdout, argv.json);
+				const [{listScenarios}, {builtinScenarios}] = await Promise.all([import('./commands/scenarios.js'), import('./sim/scenario-load.js')]);
+				listScenarios(process.stdout, argv.json, await builtinScenarios());
 			} catch (error) {
 				handle(error);
 			}
@@ -538,4 +566,5 @@ function visibleOptions(options: {key: Record<string, unknown>; alias: Record<st
 }
 
 skipHelpCache(parser);
+await loadHelpRenderingIfAsked(hideBin(process.argv));
 await parser.parseAsync();

@@ -86,9 +86,48 @@ describe('the published bin (dist/bundle)', () => {
 		expect(loaded.has('execa')).toBe(false);
 	});
 
-	it('a JSON scenario never loads the YAML parser; a YAML one does', async () => {
+	// scripts/build.mjs lazyHelpRendering: yargs' help layout (cliui, string-width and its Unicode
+	// tables) loads only when help is asked for.
+	it.each([
+		['sim --headless', ['sim', '--headless', '--scenario', 'default'], false],
+		['a usage error', ['sim', '--frobnicate'], false],
+		['no command', [], false],
+		['completion', ['completion'], false],
+		['--help', ['--help'], true],
+		['replay --help', ['replay', '--help'], true],
+		['help after the options', ['sim', '--seed', '3', '--help'], true],
+	] as const)('%s (args %j): help layout loaded: %s', async (_name, args, help) => {
+		const {loaded} = await loadedBy([...args]);
+		expect(loaded.has('yargs')).toBe(true);
+		expect(['cliui', 'string-width', 'emoji-regex'].filter(p => loaded.has(p))).toEqual(help ? ['cliui', 'string-width', 'emoji-regex'] : []);
+	});
+
+	it('help laid out by the lazily loaded cliui: options in a column, wrapped to the width', async () => {
+		const result = await execa('node', [cliPath, 'sim', '--help'], {reject: false, stdin: 'ignore', env: {NO_COLOR: '1', COLUMNS: '80'}});
+		expect(result.exitCode).toBe(0);
+		const lines = result.stdout.split('\n');
+		const seed = lines.find(line => line.trimStart().startsWith('--seed'));
+		const scenario = lines.find(line => line.trimStart().startsWith('--scenario'));
+		expect(seed).toBeDefined();
+		// cliui puts every description in one column: the two option rows start their text at the same place.
+		expect(/--seed\s+(\S)/.exec(seed!)!.index + /--seed\s+/.exec(seed!)![0].length).toBe(/--scenario\s+/.exec(scenario!)!.index + /--scenario\s+/.exec(scenario!)![0].length);
+		expect(Math.max(...lines.map(line => line.length))).toBeLessThanOrEqual(100);
+	});
+
+	it('a JSON scenario never loads the YAML parser; a YAML file does', async () => {
 		expect((await loadedBy(['sim', '--headless', '--scenario', 'default'])).loaded.has('yaml')).toBe(false);
-		expect((await loadedBy(['sim', '--headless', '--scenario', 'busy-window'])).loaded.has('yaml')).toBe(true);
+		expect((await loadedBy(['sim', '--headless', '--scenario', fixturesDir('scenarios', 'busy-window.yaml')])).loaded.has('yaml')).toBe(true);
+	});
+
+	// dist/bundle/scenarios.json (test/scenario-cache.test.ts): built-in scenarios parsed at build time.
+	it.each([
+		['sim --headless of a JSON built-in', ['sim', '--headless', '--scenario', 'default']],
+		['sim --headless of a YAML built-in', ['sim', '--headless', '--scenario', 'busy-window']],
+		['scenarios', ['scenarios']],
+	])('%s loads neither zod nor the YAML parser', async (_name, args) => {
+		const {loaded} = await loadedBy(args);
+		expect(loaded.has('yargs')).toBe(true);
+		expect(['zod', 'yaml'].filter(p => loaded.has(p))).toEqual([]);
 	});
 
 	it('capture loads execa (for ndctl), still no UI', async () => {

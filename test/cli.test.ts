@@ -61,6 +61,10 @@ describe('quiesce sim --headless', () => {
 		[['sim', '--headless', '--scenario', './missing.yaml'], /^quiesce: \.\/missing\.yaml: no such scenario file$/],
 		[['launch'], /^quiesce: unknown command or argument "launch"; one of sim, replay, record, capture, rehearse, risk, scenarios, completion \(see --help\)$/],
 		[['replay'], /^quiesce: replay: missing PATH \(a log file, a bundle folder, or - for standard input; see --help\)$/],
+		// yargs takes x.log as the unknown option's value, then misses the path: the option is the mistake.
+		[['replay', '--sumary', 'x.log'], /^quiesce: unknown option --sumary \(did you mean --summary\?\), which took "x\.log" as its value; replay: missing PATH \(.*see --help\)$/],
+		[['replay', '--json', '--sumary=1'], /^quiesce: unknown option --sumary \(did you mean --summary\?\); replay: missing PATH \(.*see --help\)$/],
+		[['replay', '--compareCycles', '--summary'], /^quiesce: replay: missing PATH \(a log file, a bundle folder, or - for standard input; see --help\)$/],
 		[['record'], /^quiesce: --out: required \(see --help\)$/],
 		[['record', '--out', ''], /^quiesce: --out: got ""; expected a directory/],
 		[['sim', '--headless', '--scenario', '/dev/zero'], /^quiesce: --scenario: got "\/dev\/zero", a character device; expected a regular file$/],

@@ -6,6 +6,7 @@ import {runRecord} from '../source/commands/record.js';
 import {runReplayHeadless} from '../source/commands/replay.js';
 import {runHeadless} from '../source/commands/sim.js';
 import {builtinScenarioNames} from '../source/sim/scenario.js';
+import {prepareScenario} from '../source/sim/scenario-load.js';
 import {cycleDocument} from '../source/monitor/summary-document.js';
 import {fixturesDir} from '../source/paths.js';
 import {parseNativeEvents} from '../source/trace/bundle.js';
@@ -22,6 +23,7 @@ describe('record, then replay', () => {
 	it.each(builtinScenarioNames())('%s: replay --json of the bundle equals sim --headless --json', async name => {
 		const out = path.join(tmp, name);
 		runRecord({scenario: name, seed: 11, json: false, out, force: true});
+		await prepareScenario(name);
 		const sim = new Sink();
 		runHeadless({scenario: name, seed: 11, json: true}, sim);
 		const replayed = new Sink();

@@ -9,6 +9,7 @@ import {bundleFormat, type BundleMeta} from '../trace/bundle.js';
 import {escapeValue} from '../trace/sysfs-parser.js';
 import {formatWrites} from '../trace/writes.js';
 import {prepareOut, writeBundleFiles} from '../capture/out.js';
+import {loadScenario} from '../sim/scenario.js';
 import {createSimulation, type SimArgs} from './sim.js';
 
 /**
@@ -38,7 +39,7 @@ export function bundleFilesOf(events: readonly TimelineEvent[], meta: BundleMeta
 
 export function runRecord(args: SimArgs & {out: string; force: boolean}): string {
 	const out = prepareOut(args.out, {root: '/', force: args.force, command: 'record'});
-	const sim = createSimulation(args).run();
+	const sim = createSimulation(args, loadScenario).run();
 	const outcome = sim.outcome();
 	writeBundleFiles(out, bundleFilesOf(sim.timeline, {
 		format: bundleFormat,

@@ -1,13 +1,10 @@
 import type {Writable} from 'node:stream';
-import {builtinScenarioNames, loadScenario} from '../sim/scenario.js';
+import type {Scenario} from '../sim/scenario-files.js';
 import {jsonVersion} from '../json-version.js';
 
 /** `quiesce scenarios`: each built-in scenario with its one-line description. */
-export function listScenarios(out: Writable, json: boolean): void {
-	const rows = builtinScenarioNames().map(name => {
-		const scenario = loadScenario(name);
-		return {name, description: scenario.description, expect: scenario.expect, method: scenario.method, dimms: scenario.dimms.count};
-	});
+export function listScenarios(out: Writable, json: boolean, scenarios: readonly Scenario[]): void {
+	const rows = scenarios.map(scenario => ({name: scenario.name, description: scenario.description, expect: scenario.expect, method: scenario.method, dimms: scenario.dimms.count}));
 	if (json) {
 		for (const row of rows) out.write(JSON.stringify({version: jsonVersion, ...row}) + '\n');
 		return;

@@ -2,7 +2,8 @@ import type {Writable} from 'node:stream';
 import {TimelinePrinter} from '../headless/printer.js';
 import type {KernelId} from '../kernel/profiles.js';
 import {outcomeLine} from '../sim/outcome.js';
-import {loadScenario} from '../sim/scenario.js';
+import {loadScenarioForRun} from '../sim/scenario-load.js';
+import type {Scenario} from '../sim/scenario-files.js';
 import {Simulation} from '../sim/simulation.js';
 import {jsonVersion} from '../json-version.js';
 
@@ -13,8 +14,12 @@ export type SimArgs = {
 	json: boolean;
 };
 
-export function createSimulation(args: SimArgs): Simulation {
-	const scenario = loadScenario(args.scenario);
+/**
+ * With the default loader the scenario must have been prepared (sim/scenario-load.ts
+ * prepareScenario); a caller off the start-up path may pass scenario.ts loadScenario instead.
+ */
+export function createSimulation(args: SimArgs, load: (ref: string) => Scenario = loadScenarioForRun): Simulation {
+	const scenario = load(args.scenario);
 	return new Simulation(scenario, {seed: args.seed, kernel: args.kernel});
 }
 

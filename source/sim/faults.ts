@@ -14,7 +14,8 @@
 import type {FaultEvent, FaultPoint} from '../events.js';
 import type {ErrnoName} from '../kernel/errno.js';
 import type {Prng} from './prng.js';
-import {scenarioDevices, type DeviceSpec, type StuckTaskSpec} from './scenario-schema.js';
+import {scenarioDevices} from './scenario-model.js';
+import type {DeviceSpec, StuckTaskSpec} from './scenario-schema.js';
 import type {Scenario} from './scenario.js';
 
 export type {FaultEvent, FaultPoint} from '../events.js';

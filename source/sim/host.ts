@@ -24,7 +24,8 @@ import type {Prng} from './prng.js';
 import {firmwareFile} from './firmware-file.js';
 import {draw} from './draw.js';
 import {planFaults, type FaultPlan} from './faults.js';
-import {scenarioDevices, scenarioDimms, type DeviceSpec, type DimmSpec, type StuckTaskSpec} from './scenario-schema.js';
+import {scenarioDevices, scenarioDimms} from './scenario-model.js';
+import type {DeviceSpec, DimmSpec, StuckTaskSpec} from './scenario-schema.js';
 import type {Scenario} from './scenario.js';
 
 export type Dimm = {

@@ -53,15 +53,6 @@ const dimmSpec = z
 
 export type DimmSpec = z.infer<typeof dimmSpec>;
 
-const dimmDefaults: DimmSpec = {
-	currentVersion: '01.02.00.5435',
-	nextVersion: '01.02.00.5446',
-	activationUs: [45, 55],
-	arm: true,
-	outcome: 'success',
-	invalid: false,
-	fwOps: true,
-};
 
 const dimmsSchema = z
 	.object({
@@ -241,52 +232,6 @@ export const scenarioSchema = z
 export type ScenarioInput = z.input<typeof scenarioSchema>;
 export type ScenarioFile = z.infer<typeof scenarioSchema>;
 
-export function resolveDimm(file: ScenarioFile, index: number): DimmSpec {
-	const override = file.dimms.overrides[String(index)] ?? file.dimms.overrides[`nmem${index}`] ?? {};
-	return {...dimmDefaults, ...file.dimms.defaults, ...override};
-}
-
-export type ExpandedDevice = Readonly<DeviceSpec & {index: number}>;
-
-/**
- * A scenario's devices, expanded once per scenario object (a risk run or a bench simulates the same
- * scenario thousands of times): frozen, since every simulation shares them and copies what it changes.
- */
-const expandedDevices = new WeakMap<ScenarioFile, readonly ExpandedDevice[]>();
-
-export function scenarioDevices(file: ScenarioFile): readonly ExpandedDevice[] {
-	let devices = expandedDevices.get(file);
-	if (!devices) {
-		devices = Object.freeze(expandDevices(file).map(device => Object.freeze(device)));
-		expandedDevices.set(file, devices);
-	}
-
-	return devices;
-}
-
-/** A scenario's DIMM specs, resolved once per scenario object (shared and frozen, like its devices). */
-const resolvedDimms = new WeakMap<ScenarioFile, readonly DimmSpec[]>();
-
-export function scenarioDimms(file: ScenarioFile): readonly DimmSpec[] {
-	let dimms = resolvedDimms.get(file);
-	if (!dimms) {
-		dimms = Object.freeze(Array.from({length: file.dimms.count}, (_, index) => Object.freeze(resolveDimm(file, index))));
-		resolvedDimms.set(file, dimms);
-	}
-
-	return dimms;
-}
-
-/** Expand `count` and the {i}/{x} name patterns into one spec per device. */
-export function expandDevices(file: ScenarioFile): Array<DeviceSpec & {index: number}> {
-	const out: Array<DeviceSpec & {index: number}> = [];
-	for (const spec of file.devices) {
-		for (let i = 0; i < spec.count; i++) {
-			const expand = (s: string) =>
-				s.replaceAll('{i}', String(i)).replaceAll('{x}', i.toString(16).padStart(2, '0'));
-			out.push({...spec, name: expand(spec.name), parent: expand(spec.parent), count: 1, index: out.length});
-		}
-	}
-
-	return out;
-}
+// The runtime helpers live in scenario-model.ts, which loads no zod (the bundle's sim path does not
+// parse a built-in scenario: scenario-load.ts). Re-exported for the callers that parse anyway.
+export {expandDevices, resolveDimm, scenarioDevices, scenarioDimms, type ExpandedDevice} from './scenario-model.js';

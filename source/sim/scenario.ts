@@ -3,63 +3,19 @@
  * JSON/YAML file by path. Every error names the file, the field path and
  * what was expected, on one line.
  */
-import {existsSync, readdirSync, readFileSync} from 'node:fs';
 import path from 'node:path';
 import {parseYaml} from '../yaml.js';
 import type {ZodIssue} from 'zod';
-import {fixturesDir} from '../paths.js';
 import {scenarioSchema, type ScenarioFile} from './scenario-schema.js';
 import {ScenarioError} from '../errors.js';
+import {looksLikePath, readScenarioText, resolveScenarioFile, type Scenario} from './scenario-files.js';
 
-export type Scenario = ScenarioFile & {name: string; file: string};
-
-export {ScenarioError};
-
-const extensions = ['.json', '.yaml', '.yml'];
-
-export function scenariosDir(): string {
-	return fixturesDir('scenarios');
-}
-
-export function builtinScenarioNames(): string[] {
-	return readdirSync(scenariosDir())
-		.filter(f => extensions.includes(path.extname(f)))
-		.map(f => path.basename(f, path.extname(f)))
-		.sort((a, b) => (a === 'default' ? -1 : b === 'default' ? 1 : a.localeCompare(b)));
-}
-
-function looksLikePath(ref: string): boolean {
-	return ref.includes('/') || ref.includes('\\') || extensions.includes(path.extname(ref));
-}
-
-/** A built-in name, or a path to a scenario file. */
-export function resolveScenarioFile(ref: string): string {
-	if (!looksLikePath(ref)) {
-		for (const ext of extensions) {
-			const file = path.join(scenariosDir(), ref + ext);
-			if (existsSync(file)) return file;
-		}
-
-		throw new ScenarioError(
-			`unknown scenario "${ref}" (built-in: ${builtinScenarioNames().join(', ')}; or give a path to a .json/.yaml file)`,
-		);
-	}
-
-	if (!existsSync(ref)) throw new ScenarioError(`${ref}: no such scenario file`);
-	return ref;
-}
+export {ScenarioError, type Scenario};
+export {builtinScenarioNames, resolveScenarioFile, scenariosDir} from './scenario-files.js';
 
 export function loadScenario(ref: string): Scenario {
 	const file = resolveScenarioFile(ref);
 	return parseScenario(readScenarioText(file), file);
-}
-
-function readScenarioText(file: string): string {
-	try {
-		return readFileSync(file, 'utf8');
-	} catch (error) {
-		throw new ScenarioError(`${file}: cannot read: ${(error as Error).message}`);
-	}
 }
 
 type RawObject = Record<string, unknown>;

@@ -7,7 +7,9 @@ const dist = new URL('../../dist/source/', import.meta.url);
 const {runHeadless} = await import(new URL('commands/sim.js', dist).href);
 const {builtinScenarioNames} = await import(new URL('sim/scenario.js', dist).href);
 const {kernelIds} = await import(new URL('kernel/profiles.js', dist).href);
+const {prepareScenario} = await import(new URL('sim/scenario-load.js', dist).href);
 for (const scenario of builtinScenarioNames()) {
+	await prepareScenario(scenario);
 	for (const kernel of kernelIds) {
 		for (const seed of [1, 77, 4294967295]) {
 			for (const json of [false, true]) {
