@@ -91,6 +91,14 @@ export default {
 	//   makes every column from the first path on a path, so a clock is always before it);
 	//   `fields[clock] ?? ''` → marker string (secondsToUs() rejects both); `last = []` →
 	//   `["Stryker was here"]` (differs only for a first value equal to that marker).
+	// - trace/ndctl-parser.ts index(): `dev ?? ''` → marker string (every caller passes a string dev).
+	//   repair(): the closers loop from `stack.length + 1` (the extra `undefined` joins as '').
+	//   dropDanglingKey() and trimTrailingComma(): each blank-skipping loop's `end > 0` → true or `>= 0`
+	//   (at the start, text[-1] is undefined and `/\s/.test(undefined)` is false: the loop stops there
+	//   anyway). lineOf(): `at === -1` → false or `at === +1` (the count is 1 either way: no newline
+	//   before a match at -1 or 1) and `i < at` → `<=` (text[at] is the quote of "dev", never a newline).
+	//   parseNdctlText(): the capability's `method !== undefined` → true (Object.hasOwn(table, undefined)
+	//   is false).
 	// Survivors left, not equivalent (README):
 	// - kernel/stacks.ts userRegisters(): the 12 arithmetic mutants of the simulated register values.
 	//   They are made-up user-space values (each 16 hex digits, tested); no kernel fact says which

@@ -180,6 +180,25 @@ describe('the shapes ndctl list takes', () => {
 		expect(parsed.buses).toEqual([]);
 		expect(parsed.warnings).toHaveLength(1);
 		expect(parsed.warnings[0]!.message).toMatch(/^not ndctl JSON: /);
+		expect(parsed.dimms).toEqual([]);
+	});
+
+	it('a dev that only stringifies to a bus or DIMM name is not one', () => {
+		expect(parseNdctlText('[{"dev":["ndbus0"]},{"dev":["nmem0"]}]', 'n.json').warnings.map(w => w.message)).toEqual([
+			'ndctl [0]: field dev: expected a string; skipped',
+			'ndctl [1]: field dev: expected a string; skipped',
+		]);
+	});
+
+	it('a bad bus inside {"buses": […]} is named by its place; a bus named otherwise claims no sysfs', () => {
+		const parsed = parseNdctlText('{"buses":[{"dev":"ndbus0","dimms":7},{"dev":"ndbusX"}]}', 'n.json');
+		expect(parsed.warnings.map(w => w.message)).toEqual(['ndctl object.buses[0] ("ndbus0"): field dimms: Expected array, received number; skipped']);
+		expect(parsed.events).toEqual([]);
+	});
+
+	it('a DIMM firmware object without current_version: the version is unknown (null), not "undefined"', () => {
+		const parsed = parseNdctlText('{"dev":"nmem0","firmware":{"activate_state":"idle"}}', 'n.json');
+		expect(parsed.events.find(e => e.kind === 'note')?.data).toEqual({source: 'ndctl', dimms: [{dimm: 0, current: null, next: null}]});
 	});
 
 	it('warnings stop at 100; each names the line of the bad object\'s "dev"', () => {
@@ -246,6 +265,14 @@ describe('repairing a cut-off paste', () => {
 		expect(repair('[{"note":"made by ndctl list"},\n{"dev":"$ x"},\n{"dev":"nmem0"}')).toBe('[{"note":"made by ndctl list"},\n{"dev":"$ x"},\n{"dev":"nmem0"}]');
 		// Blanks between a dangling key's colon and the cut.
 		expect(repair('[{"dev":"nmem0","a": ,')).toBe('[{"dev":"nmem0"}]');
+	});
+
+	it('a "]" closes what it opened; an escaped quote before a dangling colon opens no key; a key at the very start goes', () => {
+		expect(repair('[[1],')).toBe('[[1]]');
+		expect(repair('["a", 1:')).toBe('["a", 1:]');
+		// `\"":` — the quote before the colon opens at an escaped quote: no key to drop.
+		expect(repair('\\"":')).toBe('\\"":');
+		expect(repair('"a":')).toBe('');
 	});
 
 	it('the work counted is the characters scanned', () => {
