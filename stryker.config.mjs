@@ -75,6 +75,30 @@ export default {
 	// - kernel/stacks.ts: `stack.join(' ')` → `join('')` (no syscall pattern starts with a character a
 	//   frame can end with: hex digit or "]"); `rip.padStart(12, '0')` → `padStart(12, '')` (the
 	//   simulated RIP always has 12 hex digits).
+	// - trace/stream.ts: `new StringDecoder('utf8')` → `''` and `Buffer.byteLength(line, 'utf8')` → `''`
+	//   (Node takes an empty encoding as utf8: `new StringDecoder('').encoding === 'utf8'`,
+	//   `Buffer.byteLength('ü', '') === 2`); flush's default `force = false` → true (every call passes
+	//   force); streamLogFile()'s input `format: 'log'` → '' (streamLog reads every format but the
+	//   JSON/export ones as text), `compression: 'none'` → '' (streamLog never reads it) and
+	//   `close: () => stream.destroy()` → no-op (for-await over a Readable destroys it on end, break or throw).
+	// - trace/sysfs-parser.ts secondsToUs(): `us <= maxStampUs` → `<` (no seconds text with at most nine
+	//   decimals rounds to exactly 2^53 − 1 µs: 9007199254.740991 × 10^6 rounds to 2^53 in doubles).
+	//   isPollHeader(): `first > 0` → true or `>= 0` (with no path or a path first, the clock test runs on
+	//   no columns, or the last column is not a path), `.slice(0, first).some(…)` → `fields.some(…)` (a
+	//   /sys/ path is never a clock name). parseSysfsText(): the trailing-'' `lines.pop()` → never (a
+	//   blank line is skipped anyway); grep's `(.*)$` and grep-error `(.*)$` → without `$` (a line holds no
+	//   newline, `.*` runs to its end). parsePollTable(): `i < firstPath` → true or `<=` (isPollHeader()
+	//   makes every column from the first path on a path, so a clock is always before it);
+	//   `fields[clock] ?? ''` → marker string (secondsToUs() rejects both); `last = []` →
+	//   `["Stryker was here"]` (differs only for a first value equal to that marker).
+	// - trace/ndctl-parser.ts index(): `dev ?? ''` → marker string (every caller passes a string dev).
+	//   repair(): the closers loop from `stack.length + 1` (the extra `undefined` joins as '').
+	//   dropDanglingKey() and trimTrailingComma(): each blank-skipping loop's `end > 0` → true or `>= 0`
+	//   (at the start, text[-1] is undefined and `/\s/.test(undefined)` is false: the loop stops there
+	//   anyway). lineOf(): `at === -1` → false or `at === +1` (the count is 1 either way: no newline
+	//   before a match at -1 or 1) and `i < at` → `<=` (text[at] is the quote of "dev", never a newline).
+	//   parseNdctlText(): the capability's `method !== undefined` → true (Object.hasOwn(table, undefined)
+	//   is false).
 	// Survivors left, not equivalent (README):
 	// - kernel/stacks.ts userRegisters(): the 12 arithmetic mutants of the simulated register values.
 	//   They are made-up user-space values (each 16 hex digits, tested); no kernel fact says which

@@ -58,6 +58,9 @@ const testSets: Record<string, string[]> = {
 		'test/driver-errors.test.ts',
 		// Written against the mutation run's survivors (issue 14):
 		'test/writes-capture.test.ts',
+		'test/stream-batches.test.ts',
+		'test/sysfs-dump-layouts.test.ts',
+		'test/ndctl-list-shapes.test.ts',
 	],
 	monitor: [
 		'test/selectors.test.ts',

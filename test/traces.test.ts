@@ -29,8 +29,9 @@ function listFiles(dir: string): string[] {
 }
 
 describe('every trace file parses', () => {
-	// Empty files hold nothing to parse (a capture's "skipped" list when no attribute was unreadable).
-	it.each(listFiles(traces).filter(f => statSync(f).size > 0).map(f => path.relative(traces, f)))('%s', async name => {
+	// Empty files hold nothing to parse (a capture's "skipped" list when no attribute was unreadable); a
+	// skipped list names files that could not be read, so it gives no values (test/sysfs-dump-layouts.test.ts).
+	it.each(listFiles(traces).filter(f => statSync(f).size > 0 && !/-skipped\.tsv$/.test(f)).map(f => path.relative(traces, f)))('%s', async name => {
 		const {events} = await replay(file(name));
 		expect(events.length).toBeGreaterThan(0);
 	});

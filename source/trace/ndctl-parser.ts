@@ -192,7 +192,9 @@ export function parseNdctlText(text: string, file: string, t = 0): NdctlParse {
 		const n = index(bus.dev, 'ndbus');
 		if (n === undefined) continue;
 		events.push({kind: 'sysfs', t, path: `bus/nd/devices/ndbus${n}`, value: '<dir>', source} as SysfsEvent);
-		const capability = bus.firmware?.activate_method ? methodToCapability[bus.firmware.activate_method] : undefined;
+		// Own keys only: a method named like an Object.prototype member ("toString") is not a capability.
+		const method = bus.firmware?.activate_method;
+		const capability = method !== undefined && Object.hasOwn(methodToCapability, method) ? methodToCapability[method] : undefined;
 		if (capability) events.push({kind: 'sysfs', t, path: sysfsPaths.busCapability(n), value: capability, source} as SysfsEvent);
 		if (bus.firmware?.activate_state) events.push({kind: 'sysfs', t, path: sysfsPaths.busActivate(n), value: bus.firmware.activate_state, source} as SysfsEvent);
 		for (const dimm of bus.dimms) addDimm(dimm);
