@@ -130,6 +130,15 @@ describe('the published bin (dist/bundle)', () => {
 		expect(['zod', 'yaml'].filter(p => loaded.has(p))).toEqual([]);
 	});
 
+	it('a plain log\'s replay loads no zstd decoder; a .zst one does', async () => {
+		const log = fixturesDir('traces', '01-hibernate-3.17-qemu-em28xx-full-cycle.log');
+		expect((await loadedBy(['replay', '--summary', log])).loaded.has('fzstd')).toBe(false);
+		const zst = path.join(tmp, 'plain.log.zst');
+		// zstd frame of the log, made by the zstd command (.ci/run installs it).
+		await execa('zstd', ['-q', '-f', log, '-o', zst]);
+		expect((await loadedBy(['replay', '--summary', zst])).loaded.has('fzstd')).toBe(true);
+	});
+
 	it('capture loads execa (for ndctl), still no UI', async () => {
 		const {loaded} = await loadedBy(['capture', '--root', fixturesDir('sysfs-trees', 'armed'), '--out', path.join(tmp, 'capture-out')]);
 		expect(loaded.has('execa')).toBe(true);

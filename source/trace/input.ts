@@ -19,8 +19,6 @@ import path from 'node:path';
 import process from 'node:process';
 import {Readable} from 'node:stream';
 import {StringDecoder} from 'node:string_decoder';
-import {createGunzip} from 'node:zlib';
-import {Decompress as ZstdDecompress} from 'fzstd';
 import {beforeExit} from '../cleanup.js';
 import {TraceError} from '../errors.js';
 import {quote, type TraceWarning} from './log-parser.js';
@@ -264,7 +262,9 @@ async function* rest({head, done, pending}: Head, iterator: AsyncIterator<Buffer
 	}
 }
 
+// zlib and fzstd load only for a compressed input: a plain log's replay does not pay for them.
 async function* gunzip(chunks: AsyncIterable<Buffer>, label: string, warnings: TraceWarning[]): AsyncGenerator<Buffer> {
+	const {createGunzip} = await import('node:zlib');
 	const stream = Readable.from(chunks).pipe(createGunzip());
 	try {
 		for await (const chunk of stream as AsyncIterable<Buffer>) yield chunk;
@@ -274,6 +274,7 @@ async function* gunzip(chunks: AsyncIterable<Buffer>, label: string, warnings: T
 }
 
 async function* unzstd(chunks: AsyncIterable<Buffer>, label: string, warnings: TraceWarning[]): AsyncGenerator<Buffer> {
+	const {Decompress: ZstdDecompress} = await import('fzstd');
 	const out: Uint8Array[] = [];
 	const decoder = new ZstdDecompress(data => void out.push(data));
 	try {
