@@ -58,6 +58,18 @@ describe('outcomes from evidence only', () => {
 		expect(view.lines.map(l => l.text).join('\n')).toMatch(/^simulated platform stall: \d+ µs/m);
 	});
 
+	it('a cycle not (yet) seen to be an activation: "not seen yet" while it runs, "none" once it ended', () => {
+		// Real 6.1 lines (traces/qemu-6.1, a hibernation test cycle): nothing in them says "activation".
+		const log = (t: number, text: string): TimelineEvent => ({kind: 'log', t, text, origin: 'kernel'});
+		const running = [log(1_000_000, 'PM: hibernation: hibernation entry'), log(1_000_100, 'Freezing user space processes')];
+		const whileRunning = reduceAll(running);
+		expect(whileRunning.cycle?.status).toBe('running');
+		expect(quiesceView(whileRunning, 1_000_200).numberLabel).toBe('no firmware activation seen in this cycle yet');
+		const ended = reduceAll([...running, log(1_000_500, 'Freezing user space processes completed (elapsed 0.000 seconds)'), log(1_001_000, 'Restarting tasks ... done.'), log(1_001_100, 'PM: hibernation: hibernation exit')]);
+		expect(ended.cycle?.status).not.toBe('running');
+		expect(quiesceView(ended, 1_002_000).numberLabel).toBe('no firmware activation in this cycle');
+	});
+
 	it('a write that returned 0 with no DIMM result read is not confirmed', () => {
 		const timeline = simulate('default').timeline;
 		const issued = timeline.findIndex(e => e.kind === 'action' && e.result === null);

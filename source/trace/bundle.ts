@@ -23,6 +23,7 @@ import {describeFsError, quotePath, sniffText} from './input.js';
 import {maxStampUs, quote, type TraceWarning} from './log-parser.js';
 import {parseNdctlText} from './ndctl-parser.js';
 import {parseSysfsText} from './sysfs-parser.js';
+import {monotonicAheadUs} from './marker-clock.js';
 import {parseWritesText} from './writes.js';
 import {describeIssue} from './structured.js';
 import {TraceError} from '../errors.js';
@@ -387,11 +388,27 @@ function readSideFileOrWarn(file: string, warnings: TraceWarning[]): string | un
 	}
 }
 
+/**
+ * A folder without meta.json whose log carries the capture script's clock markers: its side files
+ * are timed by CLOCK_MONOTONIC, the log by printk (trace/marker-clock.ts). The offset that puts
+ * them on the log's clock, read from the first MiB of the log; 0 without markers.
+ */
+function markerClockOffsetUs(plan: TracePlan): number {
+	const log = plan.logs[0];
+	if (!log || /\.(?:gz|zst)$/.test(log) || (plan.sysfs.length === 0 && plan.writes.length === 0)) return 0;
+	try {
+		const ahead = monotonicAheadUs(readHead(log, Math.min(statSync(log).size, 1024 * 1024)).toString('utf8'));
+		return ahead === undefined ? 0 : -ahead;
+	} catch {
+		return 0; // the log's own reader reports what is wrong with it
+	}
+}
+
 /** The small parts of a trace (sysfs, ndctl), all in memory, sorted by time. */
 export function loadSideEvents(plan: TracePlan): {events: TimelineEvent[]; warnings: TraceWarning[]} {
 	const events: TimelineEvent[] = [];
 	const warnings: TraceWarning[] = [];
-	const offset = plan.meta?.clock?.sysfsOffsetUs ?? 0;
+	const offset = plan.meta?.clock?.sysfsOffsetUs ?? markerClockOffsetUs(plan);
 	/** Snapshots without times of their own (a path<TAB>value dump, an ndctl listing), placed below. */
 	const snapshots: Array<{file: string; events: TimelineEvent[]}> = [];
 	for (const file of plan.sysfs) {
@@ -417,7 +434,8 @@ export function loadSideEvents(plan: TracePlan): {events: TimelineEvent[]; warni
 		if (text === undefined) continue;
 		const parsed = parseWritesText(text, file);
 		warnings.push(...parsed.warnings);
-		events.push(...parsed.events);
+		// Timed by the same clock as the sysfs side files.
+		events.push(...parsed.events.map(e => (offset === 0 ? e : {...e, t: e.t + offset})));
 	}
 
 	// Snapshots go by the moment their name gives (before < unnamed < during < after): taken before,
