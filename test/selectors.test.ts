@@ -61,6 +61,7 @@ describe('outcomes from evidence only', () => {
 	it('a cycle not (yet) seen to be an activation: "not seen yet" while it runs, "none" once it ended', () => {
 		// Real 6.1 lines (traces/qemu-6.1, a hibernation test cycle): nothing in them says "activation".
 		const log = (t: number, text: string): TimelineEvent => ({kind: 'log', t, text, origin: 'kernel'});
+		expect(quiesceView(reduceAll([]), 0).numberLabel).toBe('no firmware activation yet');
 		const running = [log(1_000_000, 'PM: hibernation: hibernation entry'), log(1_000_100, 'Freezing user space processes')];
 		const whileRunning = reduceAll(running);
 		expect(whileRunning.cycle?.status).toBe('running');

@@ -237,7 +237,7 @@ export function quiesceView(state: MonitorState, nowUs: number, evidence: Eviden
 			tone: cycle ? verdict.tone : 'gray',
 			// While the cycle runs a later line may still show it to be an activation (a log alone says
 			// so only from the activation's own lines): "not (yet) seen", not "none".
-			numberLabel: cycle?.status === 'running' ? 'no firmware activation seen in this cycle yet' : 'no firmware activation in this cycle',
+			numberLabel: !cycle ? 'no firmware activation yet' : cycle.status === 'running' ? 'no firmware activation seen in this cycle yet' : 'no firmware activation in this cycle',
 			budgetUs,
 			lines: cycle ? [{text: verdict.line, tone: verdict.tone}] : [{text: 'waiting for a write to the bus activate file', tone: 'gray'}],
 			frozen,
