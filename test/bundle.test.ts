@@ -130,6 +130,17 @@ describe('the published bin (dist/bundle)', () => {
 		expect(['zod', 'yaml'].filter(p => loaded.has(p))).toEqual([]);
 	});
 
+	// source/trace/zod-on-demand.ts: the JSON formats' schemas load zod on first use.
+	it('a plain log\'s replay loads no zod; ndctl JSON and a recorded bundle do', async () => {
+		expect((await loadedBy(['replay', '--summary', fixturesDir('traces', '01-hibernate-3.17-qemu-em28xx-full-cycle.log')])).loaded.has('zod')).toBe(false);
+		expect((await loadedBy(['replay', '--summary', fixturesDir('traces', '44-ndctl-list-BF-nfit_test-firmware-activate.json')])).loaded.has('zod')).toBe(true);
+		const bundle = path.join(tmp, 'recorded');
+		await execa('node', [cliPath, 'record', '--scenario', 'default', '--out', bundle], {stdin: 'ignore'});
+		const replayed = await loadedBy(['replay', '--summary', bundle]);
+		expect(replayed.exitCode).toBe(0);
+		expect(replayed.loaded.has('zod')).toBe(true);
+	});
+
 	it('a plain log\'s replay loads no zstd decoder; a .zst one does', async () => {
 		const log = fixturesDir('traces', '01-hibernate-3.17-qemu-em28xx-full-cycle.log');
 		expect((await loadedBy(['replay', '--summary', log])).loaded.has('fzstd')).toBe(false);

@@ -16,7 +16,7 @@
  */
 import {closeSync, lstatSync, openSync, readdirSync, readSync, statSync, type Stats} from 'node:fs';
 import path from 'node:path';
-import {z} from 'zod';
+import {onFirstUse, zod} from './zod-on-demand.js';
 import {faultPoints, type TimelineEvent} from '../events.js';
 import {errnoNames} from '../kernel/errno.js';
 import {describeFsError, quotePath, sniffText} from './input.js';
@@ -124,21 +124,24 @@ function sniff(file: string): FileKind {
 }
 
 /** meta.json as written by record/capture; every field optional, each checked. */
-export const bundleMetaSchema = z
-	.object({
-		format: z.literal(bundleFormat).optional(),
-		version: z.number().int().optional(),
-		host: z.string().optional(),
-		kernel: z.string().optional(),
-		source: z.string().optional(),
-		created: z.string().optional(),
-		scenario: z.string().optional(),
-		seed: z.number().int().nonnegative().optional(),
-		clock: z.object({sysfsOffsetUs: z.number().finite().min(-maxStampUs).max(maxStampUs).optional(), note: z.string().optional()}).passthrough().optional(),
-		unreadable: z.array(z.string()).optional(),
-		notes: z.array(z.string()).optional(),
-	})
-	.passthrough();
+export const bundleMetaSchema = onFirstUse(() => {
+	const z = zod();
+	return z
+		.object({
+			format: z.literal(bundleFormat).optional(),
+			version: z.number().int().optional(),
+			host: z.string().optional(),
+			kernel: z.string().optional(),
+			source: z.string().optional(),
+			created: z.string().optional(),
+			scenario: z.string().optional(),
+			seed: z.number().int().nonnegative().optional(),
+			clock: z.object({sysfsOffsetUs: z.number().finite().min(-maxStampUs).max(maxStampUs).optional(), note: z.string().optional()}).passthrough().optional(),
+			unreadable: z.array(z.string()).optional(),
+			notes: z.array(z.string()).optional(),
+		})
+		.passthrough();
+});
 
 /**
  * Read meta.json field by field: a field of the wrong type is a warning
@@ -160,7 +163,7 @@ function readMeta(file: string, warnings: TraceWarning[]): BundleMeta | undefine
 
 	const meta: Record<string, unknown> = {...(raw as Record<string, unknown>)};
 	for (let attempt = 0; attempt < 32; attempt++) {
-		const parsed = bundleMetaSchema.safeParse(meta);
+		const parsed = bundleMetaSchema().safeParse(meta);
 		if (parsed.success) return {...parsed.data, format: bundleFormat, version: 1} as BundleMeta;
 		const field = parsed.error.issues[0]!.path[0];
 		warnings.push({file, line: 1, message: `meta.json: ${describeIssue(parsed.error)}; field ignored`});
@@ -284,40 +287,44 @@ export function planTrace(target: string): TracePlan {
 	return plan;
 }
 
-const time = z.number().finite().nonnegative().max(maxStampUs);
-const sourceLocation = z.object({file: z.string(), line: z.number().int().nonnegative(), endLine: z.number().int().nonnegative().optional()}).strict();
 const noteTopics = ['scenario', 'step', 'tasks', 'device', 'dma', 'quiesce', 'platform', 'firmware', 'outcome'] as const;
 
-/** One line of events.ndjson: the TimelineEvent contract of events.ts, checked field by field. */
-export const timelineEventSchema = z.discriminatedUnion('kind', [
-	z.object({
-		kind: z.literal('log'),
-		t: time,
-		stamp: time.optional(),
-		level: z.number().int().min(0).max(7).optional(),
-		text: z.string(),
-		source: sourceLocation.optional(),
-		origin: z.enum(['kernel', 'userspace', 'unknown']).optional(),
-		ident: z.string().optional(),
-	}),
-	z.object({kind: z.literal('sysfs'), t: time, path: z.string().min(1), value: z.string(), source: sourceLocation.optional()}),
-	z.object({kind: z.literal('note'), t: time, topic: z.enum(noteTopics), text: z.string(), data: z.record(z.unknown()).optional()}),
-	// The simulator's fault events (events.ts FaultEvent), recorded by `quiesce record`.
-	z.object({kind: z.literal('fault'), t: time, simulated: z.literal(true), point: z.enum(faultPoints), target: z.string().optional(), errno: z.enum(errnoNames as [string, ...string[]]).optional(), text: z.string(), data: z.record(z.unknown()).optional()}),
-	z.object({
-		kind: z.literal('action'),
-		t: time,
-		op: z.enum(['read', 'write']),
-		path: z.string().min(1),
-		value: z.string().optional(),
-		result: z.union([
-			z.null(),
-			z.object({ok: z.literal(true), value: z.string().optional(), bytes: z.number().int().nonnegative().optional()}),
-			z.object({ok: z.literal(false), errno: z.enum(errnoNames as [string, ...string[]]), code: z.number().int()}),
-		]),
-		actor: z.enum(['operator', 'script']),
-	}),
-]);
+/** One line of events.ndjson: the TimelineEvent contract of events.ts, checked field by field (zod loads on first use). */
+export const timelineEventSchema = onFirstUse(() => {
+	const z = zod();
+	const time = z.number().finite().nonnegative().max(maxStampUs);
+	const sourceLocation = z.object({file: z.string(), line: z.number().int().nonnegative(), endLine: z.number().int().nonnegative().optional()}).strict();
+
+	return z.discriminatedUnion('kind', [
+		z.object({
+			kind: z.literal('log'),
+			t: time,
+			stamp: time.optional(),
+			level: z.number().int().min(0).max(7).optional(),
+			text: z.string(),
+			source: sourceLocation.optional(),
+			origin: z.enum(['kernel', 'userspace', 'unknown']).optional(),
+			ident: z.string().optional(),
+		}),
+		z.object({kind: z.literal('sysfs'), t: time, path: z.string().min(1), value: z.string(), source: sourceLocation.optional()}),
+		z.object({kind: z.literal('note'), t: time, topic: z.enum(noteTopics), text: z.string(), data: z.record(z.unknown()).optional()}),
+		// The simulator's fault events (events.ts FaultEvent), recorded by `quiesce record`.
+		z.object({kind: z.literal('fault'), t: time, simulated: z.literal(true), point: z.enum(faultPoints), target: z.string().optional(), errno: z.enum(errnoNames as [string, ...string[]]).optional(), text: z.string(), data: z.record(z.unknown()).optional()}),
+		z.object({
+			kind: z.literal('action'),
+			t: time,
+			op: z.enum(['read', 'write']),
+			path: z.string().min(1),
+			value: z.string().optional(),
+			result: z.union([
+				z.null(),
+				z.object({ok: z.literal(true), value: z.string().optional(), bytes: z.number().int().nonnegative().optional()}),
+				z.object({ok: z.literal(false), errno: z.enum(errnoNames as [string, ...string[]]), code: z.number().int()}),
+			]),
+			actor: z.enum(['operator', 'script']),
+		}),
+	]);
+});
 
 /**
  * A reader of native events.ndjson lines: each validated, a bad one a
@@ -339,7 +346,7 @@ export class NativeEventReader {
 			return undefined;
 		}
 
-		const parsed = timelineEventSchema.safeParse(value);
+		const parsed = timelineEventSchema().safeParse(value);
 		if (!parsed.success) {
 			this.warn(lineNo, `bad event line: ${describeIssue(parsed.error)}${kindOf(value)}`);
 			return undefined;

@@ -6,27 +6,34 @@
  * Accepts -u human strings, a single object, and — leniently — the indented,
  * cut-off copies people paste in mail.
  */
-import {z} from 'zod';
+import type {z} from 'zod';
+import {onFirstUse, zod} from './zod-on-demand.js';
 import type {NoteEvent, SysfsEvent} from '../events.js';
 import {sysfsPaths} from '../kernel/sysfs.js';
 import {quote, type TraceWarning} from './log-parser.js';
 
 /** What ndctl prints for firmware (ndctl/util/json.c): strings, versions as strings or numbers, booleans. */
-const firmwareSchema = z
-	.object({
-		activate_method: z.string().optional(),
-		activate_state: z.string().optional(),
-		current_version: z.union([z.string(), z.number()]).optional(),
-		next_version: z.union([z.string(), z.number()]).optional(),
-		can_update: z.boolean().optional(),
-		need_powercycle: z.boolean().optional(),
-	})
-	.passthrough();
-const dimmSchema = z.object({dev: z.string(), firmware: firmwareSchema.optional()}).passthrough();
-const busSchema = z.object({dev: z.string(), provider: z.string().optional(), firmware: firmwareSchema.optional(), dimms: z.array(z.unknown()).optional()}).passthrough();
+function buildSchemas() {
+	const z = zod();
+	const firmwareSchema = z
+		.object({
+			activate_method: z.string().optional(),
+			activate_state: z.string().optional(),
+			current_version: z.union([z.string(), z.number()]).optional(),
+			next_version: z.union([z.string(), z.number()]).optional(),
+			can_update: z.boolean().optional(),
+			need_powercycle: z.boolean().optional(),
+		})
+		.passthrough();
+	const dimmSchema = z.object({dev: z.string(), firmware: firmwareSchema.optional()}).passthrough();
+	const busSchema = z.object({dev: z.string(), provider: z.string().optional(), firmware: firmwareSchema.optional(), dimms: z.array(z.unknown()).optional()}).passthrough();
+	return {firmwareSchema, dimmSchema, busSchema};
+}
 
-type NdctlFirmware = z.infer<typeof firmwareSchema>;
-type NdctlDimm = z.infer<typeof dimmSchema>;
+/** zod loads on first use (zod-on-demand.ts): a replay without ndctl JSON never loads it. */
+const schemas = onFirstUse(buildSchemas);
+type NdctlFirmware = z.infer<ReturnType<typeof buildSchemas>['firmwareSchema']>;
+type NdctlDimm = z.infer<ReturnType<typeof buildSchemas>['dimmSchema']>;
 type NdctlBus = {dev: string; provider?: string; firmware?: NdctlFirmware; dimms: NdctlDimm[]};
 
 export type NdctlParse = {events: Array<SysfsEvent | NoteEvent>; warnings: TraceWarning[]; buses: string[]; dimms: string[]};
@@ -129,13 +136,13 @@ export function parseNdctlText(text: string, file: string, t = 0): NdctlParse {
 	};
 
 	const takeDimm = (value: unknown, where: string, into: NdctlDimm[]) => {
-		const parsed = dimmSchema.safeParse(value);
+		const parsed = schemas().dimmSchema.safeParse(value);
 		if (parsed.success) into.push(parsed.data);
 		else bad(where, value, parsed.error);
 	};
 
 	const takeBus = (value: unknown, where: string) => {
-		const parsed = busSchema.safeParse(value);
+		const parsed = schemas().busSchema.safeParse(value);
 		if (!parsed.success) {
 			bad(where, value, parsed.error);
 			return;

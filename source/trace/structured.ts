@@ -18,7 +18,8 @@
  * Every record is validated (zod); a bad one is a warning naming its line
  * and field, and the rest is read.
  */
-import {z} from 'zod';
+import type {z} from 'zod';
+import {onFirstUse, zod} from './zod-on-demand.js';
 import type {LogLevel} from '../kernel/log-format.js';
 import {microsToUs, quote, stampToUs, type LogParser, type TraceWarning} from './log-parser.js';
 
@@ -136,31 +137,38 @@ export class JsonObjectSplitter {
 	}
 }
 
-const digits = z.string().regex(/^\d{1,20}$/, 'expected a decimal number of microseconds');
-/** A journal field's value: a string, a byte array (not UTF-8), null (too large), or a list of these (repeated field). */
-const fieldValue = z.union([z.string(), z.array(z.number().int().min(0).max(255)), z.null()]);
-const repeated = z.union([fieldValue, z.array(fieldValue)]);
+function journalSchemas() {
+	const z = zod();
+	const digits = z.string().regex(/^\d{1,20}$/, 'expected a decimal number of microseconds');
+	/** A journal field's value: a string, a byte array (not UTF-8), null (too large), or a list of these (repeated field). */
+	const fieldValue = z.union([z.string(), z.array(z.number().int().min(0).max(255)), z.null()]);
+	const repeated = z.union([fieldValue, z.array(fieldValue)]);
+	const record = z
+		.object({
+			MESSAGE: repeated,
+			PRIORITY: z.string().regex(/^[0-7]$/, 'expected a level 0-7').optional(),
+			__REALTIME_TIMESTAMP: digits.optional(),
+			__MONOTONIC_TIMESTAMP: digits.optional(),
+			_SOURCE_MONOTONIC_TIMESTAMP: digits.optional(),
+			_TRANSPORT: z.string().optional(),
+			SYSLOG_IDENTIFIER: repeated.optional(),
+			_COMM: z.string().optional(),
+			_BOOT_ID: z.string().optional(),
+		})
+		.passthrough();
+	return {fieldValue, repeated, record};
+}
 
-export const journalRecordSchema = z
-	.object({
-		MESSAGE: repeated,
-		PRIORITY: z.string().regex(/^[0-7]$/, 'expected a level 0-7').optional(),
-		__REALTIME_TIMESTAMP: digits.optional(),
-		__MONOTONIC_TIMESTAMP: digits.optional(),
-		_SOURCE_MONOTONIC_TIMESTAMP: digits.optional(),
-		_TRANSPORT: z.string().optional(),
-		SYSLOG_IDENTIFIER: repeated.optional(),
-		_COMM: z.string().optional(),
-		_BOOT_ID: z.string().optional(),
-	})
-	.passthrough();
+type JournalSchemas = ReturnType<typeof journalSchemas>;
+/** One `journalctl -o json` record (zod loads on first use: zod-on-demand.ts). */
+export const journalRecordSchema = onFirstUse(() => journalSchemas().record);
 
-function firstValue(value: z.infer<typeof repeated> | undefined): string | undefined {
+function firstValue(value: z.infer<JournalSchemas['repeated']> | undefined): string | undefined {
 	if (value === undefined || value === null) return undefined;
 	if (typeof value === 'string') return value;
 	if (value.length === 0) return '';
 	if (typeof value[0] === 'number') return Buffer.from(value as number[]).toString('utf8');
-	return firstValue(value[0] as z.infer<typeof fieldValue>);
+	return firstValue(value[0] as z.infer<JournalSchemas['fieldValue']>);
 }
 
 /** Where a zod error points, as "field X: what". */
@@ -180,7 +188,7 @@ export function describeIssue(error: z.ZodError): string {
 
 /** A journal record (JSON or export fields) as a log record; undefined with a warning when unusable. */
 export function journalToRecord(fields: Record<string, unknown>, line: number, warn: Warn): StructuredRecord | undefined {
-	const parsed = journalRecordSchema.safeParse(fields);
+	const parsed = journalRecordSchema().safeParse(fields);
 	if (!parsed.success) {
 		warn(line, `journal record: ${describeIssue(parsed.error)}; record skipped`);
 		return undefined;
@@ -246,15 +254,19 @@ export function journalJsonReader(emit: Emit, warn: Warn): {push(text: string): 
 
 const levelNames = ['emerg', 'alert', 'crit', 'err', 'warn', 'notice', 'info', 'debug'];
 
-export const dmesgRecordSchema = z
-	.object({
-		pri: z.union([z.number().int().min(0).max(1023), z.enum(levelNames as [string, ...string[]])]).optional(),
-		fac: z.string().optional(),
-		time: z.number().finite().nonnegative().optional(),
-		caller: z.string().optional(),
-		msg: z.string(),
-	})
-	.passthrough();
+/** One record of `dmesg --json` (zod loads on first use: zod-on-demand.ts). */
+export const dmesgRecordSchema = onFirstUse(() => {
+	const z = zod();
+	return z
+		.object({
+			pri: z.union([z.number().int().min(0).max(1023), z.enum(levelNames as [string, ...string[]])]).optional(),
+			fac: z.string().optional(),
+			time: z.number().finite().nonnegative().optional(),
+			caller: z.string().optional(),
+			msg: z.string(),
+		})
+		.passthrough();
+});
 
 /** `dmesg --json`: the records of its "dmesg" array. */
 export function dmesgJsonReader(emit: Emit, warn: Warn): {push(text: string): void; end(): void} {
@@ -263,7 +275,7 @@ export function dmesgJsonReader(emit: Emit, warn: Warn): {push(text: string): vo
 			const value = parseRecord(text, line, warn);
 			if (value === undefined) return;
 
-			const parsed = dmesgRecordSchema.safeParse(value);
+			const parsed = dmesgRecordSchema().safeParse(value);
 			if (!parsed.success) {
 				warn(line, `dmesg record: ${describeIssue(parsed.error)}; record skipped`);
 				return;
