@@ -11,12 +11,12 @@ import path from 'node:path';
 import {render} from 'ink-testing-library';
 import {describe, expect, it} from 'vitest';
 import type {TimelineEvent} from '../source/events.js';
-import {logCategories} from '../source/monitor/selectors.js';
 import {fixturesDir} from '../source/paths.js';
 import {PackedEvents} from '../source/player/event-store.js';
 import {Player} from '../source/player/player.js';
 import {App} from '../source/ui/app.js';
 import {waitForFrame} from './helpers/ink.js';
+import {expectSameIndexes} from './helpers/player.js';
 import {replay} from './helpers/replay.js';
 import {simulate} from './helpers/sim.js';
 
@@ -67,12 +67,7 @@ function positions(player: Player): number[] {
 }
 
 function expectSameAnswers(packed: Player, whole: Player): void {
-	expect(packed.length).toBe(whole.length);
-	expect(packed.timeline).toEqual(whole.timeline);
-	expect(packed.phaseMarks).toEqual(whole.phaseMarks);
-	expect(packed.cycleStarts).toEqual(whole.cycleStarts);
-	expect(packed.failures()).toEqual(whole.failures());
-	for (const filter of logCategories) expect(packed.paneLines(filter)).toEqual(whole.paneLines(filter));
+	expectSameIndexes(packed, whole);
 	for (const t of positions(whole)) {
 		packed.seek(t);
 		whole.seek(t);
