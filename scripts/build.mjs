@@ -76,9 +76,11 @@ export function bundleIsCurrent(hash = inputsHash()) {
  */
 export function asciiFastPath(text) {
 	if (text.includes('// Fast path: printable ASCII')) return {contents: text};
-	const anchor = '\tif (string.length === 0) {\n\t\treturn 0;\n\t}\n\n\tlet width = 0;';
+	const before = '\tif (string.length === 0) {\n\t\treturn 0;\n\t}\n\n';
+	const anchor = `${before}\tlet width = 0;`;
 	if (!text.includes(anchor)) return {error: 'expected the 7.x "if (string.length === 0) … let width = 0;" or the 8.x ASCII fast path (see asciiFastPath in scripts/build.mjs)'};
-	return {contents: text.replace(anchor, '\tif (string.length === 0) {\n\t\treturn 0;\n\t}\n\n\t// Fast path: printable ASCII (scripts/build.mjs asciiFastPath).\n\tif (/^[\\u0020-\\u007E]*$/.test(string)) {\n\t\treturn string.length;\n\t}\n\n\tlet width = 0;')};
+	const fastPath = '\t// Fast path: printable ASCII (scripts/build.mjs asciiFastPath).\n\tif (/^[\\u0020-\\u007E]*$/.test(string)) {\n\t\treturn string.length;\n\t}\n\n';
+	return {contents: text.replace(anchor, `${before}${fastPath}\tlet width = 0;`)};
 }
 
 /**
@@ -108,8 +110,8 @@ const lazySegmenter = {
  * ≈30 % of `node -e 0` on every run. The shim gets stand-ins instead, and the real modules load
  * in a chunk of their own when cli.ts sees a help request (globalThis[Symbol.for(
  * 'quiesce.loadYargsHelp')], awaited before parsing). A stand-in called before that load throws:
- * a help path the CLI does not foresee fails loudly in test/cli-help.test.ts rather than printing
- * help laid out differently.
+ * a help path the CLI does not foresee fails loudly in the tests (test/bundle.test.ts, every
+ * command's --help in test/cli.test.ts) rather than printing help laid out differently.
  */
 export function lazyHelpRendering(text) {
 	const imports = ["import cliui from 'cliui'", "import stringWidth from 'string-width';"];

@@ -129,20 +129,19 @@ function closest(typed: string, known: readonly string[]): string | undefined {
 
 /** The first `--name` the command does not know, and the word after it that yargs took as its value. */
 function unknownOptionTaking(rawArgs: readonly string[], knownOptions: readonly string[]): {name: string; value?: string} | undefined {
-	const known = new Set([...knownOptions, 'help', 'version', 'debug']);
+	// As typed (--compare-cycles) or in yargs' camelCase twin (--compareCycles).
+	const known = new Set([...knownOptions, ...knownOptions.map(camelCase), 'help', 'version', 'debug']);
 	const end = rawArgs.indexOf('--');
 	const args = end === -1 ? rawArgs : rawArgs.slice(0, end);
 	for (const [i, arg] of args.entries()) {
 		const m = /^--(?:no-)?([^=]+)(=.*)?$/.exec(arg);
-		if (!m || known.has(m[1]!) || known.has(kebabCase(m[1]!))) continue;
+		if (!m || known.has(m[1]!)) continue;
 		const next = args[i + 1];
 		return {name: m[1]!, value: m[2] === undefined && next !== undefined && !next.startsWith('-') ? next : undefined};
 	}
 
 	return undefined;
 }
-
-const kebabCase = (name: string) => name.replace(/[A-Z]/g, c => `-${c.toLowerCase()}`);
 
 /**
  * yargs's own messages, rewritten to name the option, what was given and
@@ -294,8 +293,6 @@ async function loadHelpRenderingIfAsked(args: readonly string[]): Promise<void> 
 	if (asked && load) await load();
 }
 
-
-/** The monitor needs a keyboard and a real terminal; anything else gets plain text. */
 /** The controlling terminal, for keys when standard input carries the log; undefined without one. */
 function terminalKeys(): NodeJS.ReadStream | undefined {
 	try {
@@ -305,6 +302,7 @@ function terminalKeys(): NodeJS.ReadStream | undefined {
 	}
 }
 
+/** The monitor needs a keyboard and a real terminal; anything else gets plain text. */
 const interactive = () => Boolean(process.stdout.isTTY && process.stdin.isTTY) && process.env['TERM'] !== 'dumb';
 
 const parser = yargs(hideBin(process.argv).map(a => (a === '-' ? stdinToken : a)))

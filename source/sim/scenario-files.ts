@@ -18,13 +18,17 @@ export function scenariosDir(): string {
 }
 
 /** A file name a scenario can have: .json, .yaml or .yml. */
-export function isScenarioFileName(name: string): boolean {
+function isScenarioFileName(name: string): boolean {
 	return extensions.includes(path.extname(name));
 }
 
+/** The built-in scenario files' names (default.json, busy-window.yaml…), sorted. */
+export function builtinScenarioFiles(): string[] {
+	return readdirSync(scenariosDir()).filter(isScenarioFileName).sort();
+}
+
 export function builtinScenarioNames(): string[] {
-	return readdirSync(scenariosDir())
-		.filter(isScenarioFileName)
+	return builtinScenarioFiles()
 		.map(f => path.basename(f, path.extname(f)))
 		.sort((a, b) => (a === 'default' ? -1 : b === 'default' ? 1 : a.localeCompare(b)));
 }

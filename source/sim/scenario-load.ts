@@ -5,10 +5,9 @@
  * `sim --headless` and `scenarios` load neither zod nor the YAML parser. Anything else (a path, an
  * edited or added built-in file, a run from source) is parsed by scenario.ts, loaded on demand.
  */
-import {existsSync, readdirSync, readFileSync} from 'node:fs';
+import {existsSync, readFileSync} from 'node:fs';
 import path from 'node:path';
-import {fixturesDir} from '../paths.js';
-import {builtinScenarioNames, isScenarioFileName, looksLikePath, scenariosDir, type Scenario} from './scenario-files.js';
+import {builtinScenarioFiles, builtinScenarioNames, looksLikePath, scenariosDir, type Scenario} from './scenario-files.js';
 import type {ScenarioFile} from './scenario-schema.js';
 
 /** dist/bundle/scenarios.json: each built-in file's text, and each built-in scenario as scenario.ts parsed it. */
@@ -33,7 +32,7 @@ function currentCache(): BuiltinScenarioCache | null {
 	const dir = scenariosDir();
 	let names: string[];
 	try {
-		names = readdirSync(dir).filter(isScenarioFileName).sort();
+		names = builtinScenarioFiles();
 	} catch {
 		return null;
 	}
@@ -55,10 +54,13 @@ function currentCache(): BuiltinScenarioCache | null {
 	return cache;
 }
 
+function cachedEntry(ref: string): BuiltinScenarioCache['scenarios'][string] | undefined {
+	return looksLikePath(ref) ? undefined : currentCache()?.scenarios[ref];
+}
+
 /** A built-in scenario by name as parsed at build time, or undefined when that cannot be trusted. */
 export function cachedBuiltinScenario(ref: string): Scenario | undefined {
-	if (looksLikePath(ref)) return undefined;
-	const entry = currentCache()?.scenarios[ref];
+	const entry = cachedEntry(ref);
 	if (!entry) return undefined;
 	return {...(structuredClone(entry.scenario)), name: ref, file: path.join(scenariosDir(), entry.file)};
 }
@@ -71,14 +73,13 @@ let parse: ((ref: string) => Scenario) | undefined;
  * a YAML scenario still works: the reader then requires the parser itself).
  */
 export async function yamlFirst(scenario: string): Promise<void> {
-	const given = /[/\\]|\.(?:json|ya?ml)$/.test(scenario);
-	const json = given ? scenario.endsWith('.json') : existsSync(fixturesDir('scenarios', `${scenario}.json`));
+	const json = looksLikePath(scenario) ? scenario.endsWith('.json') : existsSync(path.join(scenariosDir(), `${scenario}.json`));
 	if (!json) await (await import('../yaml.js')).loadYamlParser();
 }
 
 /** Before loadScenarioForRun(ref): loads the parser unless the build-time parse serves. */
 export async function prepareScenario(ref: string): Promise<void> {
-	if (cachedBuiltinScenario(ref)) return;
+	if (cachedEntry(ref)) return;
 	await yamlFirst(ref);
 	parse ??= (await import('./scenario.js')).loadScenario;
 }

@@ -416,6 +416,8 @@ export function loadSideEvents(plan: TracePlan): {events: TimelineEvent[]; warni
 	const events: TimelineEvent[] = [];
 	const warnings: TraceWarning[] = [];
 	const offset = plan.meta?.clock?.sysfsOffsetUs ?? markerClockOffsetUs(plan);
+	/** Side files' own times, on the log's clock. */
+	const onLogClock = (timed: TimelineEvent[]) => (offset === 0 ? timed : timed.map(e => ({...e, t: e.t + offset})));
 	/** Snapshots without times of their own (a path<TAB>value dump, an ndctl listing), placed below. */
 	const snapshots: Array<{file: string; events: TimelineEvent[]}> = [];
 	for (const file of plan.sysfs) {
@@ -424,7 +426,7 @@ export function loadSideEvents(plan: TracePlan): {events: TimelineEvent[]; warni
 		const parsed = parseSysfsText(text, file);
 		warnings.push(...parsed.warnings);
 		plan.unreadable.push(...parsed.unreadable);
-		if (parsed.timed) events.push(...parsed.events.map(e => ({...e, t: e.t + offset})));
+		if (parsed.timed) events.push(...onLogClock(parsed.events));
 		else snapshots.push({file, events: parsed.events});
 	}
 
@@ -442,7 +444,7 @@ export function loadSideEvents(plan: TracePlan): {events: TimelineEvent[]; warni
 		const parsed = parseWritesText(text, file);
 		warnings.push(...parsed.warnings);
 		// Timed by the same clock as the sysfs side files.
-		events.push(...parsed.events.map(e => (offset === 0 ? e : {...e, t: e.t + offset})));
+		events.push(...onLogClock(parsed.events));
 	}
 
 	// Snapshots go by the moment their name gives (before < unnamed < during < after): taken before,
